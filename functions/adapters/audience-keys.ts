@@ -1,0 +1,32 @@
+/**
+ * Every key of the audience table is built here (single-table design). All of one number's items
+ * share a partition, so a conversation loads with one Query.
+ *
+ * | item            | pk           | sk                                  |
+ * |-----------------|--------------|-------------------------------------|
+ * | phone record    | PHONE#<e164> | STATE#PHONE                         |
+ * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
+ * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
+ * | message log     | PHONE#<e164> | MSG#<MessageSid>                    |
+ */
+export const STATE_PREFIX = 'STATE#';
+
+const partition = (phone: string) => `PHONE#${phone}`;
+
+export const audienceKeys = {
+  partition,
+  phone: (phone: string) => ({ pk: partition(phone), sk: 'STATE#PHONE' }),
+  subscription: (phone: string, programId: string) => ({ pk: partition(phone), sk: `STATE#PROGRAM#${programId}` }),
+  consent: (phone: string, at: string, programId: string, action: string) => ({
+    pk: partition(phone),
+    sk: `CONSENT#${at}#${programId}#${action}`,
+  }),
+  message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
+};
+
+/** How long message log items (and with them MessageSid idempotency) are kept. */
+export const MESSAGE_LOG_DAYS = 90;
+
+export function expiresAt(fromIso: string, days = MESSAGE_LOG_DAYS): number {
+  return Math.floor(new Date(fromIso).getTime() / 1000) + days * 24 * 3600;
+}

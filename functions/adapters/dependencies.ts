@@ -1,0 +1,30 @@
+import { clock } from '../shared/clock';
+import { requiredEnv } from '../shared/env';
+import { dynamo, sqs } from './aws-clients';
+import { DynamoCatalogSource } from './dynamo-catalog';
+import { DynamoConversationStore } from './dynamo-conversation-store';
+import { DynamoMessageLog } from './dynamo-message-log';
+import { SqsOutbox } from './sqs-queues';
+import { TwilioCarrier } from './twilio-carrier';
+import { createTwilioClient } from './twilio-client';
+import { twilioSettings } from './twilio-credentials';
+
+/** Adapters built from the environment once per container, on first use. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+export const catalogSource = once(
+  () => new DynamoCatalogSource(dynamo(), requiredEnv('CATALOG_TABLE'), Number(process.env.CATALOG_CACHE_SECONDS ?? 60)),
+);
+export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
+export const twilioCredentials = once(() => twilioSettings());
+export const carrier = once(async () => new TwilioCarrier(createTwilioClient(await twilioCredentials())));
+
+/** Where Twilio reports delivery: the public URL of the /sms/status route. */
+export function statusCallbackUrl(): string | undefined {
+  return process.env.PUBLIC_URL ? `${process.env.PUBLIC_URL.replace(/\/+$/, '')}/sms/status` : undefined;
+}

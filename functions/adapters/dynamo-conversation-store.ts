@@ -1,0 +1,135 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
+import { newConversation } from '../domain/audience';
+import type { InboundText, Outcome } from '../domain/conversation';
+import { ConflictError, type ConversationStore } from '../domain/ports';
+import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** Put guarded by the optimistic version: a new item must not exist, a stored one must be unchanged. */
+function versionedPut(tableName: string, key: Record<string, string>, item: { version: number; type: string }): TransactItem {
+  const Item = { ...item, ...key, version: item.version + 1 };
+  return item.version === 0
+    ? { Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } }
+    : {
+        Put: {
+          TableName: tableName,
+          Item,
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': item.version },
+        },
+      };
+}
+
+function consentPut(tableName: string, event: ConsentEvent): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...audienceKeys.consent(event.phone, event.at, event.programId, event.action), type: 'consent', ...event },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(phone: string): Promise<Conversation> {
+    const conversation = newConversation(phone);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)',
+          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':state': STATE_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.type === 'phone') conversation.phone = stripKeys<PhoneRecord>(item);
+        if (item.type === 'subscription') conversation.subscriptions.push(stripKeys<Subscription>(item));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return conversation;
+  }
+
+  async repliesFor(phone: string, messageSid: string): Promise<OutboundMessage[] | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: audienceKeys.message(phone, messageSid), ConsistentRead: true }),
+    );
+    return Item ? ((Item.replies as OutboundMessage[] | undefined) ?? []) : undefined;
+  }
+
+  async commit(inbound: InboundText, outcome: Outcome): Promise<void> {
+    const table = this.tableName;
+    const items: TransactItem[] = [
+      ...outcome.subscriptions.map((s) =>
+        versionedPut(table, audienceKeys.subscription(s.phone, s.programId), { ...s, type: 'subscription' }),
+      ),
+      ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),
+      ...outcome.consentEvents.map((event) => consentPut(table, event)),
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...audienceKeys.message(inbound.from, inbound.messageSid),
+            type: 'message',
+            direction: 'in',
+            from: inbound.from,
+            to: inbound.to,
+            body: inbound.body,
+            at: inbound.receivedAt,
+            outcome: outcome.kind,
+            replies: outcome.replies,
+            expiresAt: expiresAt(inbound.receivedAt),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    await this.transact(items);
+  }
+
+  async recordOptOuts(events: ConsentEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const items: TransactItem[] = events.flatMap((event) => [
+      consentPut(this.tableName, event),
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: audienceKeys.subscription(event.phone, event.programId),
+          UpdateExpression: 'SET #status = :optedOut, optedOutAt = :at, #version = #version + :one REMOVE pendingQuestion',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':optedOut': 'opted-out', ':at': event.at, ':one': 1 },
+        },
+      },
+    ]);
+    await this.transact(items);
+  }
+
+  private async transact(items: TransactItem[]): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new ConflictError(`conversation changed concurrently: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { OutboundMessage } from '../domain/audience';
+import type { Outbox } from '../domain/ports';
+import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
+
+const SQS_BATCH_LIMIT = 10;
+
+/** Inbound FIFO: one group per sender keeps a person's texts in order; MessageSid deduplicates Twilio's retries. */
+export async function enqueueInbound(client: SQSClient, queueUrl: string, message: InboundQueueMessage): Promise<void> {
+  await client.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: message.from,
+      MessageDeduplicationId: message.messageSid,
+    }),
+  );
+}
+
+/** Outbound FIFO grouped by recipient, so one person's messages leave in the order they were made. */
+export class SqsOutbox implements Outbox {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async enqueue(messages: OutboundMessage[], causedBy: string): Promise<void> {
+    const queuedAt = this.now().toISOString();
+    const entries = messages.map((message, index) => {
+      const body: OutboundQueueMessage = { id: `${causedBy}-${index}`, queuedAt, ...message };
+      return {
+        Id: String(index),
+        MessageBody: JSON.stringify(body),
+        MessageGroupId: message.to,
+        MessageDeduplicationId: body.id,
+      };
+    });
+    for (let start = 0; start < entries.length; start += SQS_BATCH_LIMIT) {
+      const result = await this.client.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries.slice(start, start + SQS_BATCH_LIMIT) }),
+      );
+      if (result.Failed?.length) {
+        throw new Error(`outbound queue refused ${result.Failed.length} message(s): ${result.Failed[0]?.Code}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { ProfileField } from './profile-answers';
+
+/** What the gateway knows about one phone number and its programs. */
+export type ConsentStatus = 'subscribed' | 'opted-out';
+
+export interface Profile {
+  zip?: string;
+  zip4?: string;
+  state?: string;
+  timeZone?: string;
+  meal?: string;
+  /** MM-DD: the year is never asked for. */
+  birthday?: string;
+  email?: string;
+}
+
+export interface PendingQuestion {
+  field: ProfileField;
+  /** Invalid answers received so far. */
+  attempts: number;
+  askedAt: string;
+}
+
+export interface Subscription {
+  phone: string;
+  programId: string;
+  status: ConsentStatus;
+  subscribedAt?: string;
+  optedOutAt?: string;
+  welcomeOfferSentAt?: string;
+  profile: Profile;
+  skipped: ProfileField[];
+  pendingQuestion?: PendingQuestion;
+  /** Marketing messages since the last profile question: the "every few messages" counter. */
+  marketingSinceQuestion: number;
+  /** Optimistic-lock version; 0 means not stored yet. */
+  version: number;
+}
+
+export interface PhoneRecord {
+  phone: string;
+  /** UTC date (YYYY-MM-DD) of the last fallback reply: at most one a day. */
+  lastFallbackOn?: string;
+  version: number;
+}
+
+export interface Conversation {
+  phone: PhoneRecord;
+  subscriptions: Subscription[];
+}
+
+/** Why a message is sent decides which consent it needs at the last moment. */
+export type MessagePurpose =
+  | 'opt-in-confirmation'
+  | 'opt-out-confirmation'
+  | 'help'
+  | 'reply'
+  | 'profile-question'
+  | 'marketing';
+
+export interface OutboundMessage {
+  to: string;
+  from: string;
+  body: string;
+  purpose: MessagePurpose;
+  programId?: string;
+  mediaUrl?: string[];
+}
+
+/** One line of the append-only consent ledger: the proof of consent. */
+export interface ConsentEvent {
+  phone: string;
+  programId: string;
+  action: 'opt-in' | 'opt-out';
+  at: string;
+  source: 'sms' | 'carrier';
+  shortCode: string;
+  rawText: string;
+  keyword?: string;
+  messageSid?: string;
+}
+
+export function newSubscription(phone: string, programId: string): Subscription {
+  return { phone, programId, status: 'opted-out', profile: {}, skipped: [], marketingSinceQuestion: 0, version: 0 };
+}
+
+export function newConversation(phone: string): Conversation {
+  return { phone: { phone, version: 0 }, subscriptions: [] };
+}

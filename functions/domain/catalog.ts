@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import {
+  offerItem,
+  programItem,
+  questionItem,
+  templateItem,
+  type OfferItem,
+  type ProgramItem,
+} from '../schemas/catalog-items';
+import type { ProfileField } from './profile-answers';
+import { DEFAULT_TEMPLATES, placeholdersIn, TEMPLATE_PLACEHOLDERS, type TemplateName } from './templates';
+
+export type Offer = Omit<OfferItem, 'pk' | 'sk'> & { offerId: string };
+
+export interface ProfileQuestion {
+  field: ProfileField;
+  order: number;
+  prompt: string;
+  example: string;
+  choices: string[];
+}
+
+export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
+  programId: string;
+  brandName: string;
+  offers: Offer[];
+  /** In the order they are asked. */
+  questions: ProfileQuestion[];
+  templates: Record<TemplateName, string>;
+}
+
+export interface Catalog {
+  programs: Program[];
+}
+
+/** One broken catalog item: which item, which attribute, what is wrong. */
+export interface CatalogProblem {
+  key: string;
+  field: string;
+  reason: string;
+}
+
+export interface CatalogValidation {
+  catalog: Catalog;
+  problems: CatalogProblem[];
+}
+
+type RawItem = Record<string, unknown>;
+
+export function itemKey(item: RawItem): string {
+  return `${String(item.pk ?? '(no pk)')} / ${String(item.sk ?? '(no sk)')}`;
+}
+
+function parseItem<T extends z.ZodTypeAny>(
+  schema: T,
+  item: RawItem,
+  problems: CatalogProblem[],
+): z.infer<T> | undefined {
+  const result = schema.safeParse(item);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    problems.push({ key: itemKey(item), field: issue.path.join('.') || '(item)', reason: issue.message });
+  }
+  return undefined;
+}
+
+function kindOf(sk: unknown): string {
+  return typeof sk === 'string' ? (sk.split('#')[0] ?? '') : '';
+}
+
+/**
+ * Validates every item and builds the catalog from the valid ones. A broken item is reported and
+ * left out; a program whose own item is broken takes its offers, questions and templates with it.
+ */
+export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
+  const problems: CatalogProblem[] = [];
+  const sorted = [...items].sort((a, b) => itemKey(a).localeCompare(itemKey(b)));
+  const programs = new Map<string, Program>();
+  const childItems: RawItem[] = [];
+
+  for (const item of sorted) {
+    if (kindOf(item.sk) === 'PROGRAM') {
+      const parsed = parseItem(programItem, item, problems);
+      if (parsed) addProgram(parsed, programs, problems);
+    } else if (['OFFER', 'QUESTION', 'TEMPLATE'].includes(kindOf(item.sk))) {
+      childItems.push(item);
+    } else {
+      problems.push({ key: itemKey(item), field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION# or TEMPLATE#' });
+    }
+  }
+
+  for (const item of childItems) {
+    const program = programs.get(String(item.pk));
+    if (!program) {
+      problems.push({ key: itemKey(item), field: 'pk', reason: `no valid program item ${String(item.pk)} / PROGRAM` });
+      continue;
+    }
+    addChild(item, program, problems);
+  }
+  for (const program of programs.values()) program.questions.sort((a, b) => a.order - b.order);
+  return { catalog: { programs: [...programs.values()] }, problems };
+}
+
+function addProgram(item: ProgramItem, programs: Map<string, Program>, problems: CatalogProblem[]): void {
+  const key = itemKey(item);
+  const taken = new Map<string, string>();
+  for (const other of programs.values()) {
+    if (other.shortCode !== item.shortCode) continue;
+    for (const word of [other.keyword, ...other.aliases]) taken.set(word, other.programId);
+  }
+  const clash = taken.get(item.keyword);
+  if (clash) {
+    problems.push({ key, field: 'keyword', reason: `${item.keyword} is already used by ${clash} on ${item.shortCode}` });
+    return;
+  }
+  const aliases = item.aliases.filter((alias) => {
+    const owner = taken.get(alias) ?? (alias === item.keyword ? 'its own keyword' : undefined);
+    if (owner) problems.push({ key, field: 'aliases', reason: `${alias} is already used by ${owner} on ${item.shortCode}` });
+    return !owner;
+  });
+  const { pk, sk: _sk, brandName, ...rest } = item;
+  const programId = pk.slice('PROGRAM#'.length);
+  programs.set(pk, {
+    ...rest,
+    programId,
+    brandName: brandName ?? item.name,
+    aliases,
+    offers: [],
+    questions: [],
+    templates: { ...DEFAULT_TEMPLATES },
+  });
+}
+
+function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): void {
+  switch (kindOf(item.sk)) {
+    case 'OFFER': {
+      const offer = parseItem(offerItem, item, problems);
+      if (offer) program.offers.push({ ...withoutKeys(offer), offerId: offer.sk.slice('OFFER#'.length) });
+      return;
+    }
+    case 'QUESTION': {
+      const question = parseItem(questionItem, item, problems);
+      if (!question) return;
+      const field = question.sk.slice('QUESTION#'.length) as ProfileField;
+      if (field === 'meal' && !question.choices?.length) {
+        problems.push({ key: itemKey(item), field: 'choices', reason: 'the meal question needs at least one choice' });
+        return;
+      }
+      program.questions.push({ ...withoutKeys(question), field, choices: question.choices ?? [] });
+      return;
+    }
+    default: {
+      const template = parseItem(templateItem, item, problems);
+      if (!template) return;
+      const name = template.sk.slice('TEMPLATE#'.length) as TemplateName;
+      const unknown = placeholdersIn(template.body).filter((p) => !TEMPLATE_PLACEHOLDERS[name].includes(p));
+      if (unknown.length > 0) {
+        problems.push({
+          key: itemKey(item),
+          field: 'body',
+          reason: `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; allowed: ${TEMPLATE_PLACEHOLDERS[name].map((p) => `{${p}}`).join(', ')}`,
+        });
+        return;
+      }
+      program.templates[name] = template.body;
+    }
+  }
+}
+
+function withoutKeys<T extends { pk: string; sk: string }>(item: T): Omit<T, 'pk' | 'sk'> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+export function programsOnShortCode(catalog: Catalog, shortCode: string): Program[] {
+  return catalog.programs.filter((program) => program.shortCode === shortCode);
+}
+
+export function welcomeOffer(program: Program): Offer | undefined {
+  return program.offers.find((offer) => offer.kind === 'welcome');
+}

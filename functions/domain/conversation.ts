@@ -1,0 +1,244 @@
+import {
+  newSubscription,
+  type ConsentEvent,
+  type Conversation,
+  type MessagePurpose,
+  type OutboundMessage,
+  type PhoneRecord,
+  type Subscription,
+} from './audience';
+import { type Catalog, type Program, programsOnShortCode, welcomeOffer } from './catalog';
+import { classify } from './classify';
+import { helpReply, optInConfirmation, optOutConfirmation } from './compliance';
+import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
+import { renderTemplate, type TemplateName } from './templates';
+
+export interface InboundText {
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+  receivedAt: string;
+}
+
+export type OutcomeKind =
+  | 'opted-out'
+  | 'help'
+  | 'opted-in'
+  | 'already-subscribed'
+  | 'answered'
+  | 'fallback'
+  | 'ignored';
+
+/** Everything one inbound text changes; the adapter writes it in one transaction. */
+export interface Outcome {
+  kind: OutcomeKind;
+  replies: OutboundMessage[];
+  consentEvents: ConsentEvent[];
+  subscriptions: Subscription[];
+  phone?: PhoneRecord;
+}
+
+class Turn {
+  readonly replies: OutboundMessage[] = [];
+  readonly consentEvents: ConsentEvent[] = [];
+  readonly changed = new Map<string, Subscription>();
+
+  constructor(
+    readonly inbound: InboundText,
+    readonly conversation: Conversation,
+    readonly programs: Program[],
+    readonly catalogProgramIds: ReadonlySet<string>,
+  ) {}
+
+  subscription(programId: string): Subscription {
+    return (
+      this.changed.get(programId) ??
+      this.conversation.subscriptions.find((s) => s.programId === programId) ??
+      newSubscription(this.inbound.from, programId)
+    );
+  }
+
+  save(subscription: Subscription): void {
+    this.changed.set(subscription.programId, subscription);
+  }
+
+  reply(program: Program | undefined, body: string, purpose: MessagePurpose): void {
+    this.replies.push({
+      to: this.inbound.from,
+      from: this.inbound.to,
+      body,
+      purpose,
+      ...(program ? { programId: program.programId } : {}),
+    });
+  }
+
+  consent(program: OptOutTarget, action: ConsentEvent['action']): void {
+    this.consentEvents.push({
+      phone: this.inbound.from,
+      programId: program.programId,
+      action,
+      at: this.inbound.receivedAt,
+      source: 'sms',
+      shortCode: this.inbound.to,
+      rawText: this.inbound.body,
+      ...(program.keyword ? { keyword: program.keyword } : {}),
+      messageSid: this.inbound.messageSid,
+    });
+  }
+
+  outcome(kind: OutcomeKind, phone?: PhoneRecord): Outcome {
+    return {
+      kind,
+      replies: this.replies,
+      consentEvents: this.consentEvents,
+      subscriptions: [...this.changed.values()],
+      ...(phone ? { phone } : {}),
+    };
+  }
+}
+
+function template(program: Program, name: TemplateName, extra: Record<string, string> = {}): string {
+  return renderTemplate(program.templates[name], {
+    programName: program.name,
+    brandName: program.brandName,
+    keyword: program.keyword,
+    ...extra,
+  });
+}
+
+/** The program a HELP or chatter is about: the latest one joined on this short code, else the first. */
+function currentProgram(turn: Turn): Program | undefined {
+  const joined = turn.conversation.subscriptions
+    .filter((s) => s.status === 'subscribed')
+    .sort((a, b) => (b.subscribedAt ?? '').localeCompare(a.subscribedAt ?? ''));
+  for (const subscription of joined) {
+    const program = turn.programs.find((p) => p.programId === subscription.programId);
+    if (program) return program;
+  }
+  return turn.programs[0];
+}
+
+type OptOutTarget = Pick<Program, 'programId' | 'name' | 'keyword'>;
+
+/**
+ * STOP must work even when a marketer broke a program's catalog item: live subscriptions whose
+ * program is missing from the catalog are ended too, named by their id.
+ */
+function optOutAllTargets(turn: Turn): OptOutTarget[] {
+  const orphans = turn.conversation.subscriptions
+    .filter((s) => s.status === 'subscribed' && !turn.catalogProgramIds.has(s.programId))
+    .map((s) => ({ programId: s.programId, name: s.programId, keyword: '' }));
+  return [...turn.programs, ...orphans];
+}
+
+function optOut(turn: Turn, targets: OptOutTarget[]): Outcome {
+  const left = targets.filter((program) => turn.subscription(program.programId).status !== 'opted-out' || turn.subscription(program.programId).version === 0);
+  for (const program of left) {
+    turn.save({ ...turn.subscription(program.programId), status: 'opted-out', optedOutAt: turn.inbound.receivedAt, pendingQuestion: undefined });
+    turn.consent(program, 'opt-out');
+  }
+  // A repeated STOP changes nothing and earns no second confirmation.
+  if (left.length === 0) return turn.outcome('ignored');
+  turn.reply(undefined, optOutConfirmation(left.map((p) => p.name)), 'opt-out-confirmation');
+  return turn.outcome('opted-out');
+}
+
+function join(turn: Turn, program: Program): Outcome {
+  const current = turn.subscription(program.programId);
+  if (current.status === 'subscribed') {
+    turn.reply(program, template(program, 'already-subscribed'), 'reply');
+    return turn.outcome('already-subscribed');
+  }
+  const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
+  const intro = offer ? template(program, 'welcome', { offer: offer.copy }) : template(program, 'welcome-back');
+  let joined: Subscription = {
+    ...current,
+    status: 'subscribed',
+    subscribedAt: turn.inbound.receivedAt,
+    ...(offer ? { welcomeOfferSentAt: turn.inbound.receivedAt } : {}),
+  };
+  turn.consent(program, 'opt-in');
+  turn.reply(program, optInConfirmation(intro, program), 'opt-in-confirmation');
+  const question = nextQuestion(joined, program);
+  if (question) {
+    joined = askQuestion(joined, question, turn.inbound.receivedAt);
+    turn.reply(program, questionText(question), 'profile-question');
+  }
+  turn.save(joined);
+  return turn.outcome('opted-in');
+}
+
+function optBackIn(turn: Turn): Outcome {
+  const optedOut = turn.programs.filter((p) => {
+    const subscription = turn.subscription(p.programId);
+    return subscription.version > 0 && subscription.status === 'opted-out';
+  });
+  const targets = optedOut.length > 0 ? optedOut : turn.programs.length === 1 ? turn.programs : [];
+  if (targets.length === 0) return chatter(turn);
+  let outcome = turn.outcome('ignored');
+  for (const program of targets) outcome = join(turn, program);
+  return outcome;
+}
+
+function answer(turn: Turn, pending: Subscription): Outcome {
+  const program = turn.programs.find((p) => p.programId === pending.programId)!;
+  const result = answerPendingQuestion(pending, program, turn.inbound.body)!;
+  turn.save(result.subscription);
+  if (result.kind === 'stored') turn.reply(program, template(program, 'profile-thanks'), 'reply');
+  if (result.kind === 'skipped') turn.reply(program, template(program, 'profile-skipped'), 'reply');
+  if (result.kind === 'retry') {
+    const retry = template(program, 'profile-retry', { prompt: questionText(result.question), example: result.question.example });
+    turn.reply(program, retry, 'profile-question');
+  }
+  return turn.outcome('answered');
+}
+
+function chatter(turn: Turn): Outcome {
+  const pending = turn.conversation.subscriptions
+    .filter((s) => s.status === 'subscribed' && s.pendingQuestion && turn.programs.some((p) => p.programId === s.programId))
+    .sort((a, b) => b.pendingQuestion!.askedAt.localeCompare(a.pendingQuestion!.askedAt))[0];
+  if (pending) return answer(turn, pending);
+
+  const onThisCode = turn.conversation.subscriptions.filter((s) => turn.programs.some((p) => p.programId === s.programId));
+  const onlyOptedOut = onThisCode.length > 0 && onThisCode.every((s) => s.status === 'opted-out');
+  const program = currentProgram(turn);
+  if (onlyOptedOut || !program) return turn.outcome('ignored');
+
+  // One fallback a day per number, so a chatty sender cannot make the gateway loop or spend money.
+  const today = turn.inbound.receivedAt.slice(0, 10);
+  const phone = turn.conversation.phone;
+  if (phone.lastFallbackOn === today) return turn.outcome('ignored');
+  const subscribed = onThisCode.some((s) => s.status === 'subscribed');
+  turn.reply(program, template(program, subscribed ? 'fallback' : 'fallback-stranger'), 'reply');
+  return turn.outcome('fallback', { ...phone, lastFallbackOn: today });
+}
+
+/** Decides what one inbound text means and what it changes. Pure: no I/O, no clock. */
+export function converse(inbound: InboundText, conversation: Conversation, catalog: Catalog): Outcome {
+  const programs = programsOnShortCode(catalog, inbound.to);
+  const turn = new Turn(inbound, conversation, programs, new Set(catalog.programs.map((p) => p.programId)));
+  const hasOptOut = conversation.subscriptions.some(
+    (s) => s.status === 'opted-out' && s.version > 0 && programs.some((p) => p.programId === s.programId),
+  );
+  const intent = classify(inbound.body, programs, { hasOptOut });
+
+  switch (intent.kind) {
+    case 'opt-out-all':
+      return optOut(turn, optOutAllTargets(turn));
+    case 'opt-out-program':
+      return optOut(turn, programs.filter((p) => p.programId === intent.programId));
+    case 'help': {
+      const program = currentProgram(turn);
+      if (!program) return turn.outcome('ignored');
+      turn.reply(program, helpReply(program), 'help');
+      return turn.outcome('help');
+    }
+    case 'opt-in':
+      return optBackIn(turn);
+    case 'keyword':
+      return join(turn, programs.find((p) => p.programId === intent.programId)!);
+    case 'other':
+      return chatter(turn);
+  }
+}

@@ -1,0 +1,59 @@
+import type { ConsentEvent, Conversation, OutboundMessage } from './audience';
+import type { Catalog } from './catalog';
+import type { InboundText, Outcome } from './conversation';
+
+/** The ports use cases talk through; adapters implement them. */
+
+export interface CatalogSource {
+  load(): Promise<Catalog>;
+}
+
+export interface ConversationStore {
+  load(phone: string): Promise<Conversation>;
+  /** Replies already produced for this inbound message, when it was handled before. */
+  repliesFor(phone: string, messageSid: string): Promise<OutboundMessage[] | undefined>;
+  /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
+  commit(inbound: InboundText, outcome: Outcome): Promise<void>;
+  /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
+  recordOptOuts(events: ConsentEvent[]): Promise<void>;
+}
+
+export interface Outbox {
+  /** Queues messages in order; `causedBy` makes re-queuing the same replies a no-op. */
+  enqueue(messages: OutboundMessage[], causedBy: string): Promise<void>;
+}
+
+export interface SentMessage {
+  sid: string;
+  status: string;
+}
+
+export interface Carrier {
+  send(message: OutboundMessage, statusCallback?: string): Promise<SentMessage>;
+}
+
+export interface MessageLog {
+  recordSent(message: OutboundMessage, sent: SentMessage, at: string): Promise<void>;
+  recordRejected(message: OutboundMessage, reason: string, at: string): Promise<void>;
+  recordStatus(update: { to: string; sid: string; status: string; errorCode?: number; at: string }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** A carrier refusal, with Twilio's HTTP status and error code. */
+export class CarrierError extends Error {
+  override readonly name = 'CarrierError';
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}

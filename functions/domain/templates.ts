@@ -1,0 +1,46 @@
+/** Message copy marketers may override per program, and the placeholders each may use. */
+export type TemplateName =
+  | 'welcome'
+  | 'welcome-back'
+  | 'already-subscribed'
+  | 'profile-thanks'
+  | 'profile-retry'
+  | 'profile-skipped'
+  | 'fallback'
+  | 'fallback-stranger';
+
+export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
+  welcome: "You're in! {offer}",
+  'welcome-back': "Welcome back! You're subscribed again.",
+  'already-subscribed': "{programName}: you're already signed up, no need to text {keyword} again. Reply HELP for help, STOP to cancel.",
+  'profile-thanks': 'Thanks, got it!',
+  'profile-retry': "Sorry, that didn't look right. Try something like {example}. {prompt}",
+  'profile-skipped': "No problem, we'll skip that one.",
+  fallback: "{programName}: sorry, we didn't get that. Reply HELP for help, STOP to opt out.",
+  'fallback-stranger': 'Text {keyword} to join {programName}. Reply HELP for help.',
+};
+
+export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
+  welcome: ['programName', 'brandName', 'keyword', 'offer'],
+  'welcome-back': ['programName', 'brandName', 'keyword'],
+  'already-subscribed': ['programName', 'brandName', 'keyword'],
+  'profile-thanks': ['programName', 'brandName'],
+  'profile-retry': ['programName', 'brandName', 'prompt', 'example'],
+  'profile-skipped': ['programName', 'brandName'],
+  fallback: ['programName', 'brandName', 'keyword'],
+  'fallback-stranger': ['programName', 'brandName', 'keyword'],
+};
+
+const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
+
+export function placeholdersIn(body: string): string[] {
+  return [...body.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
+/** Fills {placeholders}; an empty value leaves no double spaces behind. */
+export function renderTemplate(body: string, values: Record<string, string | undefined>): string {
+  return body
+    .replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole)
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}

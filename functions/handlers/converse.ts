@@ -1,0 +1,33 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { catalogSource, conversationStore, outbox } from '../adapters/dependencies';
+import { handleInbound } from '../domain/handle-inbound';
+import { maskPhone } from '../domain/phone-numbers';
+import { inboundQueueMessage } from '../schemas/queue-messages';
+import { logger } from '../shared/logger';
+
+const processor = new SqsFifoPartialProcessorAsync();
+
+async function converseWith(record: SQSRecord): Promise<void> {
+  const parsed = inboundQueueMessage.safeParse(JSON.parse(record.body));
+  if (!parsed.success) {
+    // Retrying cannot fix a malformed message: log it and let it go rather than loop.
+    logger.error('Dropped malformed inbound queue message', { messageId: record.messageId, problems: parsed.error.issues });
+    return;
+  }
+  const inbound = parsed.data;
+  const result = await handleInbound(inbound, { catalog: catalogSource(), store: conversationStore(), outbox: outbox() });
+  logger.info('Handled inbound text', {
+    from: maskPhone(inbound.from),
+    messageSid: inbound.messageSid,
+    ...(result.duplicate ? { duplicate: true } : { outcome: result.outcome.kind, replies: result.outcome.replies.length }),
+  });
+}
+
+/** The conversation: one sender's texts in order, each exactly once. */
+const converse = (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true });
+
+export const handler = middy(converse).use(injectLambdaContext(logger));

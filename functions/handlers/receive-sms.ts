@@ -1,0 +1,49 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { sqs } from '../adapters/aws-clients';
+import { twilioCredentials } from '../adapters/dependencies';
+import { enqueueInbound } from '../adapters/sqs-queues';
+import { formParams, hasValidSignature } from '../adapters/twilio-webhook';
+import { maskPhone, normalizeAddress } from '../domain/phone-numbers';
+import { inboundSmsForm } from '../schemas/twilio-webhooks';
+import { clock } from '../shared/clock';
+import { requiredEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+const plain = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
+
+/** Twilio's inbound webhook: verify, parse, enqueue, answer within milliseconds. */
+const receiveSms = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const params = formParams(event);
+  const { authToken } = await twilioCredentials();
+  if (!hasValidSignature(event, authToken, params)) {
+    logger.warn('Rejected inbound webhook: missing or invalid X-Twilio-Signature');
+    return plain(403, 'Forbidden: invalid Twilio signature');
+  }
+  const form = inboundSmsForm.safeParse(params);
+  const from = form.success ? normalizeAddress(form.data.From) : undefined;
+  const to = form.success ? normalizeAddress(form.data.To) : undefined;
+  if (!form.success || !from || !to) {
+    logger.warn('Rejected inbound webhook: not a Twilio message', { problems: form.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    return plain(400, 'Bad Request: not a Twilio message webhook');
+  }
+  await enqueueInbound(sqs(), requiredEnv('INBOUND_QUEUE_URL'), {
+    messageSid: form.data.MessageSid,
+    from,
+    to,
+    body: form.data.Body,
+    numMedia: form.data.NumMedia,
+    receivedAt: clock.now().toISOString(),
+  });
+  logger.info('Accepted inbound text', { from: maskPhone(from), to, messageSid: form.data.MessageSid });
+  return { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: EMPTY_TWIML };
+};
+
+export const handler = middy(receiveSms).use(injectLambdaContext(logger));

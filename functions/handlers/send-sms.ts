@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { carrier, conversationStore, messageLog, statusCallbackUrl } from '../adapters/dependencies';
+import { maskPhone } from '../domain/phone-numbers';
+import { sendMessage } from '../domain/send-message';
+import { outboundQueueMessage } from '../schemas/queue-messages';
+import { clock } from '../shared/clock';
+import { logger } from '../shared/logger';
+
+const processor = new SqsFifoPartialProcessorAsync();
+
+async function sendOne(record: SQSRecord): Promise<void> {
+  const parsed = outboundQueueMessage.safeParse(JSON.parse(record.body));
+  if (!parsed.success) {
+    logger.error('Dropped malformed outbound queue message', { messageId: record.messageId, problems: parsed.error.issues });
+    return;
+  }
+  const { id, queuedAt: _queuedAt, ...message } = parsed.data;
+  const result = await sendMessage(message, {
+    store: conversationStore(),
+    carrier: await carrier(),
+    log: messageLog(),
+    clock,
+    statusCallback: statusCallbackUrl(),
+  });
+  logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
+}
+
+/** Last-moment consent check, then the carrier; 429/5xx throw so SQS retries after the visibility timeout. */
+const sendSms = (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, sendOne, processor, { context, skipGroupOnError: true });
+
+export const handler = middy(sendSms).use(injectLambdaContext(logger));

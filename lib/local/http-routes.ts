@@ -1,0 +1,103 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { setClock } from '../../functions/shared/clock';
+import type { Clock } from '../../functions/domain/ports';
+import type { LocalBus, LocalScheduler } from './bus-and-scheduler';
+import { httpApiEvent, lambdaContext } from './lambda-events';
+import type { OutboxEntry } from './sandbox-carrier';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+  functionName: string;
+  timeoutSeconds: number;
+  handler: HttpHandler;
+}
+
+/** What the routes need; absent until every local component is ready. */
+export interface RunningParts {
+  routes: HttpRoute[];
+  bus: LocalBus;
+  scheduler: LocalScheduler;
+  clock: Clock;
+  outbox: () => OutboxEntry[];
+  health: Record<string, unknown>;
+}
+
+const localEvent = z.object({ source: z.string().min(1), detailType: z.string().min(1), detail: z.unknown() });
+const clockSetting = z.object({ now: z.union([z.iso.datetime({ offset: true }), z.null()]) });
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  res.writeHead(status, { 'content-type': contentType });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T } | { ok: false; error: string } {
+  try {
+    const result = schema.safeParse(JSON.parse(body.toString('utf8') || 'null'));
+    if (result.success) return { ok: true, value: result.data };
+    return { ok: false, error: result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+  } catch {
+    return { ok: false, error: 'body is not JSON' };
+  }
+}
+
+/** The local gateway's routes, per the contract in DESIGN.md. */
+export function routeRequest(getParts: () => RunningParts | undefined, onError: (error: unknown) => void) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const method = req.method ?? 'GET';
+      const body = await readBody(req);
+      const parts = getParts();
+      if (method === 'GET' && url.pathname === '/health') {
+        return parts ? send(res, 200, { status: 'ok', ...parts.health }) : send(res, 503, { status: 'starting' });
+      }
+      if (!parts) return send(res, 503, { error: 'the local gateway is still starting' });
+
+      const route = parts.routes.find((r) => r.method === method && r.path === url.pathname);
+      if (route) {
+        const event = httpApiEvent({ method, path: url.pathname, query: url.search.slice(1), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+        const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
+        res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+        return void res.end(result.body ?? '');
+      }
+      if (method === 'POST' && url.pathname === '/local/events') {
+        const parsed = parseJson(localEvent, body);
+        if (!parsed.ok) return send(res, 400, { error: parsed.error });
+        return send(res, 202, { deliveredTo: parts.bus.publish(parsed.value) });
+      }
+      const schedule = /^\/local\/schedules\/([^/]+)$/.exec(url.pathname);
+      if (method === 'POST' && schedule) {
+        const name = decodeURIComponent(schedule[1]!);
+        if (await parts.scheduler.fire(name)) return send(res, 200, { fired: name, at: parts.clock.now().toISOString() });
+        return send(res, 404, { error: `no schedule named ${name}`, schedules: parts.scheduler.names() });
+      }
+      if (method === 'PUT' && url.pathname === '/local/clock') {
+        const parsed = parseJson(clockSetting, body);
+        if (!parsed.ok) return send(res, 400, { error: `${parsed.error} (expected {"now": "<ISO-8601>"} or {"now": null})` });
+        setClock(parsed.value.now === null ? null : new Date(parsed.value.now));
+        return send(res, 200, { now: parts.clock.now().toISOString() });
+      }
+      if (method === 'GET' && url.pathname === '/local/outbox') {
+        return send(res, 200, parts.outbox().map(({ to, from, body: text, mediaUrl, status, time, sid }) => ({ sid, to, from, body: text, mediaUrl, status, time })));
+      }
+      return send(res, 404, { error: `no route ${method} ${url.pathname}` });
+    } catch (error) {
+      onError(error);
+      if (!res.headersSent) send(res, 500, { error: 'internal error, see the gateway log' });
+    }
+  };
+}

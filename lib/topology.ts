@@ -1,0 +1,113 @@
+/**
+ * The one source of truth for what runs and what triggers it. The CDK stack and the local runtime
+ * both read this, so a route, queue, schedule or rule cannot exist in one and not the other.
+ */
+
+export type TableName = 'catalog' | 'audience';
+export type QueueName = 'inbound' | 'outbound';
+
+export interface TableSpec {
+  /** Environment variable through which functions learn the table's name. */
+  env: string;
+  partitionKey: string;
+  sortKey: string;
+  /** Attribute DynamoDB expires items by, when the table has one. */
+  timeToLiveAttribute?: string;
+}
+
+export interface QueueSpec {
+  env: string;
+  fifo: boolean;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export type Trigger =
+  | { kind: 'http'; method: 'POST' | 'GET'; path: string }
+  | { kind: 'queue'; queue: QueueName; batchSize: number }
+  | { kind: 'schedule'; name: string; expression: string }
+  | { kind: 'rule'; name: string; source: string[]; detailType: string[] };
+
+export interface FunctionSpec {
+  /** Handler file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  trigger: Trigger;
+  timeoutSeconds: number;
+  memoryMb: number;
+  tables: { name: TableName; access: 'read' | 'readWrite' }[];
+  sendsTo: QueueName[];
+  /** Needs the Twilio credentials (signature checks or sending). */
+  twilio: boolean;
+}
+
+export const tables: Record<TableName, TableSpec> = {
+  catalog: { env: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  audience: { env: 'AUDIENCE_TABLE', partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+};
+
+export const queues: Record<QueueName, QueueSpec> = {
+  // FIFO so one sender's messages are handled one at a time, in order.
+  inbound: { env: 'INBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+  // FIFO grouped by recipient so the welcome always lands before the first question.
+  outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+};
+
+export const functions = {
+  receiveSms: {
+    entry: 'functions/handlers/receive-sms.ts',
+    trigger: { kind: 'http', method: 'POST', path: '/sms' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [],
+    sendsTo: ['inbound'],
+    twilio: true,
+  },
+  trackDelivery: {
+    entry: 'functions/handlers/track-delivery.ts',
+    trigger: { kind: 'http', method: 'POST', path: '/sms/status' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ name: 'audience', access: 'readWrite' }],
+    sendsTo: [],
+    twilio: true,
+  },
+  converse: {
+    entry: 'functions/handlers/converse.ts',
+    trigger: { kind: 'queue', queue: 'inbound', batchSize: 10 },
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'audience', access: 'readWrite' },
+    ],
+    sendsTo: ['outbound'],
+    twilio: false,
+  },
+  sendSms: {
+    entry: 'functions/handlers/send-sms.ts',
+    trigger: { kind: 'queue', queue: 'outbound', batchSize: 10 },
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'audience', access: 'readWrite' },
+    ],
+    sendsTo: [],
+    twilio: true,
+  },
+} satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+export function functionEntries(): [FunctionName, FunctionSpec][] {
+  return Object.entries(functions) as [FunctionName, FunctionSpec][];
+}
+
+export function queueName(queue: QueueName, stage = 'local'): string {
+  return `sms-gateway-${stage}-${queue}${queues[queue].fifo ? '.fifo' : ''}`;
+}
+
+export function deadLetterQueueName(queue: QueueName, stage = 'local'): string {
+  return `sms-gateway-${stage}-${queue}-dlq${queues[queue].fifo ? '.fifo' : ''}`;
+}

@@ -1,0 +1,139 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalGateway, type LocalGateway } from '../../lib/local/gateway';
+import { startSandboxCarrier, type OutboxEntry, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
+import { sendSignedText } from '../../lib/local/text-client';
+
+export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+export const AUTH_TOKEN = 'e2e-auth-token';
+export const SHORT_CODE = '55155';
+
+/**
+ * The local gateway on a free port, sending through a fake Twilio API owned by the test, with its
+ * own data directory; `close` removes everything it started.
+ */
+export class GatewayHarness {
+  private constructor(
+    readonly gateway: LocalGateway,
+    readonly twilio: SandboxCarrier,
+    readonly db: DynamoDBDocumentClient,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(): Promise<GatewayHarness> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-e2e-'));
+    const twilio = await startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+    const gateway = await startLocalGateway({
+      port: 0,
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      twilioApiUrl: twilio.url,
+      dataDir,
+      scheduler: false,
+      logLevel: 'SILENT',
+    });
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: gateway.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    return new GatewayHarness(gateway, twilio, db, dataDir);
+  }
+
+  async close(): Promise<void> {
+    this.db.destroy();
+    await this.gateway.stop();
+    await this.twilio.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  text(from: string, body: string, options: { messageSid?: string; to?: string } = {}) {
+    return sendSignedText({
+      gatewayUrl: this.gateway.url,
+      publicUrl: this.gateway.publicUrl,
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      from,
+      to: options.to ?? SHORT_CODE,
+      body,
+      ...(options.messageSid ? { messageSid: options.messageSid } : {}),
+    });
+  }
+
+  /** What the fake Twilio API received for one number, oldest first. */
+  received(to: string): OutboxEntry[] {
+    return this.twilio.outbox().filter((entry) => entry.to === to);
+  }
+
+  /** Waits until `to` has received `count` messages in all, and returns them. */
+  async waitForMessages(to: string, count: number, timeoutMs = 15_000): Promise<OutboxEntry[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const messages = this.received(to);
+      if (messages.length >= count) return messages;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    throw new Error(`expected ${count} message(s) to ${to}, got ${this.received(to).length}: ${JSON.stringify(this.received(to).map((m) => m.body))}`);
+  }
+
+  /**
+   * Texts, then waits until the gateway has finished with that text (its inbound log item exists and
+   * the outbound queue has drained), so "no reply" is a real observation and not impatience.
+   */
+  async textAndSettle(from: string, body: string, options: { messageSid?: string } = {}): Promise<string> {
+    const sent = await this.text(from, body, options);
+    if (sent.status !== 200) throw new Error(`webhook answered ${sent.status}: ${sent.body}`);
+    await this.waitUntil(async () => (await this.items(from, `MSG#${sent.messageSid}`)).length > 0);
+    await this.waitUntil(async () => (await this.queueDepth('inbound')) === 0 && (await this.queueDepth('outbound')) === 0);
+    return sent.messageSid;
+  }
+
+  async items(phone: string, skPrefix = ''): Promise<Record<string, unknown>[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.gateway.tables.audience,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `PHONE#${phone}`, ':prefix': skPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items;
+  }
+
+  async subscription(phone: string, programId = 'krusty-burger'): Promise<Record<string, unknown> | undefined> {
+    return (await this.items(phone, `STATE#PROGRAM#${programId}`))[0];
+  }
+
+  async queueDepth(queue: 'inbound' | 'outbound'): Promise<number> {
+    const { SQSClient, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const { Attributes = {} } = await client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: this.gateway.queues[queue],
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  async waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await condition()) return;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    throw new Error('condition not met in time');
+  }
+}
+
+let counter = 0;
+/** A fresh US number per test, so tests never see each other's state. */
+export function newPhone(): string {
+  counter += 1;
+  return `+1555${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(4, '0')}`;
+}

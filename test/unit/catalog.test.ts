@@ -1,0 +1,314 @@
+import {
+  programsOnShortCode,
+  validateCatalog,
+  welcomeOffer,
+  type CatalogProblem,
+} from '../../functions/domain/catalog';
+import { DEFAULT_TEMPLATES } from '../../functions/domain/templates';
+
+type RawItem = Record<string, unknown>;
+
+const demoItems: RawItem[] = require('../../catalog/demo.json');
+
+/** A valid second program on the demo short code, to be broken one attribute at a time. */
+function squishee(overrides: RawItem = {}): RawItem {
+  return {
+    pk: 'PROGRAM#squishee',
+    sk: 'PROGRAM',
+    name: 'Squishee Club',
+    shortCode: '55155',
+    keyword: 'SQUISHEE',
+    aliases: ['SLUSH'],
+    helpContact: 'help@squishee.example',
+    frequency: 'Up to 2 msgs/mo',
+    ...overrides,
+  };
+}
+
+function withoutKey(item: RawItem, key: string): RawItem {
+  const { [key]: _dropped, ...rest } = item;
+  return rest;
+}
+
+describe('validateCatalog: the demo catalog', () => {
+  test('validates with no problems into one program with its questions in order', () => {
+    // Prepare
+    const items = demoItems;
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs).toHaveLength(1);
+    const program = catalog.programs[0]!;
+    expect(program).toMatchObject({
+      programId: 'krusty-burger',
+      name: 'Krusty Burger Rewards',
+      brandName: 'Krusty Burger',
+      shortCode: '55155',
+      keyword: 'KRUSTY',
+      aliases: ['KRUSTYBURGER'],
+      helpContact: 'support@krustyburger.example or 1-800-555-0199',
+      frequency: 'Up to 6 msgs/mo',
+      timeZoneFallback: 'America/New_York',
+      lunchTime: '12:00',
+      questionEvery: 3,
+    });
+    expect(program.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
+    expect(program.questions.find((q) => q.field === 'meal')!.choices).toEqual(['Burger', 'Chicken', 'Salad', 'Fries']);
+    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['lunch', 'welcome']);
+    expect(welcomeOffer(program)!.copy).toBe('Enjoy 20% off your next purchase: just show this text at the counter.');
+    expect(program.templates.welcome).toBe('Welcome to {programName}! {offer}');
+    expect(program.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
+  });
+
+  test('item order does not matter: shuffled items give the same catalog and questions stay in order', () => {
+    // Prepare
+    const reversed = [...demoItems].reverse();
+    // Act
+    const fromOriginal = validateCatalog(demoItems);
+    const fromReversed = validateCatalog(reversed);
+    // Assess
+    expect(fromReversed.problems).toEqual([]);
+    expect(fromReversed.catalog).toEqual(fromOriginal.catalog);
+    expect(fromReversed.catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
+  });
+
+  test('programsOnShortCode finds the demo program on 55155 and nothing on another code', () => {
+    // Prepare
+    const { catalog } = validateCatalog(demoItems);
+    // Act
+    const onDemoCode = programsOnShortCode(catalog, '55155');
+    const elsewhere = programsOnShortCode(catalog, '99999');
+    // Assess
+    expect(onDemoCode.map((p) => p.programId)).toEqual(['krusty-burger']);
+    expect(elsewhere).toEqual([]);
+  });
+});
+
+interface BrokenCase {
+  /** What the marketer got wrong. */
+  case: string;
+  extra: RawItem[];
+  problems: { key: string; field: string; reason: string | RegExp }[];
+  /** Programs that load, besides the demo one. */
+  alsoLoaded?: string[];
+}
+
+const brokenCases: BrokenCase[] = [
+  {
+    case: 'a second program without helpContact',
+    extra: [withoutKey(squishee(), 'helpContact')],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'helpContact', reason: /expected string/ }],
+  },
+  {
+    case: 'a keyword that is a reserved compliance word',
+    extra: [squishee({ keyword: 'STOP' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'is a reserved compliance word (STOP, HELP, START…)' }],
+  },
+  {
+    case: 'a lower-case reserved keyword',
+    extra: [squishee({ keyword: 'help' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'is a reserved compliance word (STOP, HELP, START…)' }],
+  },
+  {
+    case: 'a keyword with a space',
+    extra: [squishee({ keyword: 'SQUISHEE CLUB' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'must be 1-30 letters or digits' }],
+  },
+  {
+    case: 'a 33-character keyword',
+    extra: [squishee({ keyword: 'S'.repeat(33) })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'must be 1-30 letters or digits' }],
+  },
+  {
+    case: 'a reserved alias',
+    extra: [squishee({ aliases: ['SLUSH', 'INFO'] })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'aliases.1', reason: 'is a reserved compliance word (STOP, HELP, START…)' }],
+  },
+  {
+    case: 'a second program on 55155 reusing the keyword KRUSTY',
+    extra: [squishee({ keyword: 'KRUSTY' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTY is already used by krusty-burger on 55155' }],
+  },
+  {
+    case: 'a second program on 55155 whose keyword is the demo alias',
+    extra: [squishee({ keyword: 'krustyburger' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTYBURGER is already used by krusty-burger on 55155' }],
+  },
+  {
+    case: 'a second program on 55155 with an alias the demo program uses',
+    extra: [squishee({ aliases: ['SLUSH', 'KRUSTYBURGER', 'KRUSTY'] })],
+    problems: [
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: 'KRUSTYBURGER is already used by krusty-burger on 55155' },
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: 'KRUSTY is already used by krusty-burger on 55155' },
+    ],
+    alsoLoaded: ['squishee'],
+  },
+  {
+    case: 'an offer whose discountPercent is a string',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#fries', kind: 'cross-sell', copy: 'Free fries!', discountPercent: '20' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#fries', field: 'discountPercent', reason: /expected number, received string/ }],
+  },
+  {
+    case: 'an offer of an unknown kind',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#xmas', kind: 'christmas', copy: 'Ho ho ho' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#xmas', field: 'kind', reason: /welcome/ }],
+  },
+  {
+    case: 'a template with an unknown placeholder',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#fallback', body: 'Sorry {nope}! Text {keyword} to join.' }],
+    problems: [
+      {
+        key: 'PROGRAM#krusty-burger / TEMPLATE#fallback',
+        field: 'body',
+        reason: 'unknown placeholder {nope}; allowed: {programName}, {brandName}, {keyword}',
+      },
+    ],
+  },
+  {
+    case: 'an item with an unknown sk prefix',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'COUPON#free-fries', copy: 'Free fries' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / COUPON#free-fries', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION# or TEMPLATE#' }],
+  },
+  {
+    case: 'an item without sk',
+    extra: [{ pk: 'PROGRAM#krusty-burger', copy: 'Free fries' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / (no sk)', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION# or TEMPLATE#' }],
+  },
+  {
+    case: 'an offer of a program that does not exist',
+    extra: [{ pk: 'PROGRAM#ghost', sk: 'OFFER#welcome', kind: 'welcome', copy: 'Boo' }],
+    problems: [{ key: 'PROGRAM#ghost / OFFER#welcome', field: 'pk', reason: 'no valid program item PROGRAM#ghost / PROGRAM' }],
+  },
+  {
+    case: 'a question for an unknown profile field',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'QUESTION#shoe-size', order: 5, prompt: 'Shoe size?', example: '10' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / QUESTION#shoe-size', field: 'sk', reason: /must be QUESTION#zip/ }],
+  },
+];
+
+describe('validateCatalog: broken items are reported and the rest still loads', () => {
+  test.each(brokenCases)('$case', ({ extra, problems: expectedProblems, alsoLoaded = [] }) => {
+    // Prepare
+    const items = [...demoItems, ...extra];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual(
+      expectedProblems.map((p) => ({
+        key: p.key,
+        field: p.field,
+        reason: typeof p.reason === 'string' ? p.reason : expect.stringMatching(p.reason),
+      })),
+    );
+    expect(catalog.programs.map((p) => p.programId).sort()).toEqual(['krusty-burger', ...alsoLoaded].sort());
+    const demo = catalog.programs.find((p) => p.programId === 'krusty-burger')!;
+    expect(demo.keyword).toBe('KRUSTY');
+    expect(demo.aliases).toEqual(['KRUSTYBURGER']);
+    expect(demo.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
+    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['lunch', 'welcome']);
+  });
+
+  test('a program skipped for a missing helpContact takes its offers, questions and templates with it', () => {
+    // Prepare
+    const items = [
+      ...demoItems,
+      withoutKey(squishee(), 'helpContact'),
+      { pk: 'PROGRAM#squishee', sk: 'OFFER#welcome', kind: 'welcome', copy: 'Free Squishee' },
+      { pk: 'PROGRAM#squishee', sk: 'TEMPLATE#fallback', body: 'Text {keyword}' },
+    ];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(catalog.programs.map((p) => p.programId)).toEqual(['krusty-burger']);
+    expect(problems.map(({ key, field }) => ({ key, field }))).toEqual([
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'helpContact' },
+      { key: 'PROGRAM#squishee / OFFER#welcome', field: 'pk' },
+      { key: 'PROGRAM#squishee / TEMPLATE#fallback', field: 'pk' },
+    ]);
+  });
+
+  test('a keyword clash is reported on the same item whatever order the items arrive in', () => {
+    // Prepare
+    const clashing = squishee({ keyword: 'KRUSTY' });
+    // Act
+    const clashLast = validateCatalog([...demoItems, clashing]);
+    const clashFirst = validateCatalog([clashing, ...demoItems]);
+    // Assess
+    expect(clashFirst.problems).toEqual(clashLast.problems);
+    expect(clashFirst.problems).toEqual([
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTY is already used by krusty-burger on 55155' },
+    ]);
+    expect(clashFirst.catalog.programs.map((p) => p.programId)).toEqual(['krusty-burger']);
+  });
+
+  test('the same keyword on another short code is no clash', () => {
+    // Prepare
+    const items = [...demoItems, squishee({ keyword: 'KRUSTY', shortCode: '66166' })];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(programsOnShortCode(catalog, '66166').map((p) => p.keyword)).toEqual(['KRUSTY']);
+  });
+
+  test('an invalid template leaves the default copy in place', () => {
+    // Prepare
+    const items = [...demoItems, { pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#fallback', body: 'Sorry {nope}!' }];
+    // Act
+    const { catalog } = validateCatalog(items);
+    // Assess
+    expect(catalog.programs[0]!.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
+  });
+});
+
+describe('validateCatalog: lists and keywords as marketers type them', () => {
+  test.each([
+    ['a comma-separated string', 'slush, brainfreeze ,  ', ['SLUSH', 'BRAINFREEZE']],
+    ['a string set', new Set(['slush', 'BrainFreeze']), ['SLUSH', 'BRAINFREEZE']],
+    ['a list', ['Slush'], ['SLUSH']],
+    ['nothing', undefined, []],
+  ])('aliases given as %s are read and upper-cased', (_case, aliases, expected) => {
+    // Prepare
+    const program = aliases === undefined ? withoutKey(squishee(), 'aliases') : squishee({ aliases });
+    // Act
+    const { catalog, problems } = validateCatalog([...demoItems, program]);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs.find((p) => p.programId === 'squishee')!.aliases).toEqual(expected);
+  });
+
+  test('a keyword in any case with spaces around it is stored trimmed and upper-cased', () => {
+    // Prepare
+    const program = squishee({ keyword: '  squishee ' });
+    // Act
+    const { catalog, problems } = validateCatalog([...demoItems, program]);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs.find((p) => p.programId === 'squishee')!.keyword).toBe('SQUISHEE');
+  });
+
+  test('meal choices given as a comma-separated string become a list', () => {
+    // Prepare
+    const items = demoItems.map((item) =>
+      item.sk === 'QUESTION#meal' ? { ...item, choices: 'Burger, Chicken,Salad' } : item,
+    );
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs[0]!.questions.find((q) => q.field === 'meal')!.choices).toEqual(['Burger', 'Chicken', 'Salad']);
+  });
+
+  test('a meal question without choices is reported and dropped', () => {
+    // Prepare
+    const items = demoItems.map((item) => (item.sk === 'QUESTION#meal' ? withoutKey(item, 'choices') : item));
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual<CatalogProblem[]>([
+      { key: 'PROGRAM#krusty-burger / QUESTION#meal', field: 'choices', reason: 'the meal question needs at least one choice' },
+    ]);
+    expect(catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'birthday', 'email']);
+  });
+});

@@ -1,0 +1,151 @@
+import { validateCatalog, welcomeOffer } from '../../functions/domain/catalog';
+import {
+  helpReply,
+  missingOptInDisclosures,
+  optInConfirmation,
+  optOutConfirmation,
+  RATES_DISCLOSURE,
+  RESERVED_WORDS,
+} from '../../functions/domain/compliance';
+import { renderTemplate } from '../../functions/domain/templates';
+
+const program = validateCatalog(require('../../catalog/demo.json')).catalog.programs[0]!;
+
+describe('optInConfirmation', () => {
+  const welcomeIntro = renderTemplate(program.templates.welcome, {
+    programName: program.name,
+    offer: welcomeOffer(program)!.copy,
+  });
+  const welcomeBackIntro = renderTemplate(program.templates['welcome-back'], { programName: program.name });
+
+  test.each([
+    ['welcome intro', welcomeIntro],
+    ['welcome-back intro', welcomeBackIntro],
+    ['intro without the program name', "You're in!"],
+    ['intro without closing punctuation', 'Thanks for joining'],
+  ])('with a %s it carries every required disclosure', (_case, intro) => {
+    // Prepare
+    const facts = program;
+    // Act
+    const text = optInConfirmation(intro, facts);
+    // Assess
+    expect(missingOptInDisclosures(text, facts)).toEqual([]);
+    expect(text).toContain('Krusty Burger Rewards');
+    expect(text).toContain('Up to 6 msgs/mo');
+    expect(text).toContain('Msg&data rates may apply');
+    expect(text).toMatch(/\bHELP\b/);
+    expect(text).toMatch(/\bSTOP\b/);
+  });
+
+  test('the demo welcome reads as one confirmation: intro, frequency, rates, HELP and STOP', () => {
+    // Prepare
+    const intro = welcomeIntro;
+    // Act
+    const text = optInConfirmation(intro, program);
+    // Assess
+    expect(text).toBe(
+      'Welcome to Krusty Burger Rewards! Enjoy 20% off your next purchase: just show this text at the counter. ' +
+        'Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.',
+    );
+  });
+
+  test('an intro without the program name is prefixed with it', () => {
+    // Prepare
+    const intro = "Welcome back! You're subscribed again.";
+    // Act
+    const text = optInConfirmation(intro, program);
+    // Assess
+    expect(text.startsWith("Krusty Burger Rewards: Welcome back! You're subscribed again.")).toBe(true);
+  });
+});
+
+describe('missingOptInDisclosures', () => {
+  test.each([
+    ['program name', 'You are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.'],
+    ['message frequency', 'Krusty Burger Rewards: you are in! Msg&data rates may apply. Reply HELP for help, STOP to cancel.'],
+    ['rates disclosure', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Reply HELP for help, STOP to cancel.'],
+    ['HELP instructions', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.'],
+    ['STOP instructions', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help.'],
+  ])('reports a missing %s', (missing, text) => {
+    // Prepare
+    const facts = program;
+    // Act
+    const problems = missingOptInDisclosures(text, facts);
+    // Assess
+    expect(problems).toEqual([missing]);
+  });
+});
+
+describe('helpReply', () => {
+  test('names the program, the support contact, the frequency, the rates and how to stop', () => {
+    // Prepare
+    const facts = program;
+    // Act
+    const text = helpReply(facts);
+    // Assess
+    expect(text).toContain('Krusty Burger Rewards');
+    expect(text).toContain('support@krustyburger.example or 1-800-555-0199');
+    expect(text).toContain('Up to 6 msgs/mo');
+    expect(text).toContain('Msg&data rates may apply');
+    expect(text).toContain('Reply STOP to cancel');
+    expect(text).toBe(
+      'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. ' +
+        'Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.',
+    );
+  });
+
+  test('a frequency already ending in a full stop is not doubled', () => {
+    // Prepare
+    const facts = { name: 'Squishee Club', helpContact: 'help@squishee.example', frequency: 'Up to 2 msgs/mo.' };
+    // Act
+    const text = helpReply(facts);
+    // Assess
+    expect(text).toBe(`Squishee Club: Help at help@squishee.example. Up to 2 msgs/mo. ${RATES_DISCLOSURE} Reply STOP to cancel.`);
+  });
+});
+
+describe('optOutConfirmation', () => {
+  test.each([
+    [['Krusty Burger Rewards'], 'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.'],
+    [
+      ['Krusty Burger Rewards', 'Squishee Club'],
+      'You are unsubscribed from Krusty Burger Rewards and Squishee Club and will receive no more messages. Reply START to resubscribe.',
+    ],
+    [
+      ['A', 'B', 'C'],
+      'You are unsubscribed from A, B and C and will receive no more messages. Reply START to resubscribe.',
+    ],
+    [[], 'You are unsubscribed from this program and will receive no more messages. Reply START to resubscribe.'],
+  ])('for %j reads exactly as COMPLIANCE.md says', (names, expected) => {
+    // Prepare
+    const programNames = names;
+    // Act
+    const text = optOutConfirmation(programNames);
+    // Assess
+    expect(text).toBe(expected);
+  });
+});
+
+describe('RESERVED_WORDS', () => {
+  test.each(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'ARRET', 'REMOVE', 'HELP', 'INFO', 'AIDE', 'START', 'UNSTOP', 'YES', 'SKIP'])(
+    '%s is reserved',
+    (word) => {
+      // Prepare
+      const reserved = RESERVED_WORDS;
+      // Act
+      const isReserved = reserved.has(word);
+      // Assess
+      expect(isReserved).toBe(true);
+    },
+  );
+
+  test('the demo keyword and alias are not reserved', () => {
+    // Prepare
+    const words = [program.keyword, ...program.aliases];
+    // Act
+    const reserved = words.filter((word) => RESERVED_WORDS.has(word));
+    // Assess
+    expect(words).toEqual(['KRUSTY', 'KRUSTYBURGER']);
+    expect(reserved).toEqual([]);
+  });
+});
