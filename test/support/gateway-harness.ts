@@ -93,8 +93,8 @@ export class GatewayHarness {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.gateway.tables.audience,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PHONE#${phone}`, ':prefix': skPrefix },
+        KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PHONE#${phone}`, ...(skPrefix ? { ':prefix': skPrefix } : {}) },
         ConsistentRead: true,
       }),
     );
