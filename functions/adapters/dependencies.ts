@@ -5,12 +5,9 @@ import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { SqsOutbox } from './sqs-queues';
-import { TwilioCarrier } from './twilio-carrier';
-import { createTwilioClient } from './twilio-client';
-import { twilioSettings } from './twilio-credentials';
 
 /** Adapters built from the environment once per container, on first use. */
-function once<T>(build: () => T): () => T {
+export function once<T>(build: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= build());
 }
@@ -21,10 +18,3 @@ export const catalogSource = once(
 export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
-export const twilioCredentials = once(() => twilioSettings());
-export const carrier = once(async () => new TwilioCarrier(createTwilioClient(await twilioCredentials())));
-
-/** Where Twilio reports delivery: the public URL of the /sms/status route. */
-export function statusCallbackUrl(): string | undefined {
-  return process.env.PUBLIC_URL ? `${process.env.PUBLIC_URL.replace(/\/+$/, '')}/sms/status` : undefined;
-}

@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { requiredEnv } from '../shared/env';
+import { once } from './dependencies';
 import type { TwilioSettings } from './twilio-client';
 
 /**
@@ -16,3 +17,6 @@ export async function twilioSettings(): Promise<TwilioSettings> {
     ...(process.env.TWILIO_API_URL ? { apiUrl: process.env.TWILIO_API_URL } : {}),
   };
 }
+
+/** Fetched once per container; Powertools refreshes the secret after its maxAge. */
+export const twilioCredentials = once(() => twilioSettings());

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import twilio from 'twilio';
+// The webhook helpers alone: importing 'twilio' would bundle the whole REST client into these functions.
+import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 
 /** The form fields of a webhook, decoded from the HTTP API event. */
 export function formParams(event: APIGatewayProxyEventV2): Record<string, string> {
@@ -21,5 +22,5 @@ export function publicUrl(event: APIGatewayProxyEventV2): string {
 export function hasValidSignature(event: APIGatewayProxyEventV2, authToken: string, params: Record<string, string>): boolean {
   const signature = event.headers['x-twilio-signature'];
   if (!signature) return false;
-  return twilio.validateRequest(authToken, signature, publicUrl(event), params);
+  return validateRequest(authToken, signature, publicUrl(event), params);
 }

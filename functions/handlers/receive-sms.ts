@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { sqs } from '../adapters/aws-clients';
-import { twilioCredentials } from '../adapters/dependencies';
+import { twilioCredentials } from '../adapters/twilio-credentials';
 import { enqueueInbound } from '../adapters/sqs-queues';
 import { formParams, hasValidSignature } from '../adapters/twilio-webhook';
 import { maskPhone, normalizeAddress } from '../domain/phone-numbers';

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { messageLog, twilioCredentials } from '../adapters/dependencies';
+import { messageLog } from '../adapters/dependencies';
+import { twilioCredentials } from '../adapters/twilio-credentials';
 import { formParams, hasValidSignature } from '../adapters/twilio-webhook';
 import { maskPhone, normalizeAddress } from '../domain/phone-numbers';
 import { statusCallbackForm } from '../schemas/twilio-webhooks';

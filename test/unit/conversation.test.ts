@@ -462,3 +462,21 @@ describe('converse: programs on different short codes', () => {
     expect(outcome.subscriptions.filter((s) => s.status === 'subscribed')).toEqual([]);
   });
 });
+
+describe('converse: STOP when the program item is broken in the catalog', () => {
+  test('a live subscription whose program is missing from the catalog still ends, with one confirmation', () => {
+    // Prepare
+    const { conversation } = textIn(['KRUSTY']);
+    const catalogWithoutProgram: Catalog = { programs: [] };
+
+    // Act
+    const outcome = converse(inbound('STOP'), conversation, catalogWithoutProgram);
+
+    // Assess
+    expect(outcome.kind).toBe('opted-out');
+    expect(outcome.replies).toHaveLength(1);
+    expect(outcome.replies[0]!.purpose).toBe('opt-out-confirmation');
+    expect(outcome.subscriptions).toEqual([expect.objectContaining({ programId: PROGRAM_ID, status: 'opted-out' })]);
+    expect(outcome.consentEvents).toEqual([expect.objectContaining({ programId: PROGRAM_ID, action: 'opt-out', rawText: 'STOP' })]);
+  });
+});
