@@ -43,6 +43,15 @@ function report(items: CatalogItem[], source: string): boolean {
   return problems.length === 0;
 }
 
+/** Problems the merged catalog (table items overwritten by file items) has that the table alone has not. */
+function newProblems(existing: CatalogItem[], incoming: CatalogItem[]) {
+  const key = (item: CatalogItem) => `${String(item.pk)}|${String(item.sk)}`;
+  const merged = new Map(existing.map((item) => [key(item), item]));
+  for (const item of incoming) merged.set(key(item), item);
+  const before = new Set(validateCatalog(existing).problems.map(describeProblem));
+  return validateCatalog([...merged.values()]).problems.filter((problem) => !before.has(describeProblem(problem)));
+}
+
 async function main(): Promise<number> {
   const [command, file] = positionals;
   if (values.help || !command) {
@@ -58,11 +67,15 @@ async function main(): Promise<number> {
     case 'import': {
       if (!file) throw new Error('import needs a FILE');
       const items = readCatalogFile(file);
-      if (!report(items, file)) {
-        console.error('Nothing imported: fix the problems above first.');
+      const { client, table } = connect();
+      // Judged together with what the table holds: an edit may name a program that only the table has,
+      // and a file that is fine alone may still clash with it (a keyword claimed twice).
+      const introduced = newProblems(await scanCatalogItems(client, table), items);
+      for (const problem of introduced) console.error(describeProblem(problem));
+      if (introduced.length > 0) {
+        console.error(`Nothing imported: with these ${items.length} item(s), ${table} would have the ${introduced.length} problem(s) above.`);
         return 1;
       }
-      const { client, table } = connect();
       await writeCatalogItems(client, table, items);
       console.error(`Imported ${items.length} item(s) into ${table}.`);
       return 0;

@@ -23,6 +23,8 @@ export interface ProfileQuestion {
 export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
   programId: string;
   brandName: string;
+  /** The keyword and aliases this program answers to: all of them unless another program claims one. */
+  answersTo: string[];
   offers: Offer[];
   /** In the order they are asked. */
   questions: ProfileQuestion[];
@@ -81,7 +83,7 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
   for (const item of sorted) {
     if (kindOf(item.sk) === 'PROGRAM') {
       const parsed = parseItem(programItem, item, problems);
-      if (parsed) addProgram(parsed, programs, problems);
+      if (parsed) addProgram(parsed, programs);
     } else if (['OFFER', 'QUESTION', 'TEMPLATE'].includes(kindOf(item.sk))) {
       childItems.push(item);
     } else {
@@ -89,6 +91,7 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
     }
   }
 
+  withdrawContestedWords(programs, problems);
   for (const item of childItems) {
     const program = programs.get(String(item.pk));
     if (!program) {
@@ -101,34 +104,45 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
   return { catalog: { programs: [...programs.values()] }, problems };
 }
 
-function addProgram(item: ProgramItem, programs: Map<string, Program>, problems: CatalogProblem[]): void {
-  const key = itemKey(item);
-  const taken = new Map<string, string>();
-  for (const other of programs.values()) {
-    if (other.shortCode !== item.shortCode) continue;
-    for (const word of [other.keyword, ...other.aliases]) taken.set(word, other.programId);
-  }
-  const clash = taken.get(item.keyword);
-  if (clash) {
-    problems.push({ key, field: 'keyword', reason: `${item.keyword} is already used by ${clash} on ${item.shortCode}` });
-    return;
-  }
-  const aliases = item.aliases.filter((alias) => {
-    const owner = taken.get(alias) ?? (alias === item.keyword ? 'its own keyword' : undefined);
-    if (owner) problems.push({ key, field: 'aliases', reason: `${alias} is already used by ${owner} on ${item.shortCode}` });
-    return !owner;
-  });
+function addProgram(item: ProgramItem, programs: Map<string, Program>): void {
   const { pk, sk: _sk, brandName, ...rest } = item;
-  const programId = pk.slice('PROGRAM#'.length);
   programs.set(pk, {
     ...rest,
-    programId,
+    programId: pk.slice('PROGRAM#'.length),
     brandName: brandName ?? item.name,
-    aliases,
+    answersTo: [...new Set([item.keyword, ...item.aliases])],
     offers: [],
     questions: [],
     templates: { ...DEFAULT_TEMPLATES },
   });
+}
+
+/**
+ * A word claimed by two programs on one short code is ambiguous: answering it for either could opt a
+ * consumer into a program they did not ask for, so neither answers to it until a marketer fixes one.
+ * Both programs stay loaded, so their subscribers' HELP and STOP keep working.
+ */
+function withdrawContestedWords(programs: Map<string, Program>, problems: CatalogProblem[]): void {
+  const claims = new Map<string, Program[]>();
+  for (const program of programs.values()) {
+    for (const word of program.answersTo) {
+      const claim = `${program.shortCode} ${word}`;
+      claims.set(claim, [...(claims.get(claim) ?? []), program]);
+    }
+  }
+  for (const [claim, claimants] of claims) {
+    if (claimants.length < 2) continue;
+    const word = claim.split(' ')[1]!;
+    for (const program of claimants) {
+      const others = claimants.filter((other) => other !== program).map((other) => other.programId).join(', ');
+      problems.push({
+        key: `PROGRAM#${program.programId} / PROGRAM`,
+        field: program.keyword === word ? 'keyword' : 'aliases',
+        reason: `${word} is also claimed by ${others} on ${program.shortCode}; neither program answers to it until one is changed`,
+      });
+      program.answersTo = program.answersTo.filter((candidate) => candidate !== word);
+    }
+  }
 }
 
 function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): void {

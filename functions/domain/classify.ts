@@ -8,8 +8,8 @@ import {
 
 export interface KeywordOwner {
   programId: string;
-  keyword: string;
-  aliases: readonly string[];
+  /** Keyword and aliases, upper case. */
+  answersTo: readonly string[];
 }
 
 export type Intent =
@@ -35,7 +35,7 @@ export function normalizeText(raw: string): string {
 }
 
 function keywordOwner(word: string, programs: readonly KeywordOwner[]): KeywordOwner | undefined {
-  return programs.find((program) => program.keyword === word || program.aliases.includes(word));
+  return programs.find((program) => program.answersTo.includes(word));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../lib/local/child-processes';
@@ -140,6 +140,27 @@ describe('npm start and npm run text, as a new user runs them', () => {
     expect(gateway.output()).not.toMatch(/demo catalog loaded/);
     expect(texted.output).toMatch(/already signed up/);
   });
+  test('a marketer\'s import is refused when it would clash with the table, and a valid edit takes effect on the next text', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));
+    const clashing = join(dir, 'clashing.json');
+    const edit = join(dir, 'edit.json');
+    writeFileSync(clashing, JSON.stringify([{ pk: 'PROGRAM#squishee', sk: 'PROGRAM', name: 'Squishee Club', shortCode: '55155', keyword: 'KRUSTY', helpContact: 'help@kwik.example', frequency: 'Up to 4 msgs/mo' }]));
+    writeFileSync(edit, JSON.stringify([{ pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#already-subscribed', body: 'Still here, {programName} fan! Reply HELP for help, STOP to cancel.' }]));
+
+    // Act
+    const refused = await finish('bin/catalog.ts', ['import', clashing], env);
+    const imported = await finish('bin/catalog.ts', ['import', edit], env);
+    const texted = await finish('bin/text.ts', ['KRUSTY', '--from', '+15555550142'], env);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/PROGRAM#squishee \/ PROGRAM: keyword: KRUSTY is also claimed by krusty-burger/);
+    expect(refused.output).toMatch(/Nothing imported/);
+    expect(imported.code).toBe(0);
+    expect(texted.output).toMatch(/Still here, Krusty Burger Rewards fan!/);
+  });
 });
 
 describe('starting without Java', () => {
@@ -164,7 +185,7 @@ describe('catalog validation of a file', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     const file = join(dir, 'broken.json');
-    require('node:fs').writeFileSync(
+    writeFileSync(
       file,
       JSON.stringify([
         { pk: 'PROGRAM#demo', sk: 'PROGRAM', name: 'Demo', shortCode: '55155', keyword: 'HELP', helpContact: 'help@example.com', frequency: 'Up to 2 msgs/mo' },

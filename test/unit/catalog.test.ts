@@ -128,19 +128,29 @@ const brokenCases: BrokenCase[] = [
   {
     case: 'a second program on 55155 reusing the keyword KRUSTY',
     extra: [squishee({ keyword: 'KRUSTY' })],
-    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTY is already used by krusty-burger on 55155' }],
+    problems: [
+      { key: 'PROGRAM#krusty-burger / PROGRAM', field: 'keyword', reason: 'KRUSTY is also claimed by squishee on 55155; neither program answers to it until one is changed' },
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTY is also claimed by krusty-burger on 55155; neither program answers to it until one is changed' },
+    ],
+    alsoLoaded: ['squishee'],
   },
   {
     case: 'a second program on 55155 whose keyword is the demo alias',
     extra: [squishee({ keyword: 'krustyburger' })],
-    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTYBURGER is already used by krusty-burger on 55155' }],
+    problems: [
+      { key: 'PROGRAM#krusty-burger / PROGRAM', field: 'aliases', reason: /^KRUSTYBURGER is also claimed by squishee on 55155/ },
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: /^KRUSTYBURGER is also claimed by krusty-burger on 55155/ },
+    ],
+    alsoLoaded: ['squishee'],
   },
   {
     case: 'a second program on 55155 with an alias the demo program uses',
     extra: [squishee({ aliases: ['SLUSH', 'KRUSTYBURGER', 'KRUSTY'] })],
     problems: [
-      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: 'KRUSTYBURGER is already used by krusty-burger on 55155' },
-      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: 'KRUSTY is already used by krusty-burger on 55155' },
+      { key: 'PROGRAM#krusty-burger / PROGRAM', field: 'keyword', reason: /^KRUSTY is also claimed by squishee/ },
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: /^KRUSTY is also claimed by krusty-burger/ },
+      { key: 'PROGRAM#krusty-burger / PROGRAM', field: 'aliases', reason: /^KRUSTYBURGER is also claimed by squishee/ },
+      { key: 'PROGRAM#squishee / PROGRAM', field: 'aliases', reason: /^KRUSTYBURGER is also claimed by krusty-burger/ },
     ],
     alsoLoaded: ['squishee'],
   },
@@ -228,7 +238,7 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     ]);
   });
 
-  test('a keyword clash is reported on the same item whatever order the items arrive in', () => {
+  test('a contested keyword answers for neither program, whatever order the items arrive in', () => {
     // Prepare
     const clashing = squishee({ keyword: 'KRUSTY' });
     // Act
@@ -236,10 +246,8 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     const clashFirst = validateCatalog([clashing, ...demoItems]);
     // Assess
     expect(clashFirst.problems).toEqual(clashLast.problems);
-    expect(clashFirst.problems).toEqual([
-      { key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'KRUSTY is already used by krusty-burger on 55155' },
-    ]);
-    expect(clashFirst.catalog.programs.map((p) => p.programId)).toEqual(['krusty-burger']);
+    const answering = Object.fromEntries(clashFirst.catalog.programs.map((p) => [p.programId, p.answersTo]));
+    expect(answering).toEqual({ 'krusty-burger': ['KRUSTYBURGER'], squishee: ['SLUSH'] });
   });
 
   test('the same keyword on another short code is no clash', () => {

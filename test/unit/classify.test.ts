@@ -142,8 +142,8 @@ describe('classify: opting out of one program on a shared short code', () => {
   test('STOP with the keyword of the second program on the code picks that program', () => {
     // Prepare
     const programs: KeywordOwner[] = [
-      { programId: PROGRAM_ID, keyword: 'KRUSTY', aliases: ['KRUSTYBURGER'] },
-      { programId: 'squishee', keyword: 'SQUISHEE', aliases: ['SLUSH'] },
+      { programId: PROGRAM_ID, answersTo: ['KRUSTY', 'KRUSTYBURGER'] },
+      { programId: 'squishee', answersTo: ['SQUISHEE', 'SLUSH'] },
     ];
     // Act
     const byKeyword = classify('stop squishee', programs, noOptOut);
@@ -240,7 +240,7 @@ describe('classify: program keywords', () => {
     '%j matches the alias KRUSTYBURGER when its first word is not a keyword',
     (text) => {
       // Prepare: a program whose keyword is not "KRUSTY", so only the spaced-out alias can match.
-      const programs: KeywordOwner[] = [{ programId: 'burgers', keyword: 'BURGERS', aliases: ['KRUSTYBURGER'] }];
+      const programs: KeywordOwner[] = [{ programId: 'burgers', answersTo: ['BURGERS', 'KRUSTYBURGER'] }];
       // Act
       const intent = classify(text, programs, noOptOut);
       // Assess
