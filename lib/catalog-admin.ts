@@ -19,7 +19,9 @@ export function describeProblem(problem: CatalogProblem): string {
 }
 
 /** Writes items as they are (25 per batch, unprocessed ones retried). Validation is the caller's call. */
-export async function writeCatalogItems(client: DynamoDBDocumentClient, tableName: string, items: CatalogItem[]): Promise<void> {
+export async function writeCatalogItems(client: DynamoDBDocumentClient, tableName: string, allItems: CatalogItem[]): Promise<void> {
+  // A batch may not name one key twice; as in a file edited top to bottom, the last one wins.
+  const items = [...new Map(allItems.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item])).values()];
   for (let start = 0; start < items.length; start += 25) {
     let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt += 1) {

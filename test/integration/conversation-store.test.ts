@@ -1,0 +1,333 @@
+import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import type { ConsentEvent, Conversation } from '../../functions/domain/audience';
+import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
+import { converse, type InboundText } from '../../functions/domain/conversation';
+import { ConflictError } from '../../functions/domain/ports';
+import { audienceItems, freshPhone, startLocalDynamo, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
+
+jest.setTimeout(60_000);
+
+const catalog: Catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
+const SHORT_CODE = '55155';
+const PROGRAM_ID = 'krusty-burger';
+
+let db: LocalDynamo;
+let store: DynamoConversationStore;
+
+beforeAll(async () => {
+  db = await startLocalDynamo(uniqueStage('it-store'));
+  store = new DynamoConversationStore(db.doc, db.tables.audience);
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+let sidCounter = 0;
+function inbound(phone: string, body: string, receivedAt = '2025-06-02T15:00:00.000Z', messageSid?: string): InboundText {
+  sidCounter += 1;
+  return { messageSid: messageSid ?? `SMstore${process.pid}x${sidCounter}`, from: phone, to: SHORT_CODE, body, receivedAt };
+}
+
+/** Texts `body` the way the use case does: load, decide, commit. Returns the inbound text. */
+async function textAndCommit(phone: string, body: string, receivedAt?: string): Promise<InboundText> {
+  const text = inbound(phone, body, receivedAt);
+  await store.commit(text, converse(text, await store.load(phone), catalog));
+  return text;
+}
+
+function subscriptionOf(conversation: Conversation) {
+  return conversation.subscriptions.find((s) => s.programId === PROGRAM_ID);
+}
+
+describe('committing a keyword', () => {
+  test('KRUSTY leaves a subscribed subscription at version 1, waiting for the ZIP answer', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const text = inbound(phone, 'KRUSTY');
+    const outcome = converse(text, await store.load(phone), catalog);
+
+    // Act
+    await store.commit(text, outcome);
+    const loaded = await store.load(phone);
+
+    // Assess
+    expect(outcome.kind).toBe('opted-in');
+    expect(loaded.subscriptions).toHaveLength(1);
+    expect(subscriptionOf(loaded)).toMatchObject({
+      phone,
+      programId: PROGRAM_ID,
+      status: 'subscribed',
+      subscribedAt: text.receivedAt,
+      welcomeOfferSentAt: text.receivedAt,
+      pendingQuestion: { field: 'zip', attempts: 0 },
+      version: 1,
+    });
+    // Keys and the item type are storage details the domain never sees.
+    expect(subscriptionOf(loaded)).not.toHaveProperty('pk');
+    expect(subscriptionOf(loaded)).not.toHaveProperty('type');
+  });
+
+  test('the consent ledger holds the opt-in with the raw text, keyword, short code, time and MessageSid', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const text = inbound(phone, 'krusty');
+
+    // Act
+    await store.commit(text, converse(text, await store.load(phone), catalog));
+    const ledger = await audienceItems(db, phone, 'CONSENT#');
+
+    // Assess
+    expect(ledger).toEqual([
+      expect.objectContaining({
+        sk: `CONSENT#${text.receivedAt}#${PROGRAM_ID}#opt-in`,
+        type: 'consent',
+        phone,
+        programId: PROGRAM_ID,
+        action: 'opt-in',
+        source: 'sms',
+        at: text.receivedAt,
+        shortCode: SHORT_CODE,
+        rawText: 'krusty',
+        keyword: 'KRUSTY',
+        messageSid: text.messageSid,
+      }),
+    ]);
+  });
+
+  test('an unknown number loads as an empty conversation at version 0', async () => {
+    // Prepare
+    const phone = freshPhone();
+
+    // Act
+    const loaded = await store.load(phone);
+
+    // Assess
+    expect(loaded).toEqual({ phone: { phone, version: 0 }, subscriptions: [] });
+  });
+});
+
+describe('exactly once per MessageSid', () => {
+  test('committing the same inbound text twice is refused the second time and changes nothing', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const text = inbound(phone, 'KRUSTY');
+    const outcome = converse(text, await store.load(phone), catalog);
+    await store.commit(text, outcome);
+    const before = await audienceItems(db, phone);
+
+    // Act
+    const second = store.commit(text, outcome);
+
+    // Assess
+    await expect(second).rejects.toThrow(ConflictError);
+    expect(await audienceItems(db, phone)).toEqual(before);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'subscribed', version: 1 });
+    expect(await audienceItems(db, phone, 'CONSENT#')).toHaveLength(1);
+  });
+
+  test('a redelivered MessageSid that would change state (STOP) is refused whole: no opt-out, no ledger line', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const first = await textAndCommit(phone, 'KRUSTY');
+    // Same MessageSid, fresh state: only the message item can make the transaction fail.
+    const replay = { ...inbound(phone, 'STOP', '2025-06-02T15:05:00.000Z'), messageSid: first.messageSid };
+    const outcome = converse(replay, await store.load(phone), catalog);
+
+    // Act
+    const commit = store.commit(replay, outcome);
+
+    // Assess
+    expect(outcome.kind).toBe('opted-out');
+    await expect(commit).rejects.toThrow(ConflictError);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'subscribed', version: 1 });
+    expect((await audienceItems(db, phone, 'CONSENT#')).map((item) => item.action)).toEqual(['opt-in']);
+    const inboundLog = await audienceItems(db, phone, `MSG#${first.messageSid}`);
+    expect(inboundLog).toEqual([expect.objectContaining({ body: 'KRUSTY', outcome: 'opted-in' })]);
+  });
+});
+
+describe('optimistic locking', () => {
+  test('two texts decided from the same loaded version: the second commit throws ConflictError and leaves no trace', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    const loaded = await store.load(phone);
+    const stop = inbound(phone, 'STOP', '2025-06-02T15:10:00.000Z');
+    const zip = inbound(phone, '62701', '2025-06-02T15:10:01.000Z');
+    const stopOutcome = converse(stop, loaded, catalog);
+    const zipOutcome = converse(zip, loaded, catalog);
+    await store.commit(stop, stopOutcome);
+
+    // Act
+    const stale = store.commit(zip, zipOutcome);
+
+    // Assess
+    expect(zipOutcome.kind).toBe('answered');
+    await expect(stale).rejects.toThrow(ConflictError);
+    const after = subscriptionOf(await store.load(phone));
+    expect(after).toMatchObject({ status: 'opted-out', version: 2, profile: {} });
+    expect(after).not.toHaveProperty('pendingQuestion');
+    // The refused text left no inbound log item, so a retry decides it again from fresh state.
+    expect(await store.repliesFor(phone, zip.messageSid)).toBeUndefined();
+  });
+
+  test('two racing commits from the same version: exactly one wins', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    const loaded = await store.load(phone);
+    const texts = [inbound(phone, '62701'), inbound(phone, 'SKIP')];
+    const outcomes = texts.map((text) => converse(text, loaded, catalog));
+
+    // Act
+    const results = await Promise.allSettled(texts.map((text, index) => store.commit(text, outcomes[index]!)));
+
+    // Assess
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(ConflictError);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ version: 2 });
+  });
+
+  test('a fresh number texting the keyword twice at once subscribes once', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const empty = await store.load(phone);
+    const texts = [inbound(phone, 'KRUSTY'), inbound(phone, 'KRUSTYBURGER')];
+    const outcomes = texts.map((text) => converse(text, empty, catalog));
+
+    // Act
+    const results = await Promise.allSettled(texts.map((text, index) => store.commit(text, outcomes[index]!)));
+
+    // Assess
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'subscribed', version: 1 });
+    expect(await audienceItems(db, phone, 'CONSENT#')).toHaveLength(1);
+  });
+});
+
+describe('repliesFor', () => {
+  test('returns the replies stored with the inbound text, in order', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const text = inbound(phone, 'KRUSTY');
+    const outcome = converse(text, await store.load(phone), catalog);
+    await store.commit(text, outcome);
+
+    // Act
+    const replies = await store.repliesFor(phone, text.messageSid);
+
+    // Assess
+    expect(replies).toEqual(outcome.replies);
+    expect(replies!.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    expect(replies![0]!.body).toContain('Krusty Burger Rewards');
+    expect(replies![1]!.body).toContain('ZIP code');
+  });
+
+  test('is undefined for a MessageSid never handled', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+
+    // Act
+    const replies = await store.repliesFor(phone, 'SM-never-seen');
+
+    // Assess
+    expect(replies).toBeUndefined();
+  });
+
+  test('is an empty list (not undefined) for a text handled without a reply', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    await textAndCommit(phone, 'STOP', '2025-06-02T15:01:00.000Z');
+    // A repeated STOP changes nothing and earns no reply.
+    const again = await textAndCommit(phone, 'STOP', '2025-06-02T15:02:00.000Z');
+
+    // Act
+    const replies = await store.repliesFor(phone, again.messageSid);
+
+    // Assess
+    expect(replies).toEqual([]);
+  });
+
+  test('is scoped to the sender: another number with the same MessageSid gets nothing', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const other = freshPhone();
+    const text = await textAndCommit(phone, 'KRUSTY');
+
+    // Act
+    const replies = await store.repliesFor(other, text.messageSid);
+
+    // Assess
+    expect(replies).toBeUndefined();
+  });
+});
+
+describe('carrier-reported opt-outs', () => {
+  function carrierOptOut(phone: string, at: string): ConsentEvent {
+    return {
+      phone,
+      programId: PROGRAM_ID,
+      action: 'opt-out',
+      at,
+      source: 'carrier',
+      shortCode: SHORT_CODE,
+      rawText: 'carrier error 21610: recipient has opted out',
+    };
+  }
+
+  test('recordOptOuts ends the subscription, drops the pending question and appends a carrier ledger line', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    const at = '2025-06-03T09:00:00.000Z';
+
+    // Act
+    await store.recordOptOuts([carrierOptOut(phone, at)]);
+
+    // Assess
+    const subscription = subscriptionOf(await store.load(phone));
+    expect(subscription).toMatchObject({ status: 'opted-out', optedOutAt: at, version: 2 });
+    expect(subscription).not.toHaveProperty('pendingQuestion');
+    const ledger = await audienceItems(db, phone, 'CONSENT#');
+    expect(ledger.map((item) => [item.action, item.source])).toEqual([
+      ['opt-in', 'sms'],
+      ['opt-out', 'carrier'],
+    ]);
+    expect(ledger[1]).toMatchObject({ sk: `CONSENT#${at}#${PROGRAM_ID}#opt-out`, phone, rawText: expect.stringContaining('21610') });
+  });
+
+  test('a text decided before the carrier opt-out can no longer be committed over it', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    const beforeOptOut = await store.load(phone);
+    const zip = inbound(phone, '62701', '2025-06-03T09:00:01.000Z');
+    const outcome = converse(zip, beforeOptOut, catalog);
+    await store.recordOptOuts([carrierOptOut(phone, '2025-06-03T09:00:00.000Z')]);
+
+    // Act
+    const commit = store.commit(zip, outcome);
+
+    // Assess
+    await expect(commit).rejects.toThrow(ConflictError);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'opted-out', version: 2 });
+  });
+
+  test('no events is a no-op', async () => {
+    // Prepare
+    const phone = freshPhone();
+    await textAndCommit(phone, 'KRUSTY');
+    const before = await audienceItems(db, phone);
+
+    // Act
+    await store.recordOptOuts([]);
+
+    // Assess
+    expect(await audienceItems(db, phone)).toEqual(before);
+  });
+});

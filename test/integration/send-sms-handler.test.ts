@@ -1,0 +1,148 @@
+import type { SQSBatchResponse } from 'aws-lambda';
+import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { SqsOutbox } from '../../functions/adapters/sqs-queues';
+import { validateCatalog } from '../../functions/domain/catalog';
+import { converse } from '../../functions/domain/conversation';
+import { newConversation, type OutboundMessage } from '../../functions/domain/audience';
+import { pollOnce, type SqsHandler } from '../../lib/local/queue-poller';
+import { startSandboxCarrier, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
+import type { SqsLocal } from '../../lib/local/sqs-local';
+import {
+  audienceItems,
+  createQueueWithDlq,
+  freshPhone,
+  sleep,
+  startLocalDynamo,
+  startLocalSqs,
+  uniqueStage,
+  type LocalDynamo,
+  type QueueWithDlq,
+} from '../support/local-stand-ins';
+
+jest.setTimeout(60_000);
+
+const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
+const AUTH_TOKEN = 'send-sms-it-token';
+const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
+
+let dynamo: LocalDynamo;
+let sqs: SqsLocal;
+let carrier: SandboxCarrier;
+let queue: QueueWithDlq;
+let handler: SqsHandler;
+let store: DynamoConversationStore;
+
+beforeAll(async () => {
+  [dynamo, sqs, carrier] = await Promise.all([
+    startLocalDynamo(uniqueStage('send')),
+    startLocalSqs(),
+    startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false }),
+  ]);
+  queue = await createQueueWithDlq(sqs.client, `it-send-${process.pid}`, { fifo: true, visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
+  // The real send-sms handler, wired through the environment exactly as in Lambda.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AUDIENCE_TABLE: dynamo.tables.audience,
+    CATALOG_TABLE: dynamo.tables.catalog,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_API_URL: carrier.url,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  handler = (await import('../../functions/handlers/send-sms')).handler as unknown as SqsHandler;
+  store = new DynamoConversationStore(dynamo.doc, dynamo.tables.audience);
+});
+
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), sqs?.stop(), carrier?.close()]);
+});
+
+/** A subscribed number, as converse leaves it after KRUSTY. */
+async function subscriber(): Promise<string> {
+  const phone = freshPhone();
+  const inbound = { messageSid: `SM${phone.slice(1).padStart(32, '0')}`, from: phone, to: '55155', body: 'KRUSTY', receivedAt: new Date().toISOString() };
+  await store.commit(inbound, converse(inbound, newConversation(phone), catalog));
+  return phone;
+}
+
+async function enqueue(message: OutboundMessage, causedBy: string): Promise<void> {
+  await new SqsOutbox(sqs.client, queue.url, () => new Date()).enqueue([message], causedBy);
+}
+
+async function poll(): Promise<{ received: number; response?: SQSBatchResponse | void }> {
+  let response: SQSBatchResponse | void = undefined;
+  const received = await pollOnce({
+    client: sqs.client,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    batchSize: 10,
+    functionName: 'sendSms',
+    timeoutSeconds: 20,
+    handler: async (event, context) => (response = await handler(event, context)),
+  });
+  return { received, response };
+}
+
+const reply = (to: string, body: string): OutboundMessage => ({ to, from: '55155', body, purpose: 'reply', programId: 'krusty-burger' });
+
+describe('send-sms against the carrier', () => {
+  test('a 429 from the carrier leaves the message on the queue, and it is sent after the visibility timeout', async () => {
+    // Prepare
+    const phone = await subscriber();
+    carrier.failNext(phone, { httpStatus: 429, code: 20429, message: 'Too Many Requests' });
+    await enqueue(reply(phone, 'Thanks, got it!'), 'it-429');
+
+    // Act
+    const first = await poll();
+    const sentAfterFirst = carrier.outbox().filter((m) => m.to === phone).length;
+    await sleep(1200);
+    const second = await poll();
+
+    // Assess
+    expect(first.received).toBe(1);
+    expect(sentAfterFirst).toBe(0);
+    expect(second.response?.batchItemFailures).toEqual([]);
+    expect(carrier.outbox().filter((m) => m.to === phone).map((m) => m.body)).toEqual(['Thanks, got it!']);
+  });
+
+  test('a 4xx validation error is recorded as rejected and not retried', async () => {
+    // Prepare
+    const phone = await subscriber();
+    carrier.failNext(phone, { httpStatus: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
+    await enqueue(reply(phone, 'Thanks, got it!'), 'it-400');
+
+    // Act
+    const first = await poll();
+    await sleep(1200);
+    const second = await poll();
+
+    // Assess
+    expect(first.response?.batchItemFailures).toEqual([]);
+    expect(second.received).toBe(0);
+    expect(carrier.outbox().filter((m) => m.to === phone)).toEqual([]);
+    const rejected = (await audienceItems(dynamo, phone, 'MSG#')).filter((item) => item.status === 'rejected');
+    expect(rejected).toEqual([expect.objectContaining({ body: 'Thanks, got it!', reason: expect.stringContaining('21211') })]);
+  });
+
+  test('messages queued before an opt-out never leave, but the opt-out confirmation does', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await enqueue(reply(phone, 'A reply queued before STOP'), 'it-before-stop');
+    const conversation = await store.load(phone);
+    const stop = { messageSid: `SM${'f'.repeat(20)}${phone.slice(-12)}`, from: phone, to: '55155', body: 'STOP', receivedAt: new Date().toISOString() };
+    const outcome = converse(stop, conversation, catalog);
+    await store.commit(stop, outcome);
+    await enqueue(outcome.replies[0]!, 'it-stop');
+
+    // Act
+    while ((await poll()).received > 0);
+
+    // Assess
+    expect(carrier.outbox().filter((m) => m.to === phone).map((m) => m.body)).toEqual([
+      'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.',
+    ]);
+  });
+});
