@@ -7,17 +7,13 @@ import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
+import { parseQueueRecord } from './queue-records';
 
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function converseWith(record: SQSRecord): Promise<void> {
-  const parsed = inboundQueueMessage.safeParse(JSON.parse(record.body));
-  if (!parsed.success) {
-    // Retrying cannot fix a malformed message: log it and let it go rather than loop.
-    logger.error('Dropped malformed inbound queue message', { messageId: record.messageId, problems: parsed.error.issues });
-    return;
-  }
-  const inbound = parsed.data;
+  const inbound = parseQueueRecord(record, inboundQueueMessage);
+  if (!inbound) return;
   const result = await handleInbound(inbound, { catalog: catalogSource(), store: conversationStore(), outbox: outbox() });
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),

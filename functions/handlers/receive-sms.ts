@@ -10,29 +10,20 @@ import { inboundSmsForm } from '../schemas/twilio-webhooks';
 import { clock } from '../shared/clock';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { plainText, verifiedTwilioForm } from './http-responses';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-const plain = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body,
-});
-
 /** Twilio's inbound webhook: verify, parse, enqueue, answer within milliseconds. */
 const receiveSms = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const params = formParams(event);
-  const { authToken } = await twilioCredentials();
-  if (!hasValidSignature(event, authToken, params)) {
-    logger.warn('Rejected inbound webhook: missing or invalid X-Twilio-Signature');
-    return plain(403, 'Forbidden: invalid Twilio signature');
-  }
-  const form = inboundSmsForm.safeParse(params);
+  const verified = await verifiedTwilioForm(event, 'inbound webhook');
+  if ('rejection' in verified) return verified.rejection;
+  const form = inboundSmsForm.safeParse(verified.params);
   const from = form.success ? normalizeAddress(form.data.From) : undefined;
   const to = form.success ? normalizeAddress(form.data.To) : undefined;
   if (!form.success || !from || !to) {
     logger.warn('Rejected inbound webhook: not a Twilio message', { problems: form.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-    return plain(400, 'Bad Request: not a Twilio message webhook');
+    return plainText(400, 'Bad Request: not a Twilio message webhook');
   }
   await enqueueInbound(sqs(), requiredEnv('INBOUND_QUEUE_URL'), {
     messageSid: form.data.MessageSid,

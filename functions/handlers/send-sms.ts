@@ -9,16 +9,14 @@ import { sendMessage } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
+import { parseQueueRecord } from './queue-records';
 
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function sendOne(record: SQSRecord): Promise<void> {
-  const parsed = outboundQueueMessage.safeParse(JSON.parse(record.body));
-  if (!parsed.success) {
-    logger.error('Dropped malformed outbound queue message', { messageId: record.messageId, problems: parsed.error.issues });
-    return;
-  }
-  const { id, queuedAt: _queuedAt, ...message } = parsed.data;
+  const parsed = parseQueueRecord(record, outboundQueueMessage);
+  if (!parsed) return;
+  const { id, queuedAt: _queuedAt, ...message } = parsed;
   const result = await sendMessage(message, {
     store: conversationStore(),
     carrier: await carrier(),

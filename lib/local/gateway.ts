@@ -11,17 +11,11 @@ import { routeRequest, type HttpHandler, type RunningParts } from './http-routes
 import { startQueuePoller, type SqsHandler } from './queue-poller';
 import { startSandboxCarrier, type SandboxCarrier } from './sandbox-carrier';
 import { localCredentials, startSqsLocal, type SqsLocal } from './sqs-local';
+import type { LocalSettings } from './settings';
 import { ensureTables, localTableName } from './tables';
 
-export interface LocalGatewayOptions {
-  port: number;
-  publicUrl?: string;
-  accountSid: string;
-  authToken: string;
-  /** Send through a Twilio-compatible API instead of the built-in sandbox carrier. */
-  twilioApiUrl?: string;
-  dataDir: string;
-  scheduler: boolean;
+export interface LocalGatewayOptions extends LocalSettings {
+  /** Powertools log level for the handlers (default WARN, so the console stays readable). */
   logLevel?: string;
   onError?: (error: unknown) => void;
 }

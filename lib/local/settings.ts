@@ -10,6 +10,7 @@ export interface LocalSettings {
   publicUrl?: string;
   accountSid: string;
   authToken: string;
+  /** Send through a Twilio-compatible API instead of the built-in sandbox carrier. */
   twilioApiUrl?: string;
   dataDir: string;
   scheduler: boolean;

@@ -145,4 +145,20 @@ describe('send-sms against the carrier', () => {
       'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.',
     ]);
   });
+
+  test('a malformed queue message is dropped once, not retried into a loop', async () => {
+    // Prepare
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    await sqs.client.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"to": 42', MessageGroupId: 'garbage', MessageDeduplicationId: 'garbage-1' }));
+
+    // Act
+    const first = await poll();
+    await sleep(1200);
+    const second = await poll();
+
+    // Assess
+    expect(first.received).toBe(1);
+    expect(first.response?.batchItemFailures).toEqual([]);
+    expect(second.received).toBe(0);
+  });
 });
