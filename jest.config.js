@@ -1,3 +1,6 @@
+// Node 20 here on purpose (Lambda runs nodejs22.x): keep the AWS SDK's upgrade notice out of test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 /** One jest run for the whole suite; projects keep each layer's settings apart. */
 const transform = { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = {

@@ -11,6 +11,9 @@ import { validateCatalog } from '../functions/domain/catalog';
 import { describeProblem, readCatalogFile, writeCatalogItems, type CatalogItem } from '../lib/catalog-admin';
 import { readRunningInfo, settingsFromEnv } from '../lib/local/settings';
 
+// These machines run Node 20 on purpose (Lambda runs nodejs22.x); the SDK's upgrade notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `Usage:
   npm run catalog -- validate [FILE]     check a file, or the table when no file is given
   npm run catalog -- import FILE         validate FILE, then write its items to the table

@@ -4,6 +4,9 @@ import { LocalSetupError } from '../lib/local/child-processes';
 import { PortTakenError, startLocalGateway } from '../lib/local/gateway';
 import { clearRunningInfo, readRunningInfo, SANDBOX_AUTH_TOKEN, settingsFromEnv, writeRunningInfo } from '../lib/local/settings';
 
+// These machines run Node 20 on purpose (Lambda runs nodejs22.x); the SDK's upgrade notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const running = readRunningInfo(settings.dataDir);
