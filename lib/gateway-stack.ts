@@ -7,7 +7,7 @@ import { DataStores } from './constructs/data-stores';
 import { GatewayFunction } from './constructs/gateway-function';
 import { WebhookApi } from './constructs/http-api';
 import { attachTrigger } from './constructs/triggers';
-import { functionEntries, queues, tables, type FunctionName, type FunctionSpec } from './topology';
+import { EVENT_BUS_ENV, functionEntries, queues, tables, type FunctionName, type FunctionSpec } from './topology';
 
 export interface GatewayStackProps extends StackProps {
   stage: string;
@@ -48,6 +48,7 @@ export class GatewayStack extends Stack {
         POWERTOOLS_SERVICE_NAME: 'sms-gateway',
         POWERTOOLS_LOG_LEVEL: prod ? 'INFO' : 'DEBUG',
         ...this.dataEnvironment(spec),
+        ...(spec.publishesEvents ? { [EVENT_BUS_ENV]: this.eventBus.eventBusName } : {}),
         ...(spec.twilio
           ? {
               TWILIO_ACCOUNT_SID: props.twilioAccountSid,
@@ -92,6 +93,7 @@ export class GatewayStack extends Stack {
     }
     for (const queue of spec.sendsTo) this.stores.queues[queue].grantSendMessages(fn.fn);
     if (spec.twilio) this.twilioAuthToken.grantRead(fn.fn);
+    if (spec.publishesEvents) this.eventBus.grantPutEventsTo(fn.fn);
   }
 
   private twilioSecret(removalPolicy: RemovalPolicy): secretsmanager.Secret {

@@ -37,6 +37,8 @@ export interface FunctionSpec {
   memoryMb: number;
   tables: { name: TableName; access: 'read' | 'readWrite' }[];
   sendsTo: QueueName[];
+  /** Publishes domain events on the gateway's bus. */
+  publishesEvents: boolean;
   /** Needs the Twilio credentials (signature checks or sending). */
   twilio: boolean;
 }
@@ -61,6 +63,7 @@ export const functions = {
     memoryMb: 256,
     tables: [],
     sendsTo: ['inbound'],
+    publishesEvents: false,
     twilio: true,
   },
   trackDelivery: {
@@ -70,6 +73,7 @@ export const functions = {
     memoryMb: 256,
     tables: [{ name: 'audience', access: 'readWrite' }],
     sendsTo: [],
+    publishesEvents: false,
     twilio: true,
   },
   converse: {
@@ -82,6 +86,7 @@ export const functions = {
       { name: 'audience', access: 'readWrite' },
     ],
     sendsTo: ['outbound'],
+    publishesEvents: true,
     twilio: false,
   },
   sendSms: {
@@ -94,11 +99,15 @@ export const functions = {
       { name: 'audience', access: 'readWrite' },
     ],
     sendsTo: [],
+    publishesEvents: false,
     twilio: true,
   },
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
+
+/** Functions learn the bus they publish on through this variable. */
+export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 
 export function functionEntries(): [FunctionName, FunctionSpec][] {
   return Object.entries(functions) as [FunctionName, FunctionSpec][];

@@ -5,6 +5,7 @@ import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { SqsOutbox } from './sqs-queues';
+import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
 
 /** Adapters built from the environment once per container, on first use. */
 export function once<T>(build: () => T): () => T {
@@ -18,3 +19,4 @@ export const catalogSource = once(
 export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
+export const eventPublisher = once(() => new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')));

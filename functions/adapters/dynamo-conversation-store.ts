@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation } from '../domain/audience';
 import type { InboundText, Outcome } from '../domain/conversation';
+import type { DomainEvent } from '../domain/events';
 import { ConflictError, type ConversationStore } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
 
@@ -67,11 +68,12 @@ export class DynamoConversationStore implements ConversationStore {
     return conversation;
   }
 
-  async repliesFor(phone: string, messageSid: string): Promise<OutboundMessage[] | undefined> {
+  async handled(phone: string, messageSid: string): Promise<{ replies: OutboundMessage[]; events: DomainEvent[] } | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: audienceKeys.message(phone, messageSid), ConsistentRead: true }),
     );
-    return Item ? ((Item.replies as OutboundMessage[] | undefined) ?? []) : undefined;
+    if (!Item) return undefined;
+    return { replies: (Item.replies as OutboundMessage[] | undefined) ?? [], events: (Item.events as DomainEvent[] | undefined) ?? [] };
   }
 
   async commit(inbound: InboundText, outcome: Outcome): Promise<void> {
@@ -95,6 +97,7 @@ export class DynamoConversationStore implements ConversationStore {
             at: inbound.receivedAt,
             outcome: outcome.kind,
             replies: outcome.replies,
+            events: outcome.events,
             expiresAt: expiresAt(inbound.receivedAt),
           },
           ConditionExpression: 'attribute_not_exists(pk)',

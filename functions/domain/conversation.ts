@@ -9,6 +9,7 @@ import {
 } from './audience';
 import { type Catalog, type Program, programsOnShortCode, welcomeOffer } from './catalog';
 import { classify } from './classify';
+import type { DomainEvent, DomainEventType } from './events';
 import { helpReply, optInConfirmation, optOutConfirmation } from './compliance';
 import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
 import { renderTemplate, type TemplateName } from './templates';
@@ -34,6 +35,7 @@ export type OutcomeKind =
 export interface Outcome {
   kind: OutcomeKind;
   replies: OutboundMessage[];
+  events: DomainEvent[];
   consentEvents: ConsentEvent[];
   subscriptions: Subscription[];
   phone?: PhoneRecord;
@@ -42,6 +44,7 @@ export interface Outcome {
 class Turn {
   readonly replies: OutboundMessage[] = [];
   readonly consentEvents: ConsentEvent[] = [];
+  readonly events: DomainEvent[] = [];
   readonly changed = new Map<string, Subscription>();
 
   constructor(
@@ -73,7 +76,20 @@ class Turn {
     });
   }
 
+  event(type: DomainEventType, programId: string, detail: Record<string, unknown> = {}): void {
+    this.events.push({
+      type,
+      id: `${this.inbound.messageSid}:${type}:${programId}`,
+      at: this.inbound.receivedAt,
+      detail: { phone: this.inbound.from, programId, ...detail },
+    });
+  }
+
   consent(program: OptOutTarget, action: ConsentEvent['action']): void {
+    this.event(action === 'opt-in' ? 'SubscriberOptedIn' : 'SubscriberOptedOut', program.programId, {
+      shortCode: this.inbound.to,
+      ...(action === 'opt-in' && program.keyword ? { keyword: program.keyword } : {}),
+    });
     this.consentEvents.push({
       phone: this.inbound.from,
       programId: program.programId,
@@ -91,6 +107,7 @@ class Turn {
     return {
       kind,
       replies: this.replies,
+      events: this.events,
       consentEvents: this.consentEvents,
       subscriptions: [...this.changed.values()],
       ...(phone ? { phone } : {}),
@@ -185,7 +202,10 @@ function answer(turn: Turn, pending: Subscription): Outcome {
   const program = turn.programs.find((p) => p.programId === pending.programId)!;
   const result = answerPendingQuestion(pending, program, turn.inbound.body)!;
   turn.save(result.subscription);
-  if (result.kind === 'stored') turn.reply(program, template(program, 'profile-thanks'), 'reply');
+  if (result.kind === 'stored') {
+    turn.reply(program, template(program, 'profile-thanks'), 'reply');
+    turn.event('ProfileAnswered', program.programId, { field: pending.pendingQuestion!.field, profile: result.subscription.profile });
+  }
   if (result.kind === 'skipped') turn.reply(program, template(program, 'profile-skipped'), 'reply');
   if (result.kind === 'retry') {
     const retry = template(program, 'profile-retry', { prompt: questionText(result.question), example: result.question.example });

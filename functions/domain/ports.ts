@@ -1,6 +1,7 @@
 import type { ConsentEvent, Conversation, OutboundMessage } from './audience';
 import type { Catalog } from './catalog';
 import type { InboundText, Outcome } from './conversation';
+import type { DomainEvent } from './events';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -10,12 +11,16 @@ export interface CatalogSource {
 
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
-  /** Replies already produced for this inbound message, when it was handled before. */
-  repliesFor(phone: string, messageSid: string): Promise<OutboundMessage[] | undefined>;
+  /** Replies and events already produced for this inbound message, when it was handled before. */
+  handled(phone: string, messageSid: string): Promise<{ replies: OutboundMessage[]; events: DomainEvent[] } | undefined>;
   /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
   commit(inbound: InboundText, outcome: Outcome): Promise<void>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
+}
+
+export interface EventPublisher {
+  publish(events: DomainEvent[]): Promise<void>;
 }
 
 export interface Outbox {

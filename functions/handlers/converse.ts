@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, outbox } from '../adapters/dependencies';
+import { catalogSource, conversationStore, eventPublisher, outbox } from '../adapters/dependencies';
 import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
@@ -14,7 +14,12 @@ const processor = new SqsFifoPartialProcessorAsync();
 async function converseWith(record: SQSRecord): Promise<void> {
   const inbound = parseQueueRecord(record, inboundQueueMessage);
   if (!inbound) return;
-  const result = await handleInbound(inbound, { catalog: catalogSource(), store: conversationStore(), outbox: outbox() });
+  const result = await handleInbound(inbound, {
+    catalog: catalogSource(),
+    store: conversationStore(),
+    outbox: outbox(),
+    events: eventPublisher(),
+  });
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),
     messageSid: inbound.messageSid,

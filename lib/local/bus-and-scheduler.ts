@@ -24,8 +24,19 @@ function invoke(target: LocalTarget, event: unknown, onError: (error: unknown) =
   );
 }
 
-/** Plays EventBridge for the topology's rules: exact match on source and detail-type, async delivery. */
+export interface PublishedEvent extends LocalEvent {
+  id: string;
+  time: string;
+  deliveredTo: string[];
+}
+
+/**
+ * Plays EventBridge for the topology's rules: exact match on source and detail-type, async delivery.
+ * It keeps what was published (GET /local/events), as an archive would.
+ */
 export class LocalBus {
+  readonly published: PublishedEvent[] = [];
+
   constructor(
     private readonly rules: (LocalTarget & { source: string[]; detailType: string[] })[],
     private readonly clock: Clock,
@@ -46,7 +57,9 @@ export class LocalBus {
       detail: event.detail,
     };
     for (const rule of matched) void invoke(rule, envelope, this.onError);
-    return matched.map((rule) => rule.functionName);
+    const deliveredTo = matched.map((rule) => rule.functionName);
+    this.published.push({ ...event, id: envelope.id, time: envelope.time, deliveredTo });
+    return deliveredTo;
   }
 }
 

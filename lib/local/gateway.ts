@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { clock } from '../../functions/shared/clock';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
-import { functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
+import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { routeRequest, type HttpHandler, type RunningParts } from './http-routes';
@@ -48,13 +48,16 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /** The handlers read their wiring from the environment, exactly as in Lambda. */
-function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: DynamoDbLocal; sqs: SqsLocal; carrierUrl: string; publicUrl: string }) {
+function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: DynamoDbLocal; sqs: SqsLocal; carrierUrl: string; publicUrl: string; gatewayUrl: string }) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: parts.dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: parts.sqs.endpoint,
+    // The gateway itself answers EventBridge's PutEvents and routes events by the topology's rules.
+    AWS_ENDPOINT_URL_EVENTBRIDGE: parts.gatewayUrl,
+    [EVENT_BUS_ENV]: 'sms-gateway-local',
     TWILIO_ACCOUNT_SID: options.accountSid,
     TWILIO_AUTH_TOKEN: options.authToken,
     TWILIO_API_URL: parts.carrierUrl,
@@ -94,7 +97,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ]);
     const carrierUrl = options.twilioApiUrl ?? (carrier as SandboxCarrier).url;
     const seededCatalog = await prepareTables(dynamo.endpoint);
-    handlerEnvironment(options, { dynamo, sqs, carrierUrl, publicUrl });
+    handlerEnvironment(options, { dynamo, sqs, carrierUrl, publicUrl, gatewayUrl: url });
 
     const routes: RunningParts['routes'] = [];
     const rules: ConstructorParameters<typeof LocalBus>[0] = [];

@@ -27,6 +27,11 @@ export interface RunningParts {
   health: Record<string, unknown>;
 }
 
+/** The part of EventBridge's PutEvents request the handlers' EventBridge client sends. */
+const putEventsRequest = z.object({
+  Entries: z.array(z.object({ Source: z.string(), DetailType: z.string(), Detail: z.string(), EventBusName: z.string().optional() })).min(1).max(10),
+});
+
 const localEvent = z.object({ source: z.string().min(1), detailType: z.string().min(1), detail: z.unknown() });
 const clockSetting = z.object({ now: z.union([z.iso.datetime({ offset: true }), z.null()]) });
 
@@ -67,6 +72,15 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
       }
       if (!parts) return send(res, 503, { error: 'the local gateway is still starting' });
 
+      if (method === 'POST' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') {
+        const parsed = parseJson(putEventsRequest, body);
+        if (!parsed.ok) return send(res, 400, { __type: 'ValidationException', message: parsed.error }, 'application/x-amz-json-1.1');
+        const entries = parsed.value.Entries.map((entry) => {
+          parts.bus.publish({ source: entry.Source, detailType: entry.DetailType, detail: JSON.parse(entry.Detail) as unknown });
+          return { EventId: parts.bus.published.at(-1)!.id };
+        });
+        return send(res, 200, { FailedEntryCount: 0, Entries: entries }, 'application/x-amz-json-1.1');
+      }
       const route = parts.routes.find((r) => r.method === method && r.path === url.pathname);
       if (route) {
         const event = httpApiEvent({ method, path: url.pathname, query: url.search.slice(1), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
@@ -90,6 +104,9 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         if (!parsed.ok) return send(res, 400, { error: `${parsed.error} (expected {"now": "<ISO-8601>"} or {"now": null})` });
         setClock(parsed.value.now === null ? null : new Date(parsed.value.now));
         return send(res, 200, { now: parts.clock.now().toISOString() });
+      }
+      if (method === 'GET' && url.pathname === '/local/events') {
+        return send(res, 200, parts.bus.published);
       }
       if (method === 'GET' && url.pathname === '/local/outbox') {
         return send(res, 200, parts.outbox().map(({ to, from, body: text, mediaUrl, status, time, sid }) => ({ sid, to, from, body: text, mediaUrl, status, time })));

@@ -207,3 +207,25 @@ describe('anything else', () => {
     expect(replies).toEqual(["Krusty Burger Rewards: sorry, we didn't get that. Reply HELP for help, STOP to opt out."]);
   });
 });
+
+describe('domain events', () => {
+  test('opting in, answering and opting out are published on the bus for CRMs', async () => {
+    // Prepare
+    const phone = newPhone();
+
+    // Act
+    await harness.textAndSettle(phone, 'KRUSTY');
+    await harness.textAndSettle(phone, '10001');
+    await harness.textAndSettle(phone, 'STOP');
+    await harness.waitUntil(async () => (await harness.publishedEvents(phone)).length >= 3);
+
+    // Assess
+    const events = await harness.publishedEvents(phone);
+    expect(events.map((event) => [event.source, event.detailType])).toEqual([
+      ['sms-gateway', 'SubscriberOptedIn'],
+      ['sms-gateway', 'ProfileAnswered'],
+      ['sms-gateway', 'SubscriberOptedOut'],
+    ]);
+    expect(events[1]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
+  });
+});

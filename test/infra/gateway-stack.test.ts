@@ -215,6 +215,7 @@ describe('functions', () => {
       ...spec.tables.map((t) => tables[t.name].env),
       ...(spec.tables.some((t) => t.name === 'catalog') ? ['CATALOG_CACHE_SECONDS'] : []),
       ...spec.sendsTo.map((q) => queues[q].env),
+      ...(spec.publishesEvents ? ['EVENT_BUS_NAME'] : []),
       ...(spec.twilio ? ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN_SECRET_ARN', 'PUBLIC_URL'] : []),
     ].sort();
     // Act

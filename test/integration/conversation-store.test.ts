@@ -169,7 +169,7 @@ describe('optimistic locking', () => {
     expect(after).toMatchObject({ status: 'opted-out', version: 2, profile: {} });
     expect(after).not.toHaveProperty('pendingQuestion');
     // The refused text left no inbound log item, so a retry decides it again from fresh state.
-    expect(await store.repliesFor(phone, zip.messageSid)).toBeUndefined();
+    expect((await store.handled(phone, zip.messageSid))?.replies).toBeUndefined();
   });
 
   test('two racing commits from the same version: exactly one wins', async () => {
@@ -208,7 +208,7 @@ describe('optimistic locking', () => {
   });
 });
 
-describe('repliesFor', () => {
+describe('handled: what an inbound message produced', () => {
   test('returns the replies stored with the inbound text, in order', async () => {
     // Prepare
     const phone = freshPhone();
@@ -217,7 +217,7 @@ describe('repliesFor', () => {
     await store.commit(text, outcome);
 
     // Act
-    const replies = await store.repliesFor(phone, text.messageSid);
+    const replies = (await store.handled(phone, text.messageSid))?.replies;
 
     // Assess
     expect(replies).toEqual(outcome.replies);
@@ -232,7 +232,7 @@ describe('repliesFor', () => {
     await textAndCommit(phone, 'KRUSTY');
 
     // Act
-    const replies = await store.repliesFor(phone, 'SM-never-seen');
+    const replies = (await store.handled(phone, 'SM-never-seen'))?.replies;
 
     // Assess
     expect(replies).toBeUndefined();
@@ -247,7 +247,7 @@ describe('repliesFor', () => {
     const again = await textAndCommit(phone, 'STOP', '2025-06-02T15:02:00.000Z');
 
     // Act
-    const replies = await store.repliesFor(phone, again.messageSid);
+    const replies = (await store.handled(phone, again.messageSid))?.replies;
 
     // Assess
     expect(replies).toEqual([]);
@@ -260,7 +260,7 @@ describe('repliesFor', () => {
     const text = await textAndCommit(phone, 'KRUSTY');
 
     // Act
-    const replies = await store.repliesFor(other, text.messageSid);
+    const replies = (await store.handled(other, text.messageSid))?.replies;
 
     // Assess
     expect(replies).toBeUndefined();

@@ -9,6 +9,7 @@ import { logger } from '../../functions/shared/logger';
 import { readCatalogFile, writeCatalogItems, DEMO_CATALOG_FILE, type CatalogItem } from '../../lib/catalog-admin';
 import type { SqsLocal } from '../../lib/local/sqs-local';
 import { ensureTables, localTableName } from '../../lib/local/tables';
+import { RecordingPublisher } from '../support/recording-publisher';
 import {
   audienceItems,
   drainQueue,
@@ -29,6 +30,7 @@ let db: LocalDynamo;
 let sqs: SqsLocal;
 let store: DynamoConversationStore;
 let deps: HandleInboundDeps;
+const publisher = new RecordingPublisher();
 /** Messages already taken off the outbound queue that belong to other tests' numbers. */
 const received: Message[] = [];
 
@@ -42,6 +44,7 @@ beforeAll(async () => {
     catalog: new DynamoCatalogSource(db.doc, db.tables.catalog, 0),
     store,
     outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
+    events: publisher,
   };
 });
 
@@ -123,7 +126,7 @@ describe('texting the keyword', () => {
     expect(await audienceItems(db, phone, 'CONSENT#')).toEqual([
       expect.objectContaining({ action: 'opt-in', keyword: 'KRUSTY', rawText: 'krusty', messageSid: text.messageSid }),
     ]);
-    expect((await store.repliesFor(phone, text.messageSid))?.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    expect(((await store.handled(phone, text.messageSid))?.replies)?.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
   });
 
   test('the thanks for the ZIP answer is queued after the welcome and the question, in order', async () => {
@@ -161,6 +164,10 @@ describe('the same inbound text delivered again', () => {
     expect(await audienceItems(db, phone, 'CONSENT#')).toHaveLength(1);
     const queued = await outboundFor(phone);
     expect(queued.map(({ body }) => body.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    // Events are re-published on a redelivery (at least once) under the same id, for consumers to drop.
+    const optIns = publisher.published.filter((event) => event.detail.phone === phone);
+    expect(optIns.map((event) => event.type)).toEqual(['SubscriberOptedIn', 'SubscriberOptedIn', 'SubscriberOptedIn']);
+    expect(new Set(optIns.map((event) => event.id)).size).toBe(1);
   });
 
   test('a redelivery after a crash between commit and enqueue still queues the stored replies', async () => {

@@ -89,6 +89,12 @@ export class GatewayHarness {
     return sent.messageSid;
   }
 
+  /** What was published on the local bus about one number. */
+  async publishedEvents(phone: string): Promise<{ source: string; detailType: string; detail: Record<string, unknown> }[]> {
+    const events = (await (await fetch(`${this.gateway.url}/local/events`)).json()) as { source: string; detailType: string; detail: Record<string, unknown> }[];
+    return events.filter((event) => event.detail.phone === phone);
+  }
+
   async items(phone: string, skPrefix = ''): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
