@@ -33,6 +33,8 @@ export interface Subscription {
   pendingQuestion?: PendingQuestion;
   /** Marketing messages since the last profile question: the "every few messages" counter. */
   marketingSinceQuestion: number;
+  /** When marketing messages went out in the last week: what frequency caps count. */
+  marketingSentAt?: string[];
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }
@@ -49,13 +51,20 @@ export interface Conversation {
   subscriptions: Subscription[];
 }
 
-/** Why a message is sent decides which consent it needs at the last moment. */
+/**
+ * Why a message is sent decides what it must pass at the last moment: consent for all but the
+ * opt-out confirmation and HELP; quiet hours for marketing and follow-ups; frequency caps for
+ * marketing only. Replies, profile questions in a live exchange and a purchase's receipt are
+ * conversational or transactional: exempt from both.
+ */
 export type MessagePurpose =
   | 'opt-in-confirmation'
   | 'opt-out-confirmation'
   | 'help'
   | 'reply'
   | 'profile-question'
+  | 'transactional'
+  | 'follow-up'
   | 'marketing';
 
 export interface OutboundMessage {

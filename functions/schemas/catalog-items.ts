@@ -44,6 +44,9 @@ export const programItem = z.object({
   timeZoneFallback: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
   lunchTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('12:00'),
   questionEvery: z.number().int().min(1).max(50).default(3),
+  /** Marketing messages per subscriber per rolling day / week; keep them within `frequency`. */
+  maxPerDay: z.number().int().min(1).max(20).default(1),
+  maxPerWeek: z.number().int().min(1).max(50).default(3),
 });
 
 export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'] as const;

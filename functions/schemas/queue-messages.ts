@@ -17,7 +17,7 @@ export const outboundQueueMessage = z.object({
   to: z.string().min(1),
   from: z.string().min(1),
   body: z.string().min(1),
-  purpose: z.enum(['opt-in-confirmation', 'opt-out-confirmation', 'help', 'reply', 'profile-question', 'marketing']),
+  purpose: z.enum(['opt-in-confirmation', 'opt-out-confirmation', 'help', 'reply', 'profile-question', 'transactional', 'follow-up', 'marketing']),
   programId: z.string().optional(),
   mediaUrl: z.array(z.url()).optional(),
   queuedAt: z.iso.datetime(),

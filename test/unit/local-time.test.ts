@@ -1,0 +1,80 @@
+import { inLunchWindow, isBirthday, localDate, localWeekday } from '../../functions/domain/local-time';
+
+describe('localDate and localWeekday', () => {
+  test.each([
+    ['2026-06-03T03:00:00.000Z', 'America/Chicago', '2026-06-02', 2],
+    ['2026-06-03T03:00:00.000Z', 'UTC', '2026-06-03', 3],
+    ['2026-06-03T20:00:00.000Z', 'Asia/Tokyo', '2026-06-04', 4],
+    ['2026-06-07T03:00:00.000Z', 'America/Chicago', '2026-06-06', 6],
+    ['2026-06-07T03:00:00.000Z', 'UTC', '2026-06-07', 7],
+  ])('%s in %s is %s, weekday %i', (iso, zone, date, weekday) => {
+    // Prepare
+    const at = new Date(iso);
+    // Act
+    const result = [localDate(at, zone), localWeekday(at, zone)];
+    // Assess
+    expect(result).toEqual([date, weekday]);
+  });
+
+  test('an unknown zone throws', () => {
+    // Prepare
+    const at = new Date('2026-06-03T03:00:00.000Z');
+    // Act
+    const act = () => localDate(at, 'Mars/Olympus');
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+});
+
+describe('inLunchWindow', () => {
+  test.each([
+    ['12:00', 'America/Chicago', '2026-06-03T15:00:00.000Z', '10:00 CDT', true],
+    ['12:00', 'America/Chicago', '2026-06-03T15:59:00.000Z', '10:59 CDT', true],
+    ['12:00', 'America/Chicago', '2026-06-03T15:59:59.999Z', '10:59:59.999 CDT', true],
+    ['12:00', 'America/Chicago', '2026-06-03T16:00:00.000Z', '11:00 CDT', false],
+    ['12:00', 'America/Chicago', '2026-06-03T14:59:00.000Z', '09:59 CDT', false],
+    ['12:00', 'America/Chicago', '2026-01-15T16:00:00.000Z', '10:00 CST', true],
+    ['12:00', 'America/Chicago', '2026-01-15T15:00:00.000Z', '09:00 CST', false],
+    ['11:30', 'America/Chicago', '2026-06-03T14:30:00.000Z', '09:30 CDT', true],
+    ['11:30', 'America/Chicago', '2026-06-03T15:30:00.000Z', '10:30 CDT', false],
+    ['01:00', 'UTC', '2026-06-03T23:00:00.000Z', '23:00 the evening before', true],
+    ['01:00', 'UTC', '2026-06-03T23:59:00.000Z', '23:59 the evening before', true],
+    ['01:00', 'UTC', '2026-06-04T00:00:00.000Z', '00:00', false],
+  ])('lunch %s in %s at %s (%s) → %s', (lunchTime, zone, iso, _local, expected) => {
+    // Prepare
+    const at = new Date(iso);
+    // Act
+    const inWindow = inLunchWindow(at, zone, lunchTime);
+    // Assess
+    expect(inWindow).toBe(expected);
+  });
+
+  test.each(['12', '24:00', '9:00', '12:60', ''])('malformed lunchTime %j throws', (lunchTime) => {
+    // Prepare
+    const at = new Date('2026-06-03T15:00:00.000Z');
+    // Act
+    const act = () => inLunchWindow(at, 'America/Chicago', lunchTime);
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+});
+
+describe('isBirthday', () => {
+  test.each([
+    ['local date, not UTC date', '2026-06-03T03:00:00.000Z', '06-02', true],
+    ['UTC date is not the local date', '2026-06-03T03:00:00.000Z', '06-03', false],
+    ['Feb 29 birthday on Feb 28 of a non-leap year', '2026-02-28T18:00:00.000Z', '02-29', true],
+    ['Feb 29 birthday not on Mar 1 of a non-leap year', '2026-03-01T18:00:00.000Z', '02-29', false],
+    ['Feb 29 birthday not on Feb 28 of a leap year', '2028-02-28T18:00:00.000Z', '02-29', false],
+    ['Feb 29 birthday on Feb 29 of a leap year', '2028-02-29T18:00:00.000Z', '02-29', true],
+    ['Feb 28 birthday in a leap year', '2028-02-28T18:00:00.000Z', '02-28', true],
+    ['malformed monthDay', '2026-06-02T18:00:00.000Z', '6-2', false],
+  ])('%s (%s, %s) → %s', (_case, iso, monthDay, expected) => {
+    // Prepare
+    const at = new Date(iso);
+    // Act
+    const birthday = isBirthday(at, 'America/Chicago', monthDay);
+    // Assess
+    expect(birthday).toBe(expected);
+  });
+});
