@@ -102,6 +102,16 @@ export const functions = {
     publishesEvents: false,
     twilio: true,
   },
+  sendFollowUps: {
+    entry: 'functions/handlers/send-follow-ups.ts',
+    trigger: { kind: 'schedule', name: 'follow-ups', expression: 'rate(1 minute)' },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: [{ name: 'audience', access: 'readWrite' }],
+    sendsTo: ['outbound'],
+    publishesEvents: false,
+    twilio: false,
+  },
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

@@ -8,6 +8,10 @@
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
  * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | message log     | PHONE#<e164> | MSG#<MessageSid>                    |
+ * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
+ *
+ * Scheduled sends are spread over one partition per hour of their due time, so the minute-by-minute
+ * sweep reads a handful of small partitions and no partition grows hot.
  */
 export const STATE_PREFIX = 'STATE#';
 
@@ -22,6 +26,8 @@ export const audienceKeys = {
     sk: `CONSENT#${at}#${programId}#${action}`,
   }),
   message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
+  dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
+  scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),
 };
 
 /** How long message log items (and with them MessageSid idempotency) are kept. */

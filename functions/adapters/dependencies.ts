@@ -4,6 +4,7 @@ import { dynamo, sqs } from './aws-clients';
 import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
+import { DynamoScheduledSends } from './dynamo-scheduled-sends';
 import { SqsOutbox } from './sqs-queues';
 import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
 
@@ -20,3 +21,4 @@ export const conversationStore = once(() => new DynamoConversationStore(dynamo()
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
 export const eventPublisher = once(() => new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')));
+export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE')));

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation } from '../domain/audience';
 import type { InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
@@ -123,6 +123,31 @@ export class DynamoConversationStore implements ConversationStore {
       },
     ]);
     await this.transact(items);
+  }
+
+  async recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.subscription(subscription.phone, subscription.programId),
+          UpdateExpression: `SET marketingSentAt = :sentAt, marketingSinceQuestion = :counter, #version = :next${update.rideAlong ? ', pendingQuestion = :question' : ''}`,
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':sentAt': update.sentAt,
+            ':counter': update.rideAlong ? 0 : subscription.marketingSinceQuestion + 1,
+            ':version': subscription.version,
+            ':next': subscription.version + 1,
+            ...(update.rideAlong ? { ':question': update.rideAlong } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   private async transact(items: TransactItem[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ConsentEvent, Conversation, OutboundMessage } from './audience';
+import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, Subscription } from './audience';
 import type { Catalog } from './catalog';
 import type { InboundText, Outcome } from './conversation';
 import type { DomainEvent } from './events';
@@ -17,6 +17,27 @@ export interface ConversationStore {
   commit(inbound: InboundText, outcome: Outcome): Promise<void>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
+  /**
+   * A marketing message went out: its time joins the cap log and the question counter moves; a
+   * question riding along becomes the pending one. False when the subscription changed meanwhile.
+   */
+  recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean>;
+}
+
+/** A message to hand to the outbound queue later (quiet hours, follow-ups). */
+export interface ScheduledSend {
+  /** Stable: scheduling the same send twice keeps one. */
+  id: string;
+  dueAt: string;
+  reason: string;
+  message: OutboundMessage;
+}
+
+export interface ScheduledSends {
+  schedule(sends: ScheduledSend[]): Promise<void>;
+  /** Sends due at `now`, looking back `lookBackHours` for ones a pause left behind. */
+  due(now: Date, lookBackHours: number): Promise<ScheduledSend[]>;
+  done(send: ScheduledSend): Promise<void>;
 }
 
 export interface EventPublisher {

@@ -1,5 +1,9 @@
-import type { ConsentEvent, Conversation, OutboundMessage } from './audience';
-import { CarrierError, type Carrier, type Clock, type ConversationStore, type MessageLog } from './ports';
+import type { ConsentEvent, Conversation, OutboundMessage, Subscription } from './audience';
+import type { Program } from './catalog';
+import { guardMessage } from './marketing-guard';
+import { CarrierError, type Carrier, type CatalogSource, type Clock, type ConversationStore, type MessageLog, type ScheduledSends } from './ports';
+import { pruneSendLog } from './frequency-caps';
+import { askQuestion, questionText, questionToRideAlong } from './profiling';
 
 export type CarrierErrorAction = 'retry' | 'opted-out' | 'unreachable' | 'reject';
 
@@ -29,18 +33,55 @@ export class RetryLater extends Error {
 }
 
 export interface SendMessageDeps {
-  store: Pick<ConversationStore, 'load' | 'recordOptOuts'>;
+  store: Pick<ConversationStore, 'load' | 'recordOptOuts' | 'recordMarketingSent'>;
+  catalog: CatalogSource;
+  scheduled: Pick<ScheduledSends, 'schedule'>;
   carrier: Carrier;
   log: MessageLog;
   clock: Clock;
   statusCallback?: string;
 }
 
-export type SendResult = 'sent' | 'blocked' | 'opted-out' | 'rejected';
+export type SendResult = 'sent' | 'blocked' | 'deferred' | 'capped' | 'opted-out' | 'rejected';
 
-export async function sendMessage(message: OutboundMessage, deps: SendMessageDeps): Promise<SendResult> {
-  const conversation = await deps.store.load(message.to);
+/** One outbound message at the last moment: consent, then the guard rails, then the carrier. */
+export async function sendMessage(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SendResult> {
+  const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
   if (!mayReceive(message, conversation)) return 'blocked';
+  const subscription = conversation.subscriptions.find((s) => s.programId === message.programId);
+  const program = catalog.programs.find((p) => p.programId === message.programId);
+  const now = deps.clock.now();
+  const guard = guardMessage(message, subscription, program, now);
+  if (guard.kind === 'defer') {
+    await deps.scheduled.schedule([{ id: `${id}:quiet-hours`, dueAt: guard.until.toISOString(), reason: 'quiet-hours', message }]);
+    return 'deferred';
+  }
+  if (guard.kind === 'drop') {
+    await deps.log.recordRejected(message, guard.reason, now.toISOString());
+    return 'capped';
+  }
+  const result = await deliver(message, conversation, deps);
+  if (result === 'sent' && message.purpose === 'marketing' && subscription && program) {
+    await afterMarketing(subscription, program, deps);
+  }
+  return result;
+}
+
+/** Counts the marketing message and lets the next profile question ride along when it is due. */
+async function afterMarketing(subscription: Subscription, program: Program, deps: SendMessageDeps): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  const counted = { ...subscription, marketingSinceQuestion: subscription.marketingSinceQuestion + 1 };
+  const question = questionToRideAlong(counted, program);
+  const rideAlong = question ? askQuestion(counted, question, at).pendingQuestion : undefined;
+  const sentAt = [...pruneSendLog(subscription.marketingSentAt ?? [], new Date(at)), at];
+  const recorded = await deps.store.recordMarketingSent(subscription, { sentAt, ...(rideAlong ? { rideAlong } : {}) });
+  if (recorded && question) {
+    const message: OutboundMessage = { to: subscription.phone, from: program.shortCode, body: questionText(question), purpose: 'profile-question', programId: program.programId };
+    await deliver(message, { phone: { phone: subscription.phone, version: 0 }, subscriptions: [counted] }, deps);
+  }
+}
+
+async function deliver(message: OutboundMessage, conversation: Conversation, deps: SendMessageDeps): Promise<SendResult> {
   try {
     const sent = await deps.carrier.send(message, deps.statusCallback);
     await deps.log.recordSent(message, sent, deps.clock.now().toISOString());

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { conversationStore, messageLog } from '../adapters/dependencies';
+import { catalogSource, conversationStore, messageLog, scheduledSends } from '../adapters/dependencies';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
 import { maskPhone } from '../domain/phone-numbers';
 import { sendMessage } from '../domain/send-message';
@@ -17,8 +17,10 @@ async function sendOne(record: SQSRecord): Promise<void> {
   const parsed = parseQueueRecord(record, outboundQueueMessage);
   if (!parsed) return;
   const { id, queuedAt: _queuedAt, ...message } = parsed;
-  const result = await sendMessage(message, {
+  const result = await sendMessage(id, message, {
     store: conversationStore(),
+    catalog: catalogSource(),
+    scheduled: scheduledSends(),
     carrier: await carrier(),
     log: messageLog(),
     clock,
@@ -27,7 +29,10 @@ async function sendOne(record: SQSRecord): Promise<void> {
   logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
 }
 
-/** Last-moment consent check, then the carrier; 429/5xx throw so SQS retries after the visibility timeout. */
+/**
+ * Last-moment consent, quiet hours (defer) and frequency caps (drop), then the carrier; 429/5xx throw
+ * so SQS retries after the visibility timeout.
+ */
 const sendSms = (event: SQSEvent, context: Context) =>
   processPartialResponse(event, sendOne, processor, { context, skipGroupOnError: true });
 

@@ -1,10 +1,13 @@
-import type { SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { converse } from '../../functions/domain/conversation';
 import { newConversation, type OutboundMessage } from '../../functions/domain/audience';
 import { pollOnce, type SqsHandler } from '../../lib/local/queue-poller';
+import { writeCatalogItems } from '../../lib/catalog-admin';
+import { lambdaContext } from '../../lib/local/lambda-events';
+import { setClock } from '../../functions/shared/clock';
 import { startSandboxCarrier, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
 import type { SqsLocal } from '../../lib/local/sqs-local';
 import {
@@ -30,6 +33,7 @@ let sqs: SqsLocal;
 let carrier: SandboxCarrier;
 let queue: QueueWithDlq;
 let handler: SqsHandler;
+let releaseDue: (event: unknown, context: Context) => Promise<{ released: number }>;
 let store: DynamoConversationStore;
 
 beforeAll(async () => {
@@ -50,13 +54,19 @@ beforeAll(async () => {
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_API_URL: carrier.url,
+    OUTBOUND_QUEUE_URL: queue.url,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    CATALOG_CACHE_SECONDS: '0',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+  await writeCatalogItems(dynamo.doc, dynamo.tables.catalog, require('../../catalog/demo.json'));
   handler = (await import('../../functions/handlers/send-sms')).handler as unknown as SqsHandler;
+  releaseDue = (await import('../../functions/handlers/send-follow-ups')).handler as unknown as (event: unknown, context: Context) => Promise<{ released: number }>;
   store = new DynamoConversationStore(dynamo.doc, dynamo.tables.audience);
 });
 
 afterAll(async () => {
+  setClock(null);
   await Promise.all([dynamo?.stop(), sqs?.stop(), carrier?.close()]);
 });
 
@@ -160,5 +170,94 @@ describe('send-sms against the carrier', () => {
     expect(first.received).toBe(1);
     expect(first.response?.batchItemFailures).toEqual([]);
     expect(second.received).toBe(0);
+  });
+});
+
+/** A subscriber in Springfield, IL (America/Chicago), as converse leaves them after KRUSTY and a ZIP. */
+async function subscriberInIllinois(at: Date): Promise<string> {
+  const phone = freshPhone();
+  for (const [index, body] of ['KRUSTY', '62701'].entries()) {
+    const text = { messageSid: `SM${String(index)}${phone.slice(1).padStart(31, '0')}`, from: phone, to: '55155', body, receivedAt: at.toISOString() };
+    await store.commit(text, converse(text, await store.load(phone), catalog));
+  }
+  return phone;
+}
+
+const lunchCoupon = (to: string, body = 'Lunch is on its way: $2 off any Krusty Combo today only.'): OutboundMessage => ({
+  to,
+  from: '55155',
+  body,
+  purpose: 'marketing',
+  programId: 'krusty-burger',
+});
+
+const sentTo = (phone: string) => carrier.outbox().filter((m) => m.to === phone).map((m) => m.body);
+
+async function drain(): Promise<void> {
+  while ((await poll()).received > 0);
+}
+
+describe('guard rails on marketing messages', () => {
+  afterEach(() => setClock(null));
+
+  test('a marketing message that would land in quiet hours is deferred to 8 am local time, not dropped', async () => {
+    // Prepare: 21:30 in Illinois (03:30 UTC), after the 9 pm federal limit
+    const evening = new Date('2026-11-25T03:30:00Z');
+    setClock(evening);
+    const phone = await subscriberInIllinois(evening);
+    await enqueue(lunchCoupon(phone), `it-quiet-${phone}`);
+
+    // Act
+    await drain();
+    const sentAtNight = sentTo(phone);
+    setClock(new Date('2026-11-25T13:59:00Z'));
+    const releasedEarly = await releaseDue({}, lambdaContext('sendFollowUps', 60));
+    setClock(new Date('2026-11-25T14:00:30Z'));
+    const released = await releaseDue({}, lambdaContext('sendFollowUps', 60));
+    await drain();
+
+    // Assess
+    expect(sentAtNight).toEqual([]);
+    expect(releasedEarly.released).toBe(0);
+    expect(released.released).toBeGreaterThanOrEqual(1);
+    expect(sentTo(phone)).toEqual(['Lunch is on its way: $2 off any Krusty Combo today only.']);
+  });
+
+  test('marketing beyond the program\'s daily cap is dropped and recorded', async () => {
+    // Prepare: midday in Illinois
+    const noon = new Date('2026-11-26T17:00:00Z');
+    setClock(noon);
+    const phone = await subscriberInIllinois(noon);
+    await enqueue(lunchCoupon(phone, 'First offer'), `it-cap-1-${phone}`);
+    await enqueue(lunchCoupon(phone, 'Second offer'), `it-cap-2-${phone}`);
+
+    // Act
+    await drain();
+
+    // Assess
+    expect(sentTo(phone)).toEqual(['First offer']);
+    const rejected = (await audienceItems(dynamo, phone, 'MSG#')).filter((item) => item.status === 'rejected');
+    expect(rejected).toEqual([expect.objectContaining({ body: 'Second offer', reason: 'frequency-cap' })]);
+  });
+
+  test('after every few marketing messages the next profile question rides along', async () => {
+    // Prepare: the demo program asks the next question after 3 marketing messages (cap: 1 a day, 3 a week)
+    const phone = await subscriberInIllinois(new Date('2026-11-23T17:00:00Z'));
+
+    // Act: one offer a day, three days running
+    for (const [day, hour] of [['2026-11-23', 16], ['2026-11-24', 17], ['2026-11-25', 18]] as const) {
+      setClock(new Date(`${day}T${hour}:00:00Z`));
+      await enqueue(lunchCoupon(phone, `Offer of ${day}`), `it-ride-${day}-${phone}`);
+      await drain();
+    }
+
+    // Assess
+    expect(sentTo(phone)).toEqual([
+      'Offer of 2026-11-23',
+      'Offer of 2026-11-24',
+      'Offer of 2026-11-25',
+      "What's your favorite Krusty meal? Reply 1 Burger, 2 Chicken, 3 Salad, 4 Fries. Reply SKIP to skip.",
+    ]);
+    expect(await store.load(phone)).toMatchObject({ subscriptions: [expect.objectContaining({ pendingQuestion: expect.objectContaining({ field: 'meal' }), marketingSinceQuestion: 0 })] });
   });
 });
