@@ -4,7 +4,7 @@
  */
 
 export type TableName = 'catalog' | 'audience';
-export type QueueName = 'inbound' | 'outbound';
+export type QueueName = 'inbound' | 'outbound' | 'lunchPages';
 
 export interface TableSpec {
   /** Environment variable through which functions learn the table's name. */
@@ -13,6 +13,8 @@ export interface TableSpec {
   sortKey: string;
   /** Attribute DynamoDB expires items by, when the table has one. */
   timeToLiveAttribute?: string;
+  /** Global secondary indexes (all attributes projected), by name. */
+  indexes?: Record<string, { partitionKey: string; sortKey: string }>;
 }
 
 export interface QueueSpec {
@@ -45,7 +47,14 @@ export interface FunctionSpec {
 
 export const tables: Record<TableName, TableSpec> = {
   catalog: { env: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
-  audience: { env: 'AUDIENCE_TABLE', partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+  audience: {
+    env: 'AUDIENCE_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    // Sparse: only live subscriptions carry zoneKey, so the lunch fan-out pages through exactly them.
+    indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone' } },
+  },
 };
 
 export const queues: Record<QueueName, QueueSpec> = {
@@ -53,6 +62,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   inbound: { env: 'INBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
   // FIFO grouped by recipient so the welcome always lands before the first question.
   outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+  // One message per page of a time zone's audience, so a million subscribers never meet the Lambda time limit.
+  lunchPages: { env: 'LUNCH_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: 120, maxReceiveCount: 3 },
 };
 
 export const functions = {
@@ -112,6 +123,29 @@ export const functions = {
     publishesEvents: false,
     twilio: false,
   },
+  dispatchLunch: {
+    entry: 'functions/handlers/dispatch-lunch.ts',
+    trigger: { kind: 'schedule', name: 'lunch-coupons', expression: 'rate(15 minutes)' },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: [{ name: 'catalog', access: 'read' }],
+    sendsTo: ['lunchPages'],
+    publishesEvents: false,
+    twilio: false,
+  },
+  issueLunchCoupons: {
+    entry: 'functions/handlers/issue-lunch-coupons.ts',
+    trigger: { kind: 'queue', queue: 'lunchPages', batchSize: 1 },
+    timeoutSeconds: 90,
+    memoryMb: 512,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'audience', access: 'readWrite' },
+    ],
+    sendsTo: ['outbound', 'lunchPages'],
+    publishesEvents: true,
+    twilio: false,
+  },
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -123,10 +157,12 @@ export function functionEntries(): [FunctionName, FunctionSpec][] {
   return Object.entries(functions) as [FunctionName, FunctionSpec][];
 }
 
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
 export function queueName(queue: QueueName, stage = 'local'): string {
-  return `sms-gateway-${stage}-${queue}${queues[queue].fifo ? '.fifo' : ''}`;
+  return `sms-gateway-${stage}-${kebab(queue)}${queues[queue].fifo ? '.fifo' : ''}`;
 }
 
 export function deadLetterQueueName(queue: QueueName, stage = 'local'): string {
-  return `sms-gateway-${stage}-${queue}-dlq${queues[queue].fifo ? '.fifo' : ''}`;
+  return `sms-gateway-${stage}-${kebab(queue)}-dlq${queues[queue].fifo ? '.fifo' : ''}`;
 }

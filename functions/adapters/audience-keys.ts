@@ -8,7 +8,11 @@
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
  * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | message log     | PHONE#<e164> | MSG#<MessageSid>                    |
+ * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
+ * | coupon          | COUPON#<code> | COUPON                             |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
+ *
+ * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
  *
  * Scheduled sends are spread over one partition per hour of their due time, so the minute-by-minute
  * sweep reads a handful of small partitions and no partition grows hot.
@@ -26,6 +30,12 @@ export const audienceKeys = {
     sk: `CONSENT#${at}#${programId}#${action}`,
   }),
   message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
+  offerMarker: (phone: string, programId: string, offerId: string, period: string) => ({
+    pk: partition(phone),
+    sk: `OFFER#${programId}#${offerId}#${period}`,
+  }),
+  coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
+  zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),
 };

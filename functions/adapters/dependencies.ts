@@ -5,7 +5,10 @@ import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
-import { SqsOutbox } from './sqs-queues';
+import { SqsLunchPageQueue, SqsOutbox } from './sqs-queues';
+import { DynamoAudienceIndex } from './dynamo-audience-index';
+import { DynamoCouponStore } from './dynamo-coupons';
+import { randomBytes } from 'node:crypto';
 import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
 
 /** Adapters built from the environment once per container, on first use. */
@@ -22,3 +25,7 @@ export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv(
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
 export const eventPublisher = once(() => new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')));
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));
+export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };

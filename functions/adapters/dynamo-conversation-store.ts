@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation } from '../domain/audience';
+import { zoneOf } from '../domain/lunch';
 import type { InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
 import { ConflictError, type ConversationStore } from '../domain/ports';
@@ -36,7 +37,7 @@ function consentPut(tableName: string, event: ConsentEvent): TransactItem {
 }
 
 function stripKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  const { pk: _pk, sk: _sk, type: _type, zoneKey: _zoneKey, ...rest } = item;
   return rest as T;
 }
 
@@ -80,7 +81,12 @@ export class DynamoConversationStore implements ConversationStore {
     const table = this.tableName;
     const items: TransactItem[] = [
       ...outcome.subscriptions.map((s) =>
-        versionedPut(table, audienceKeys.subscription(s.phone, s.programId), { ...s, type: 'subscription' }),
+        versionedPut(table, audienceKeys.subscription(s.phone, s.programId), {
+          ...s,
+          type: 'subscription',
+          // Files live subscriptions in the byZone index the lunch fan-out reads; opted-out ones drop out.
+          ...(s.status === 'subscribed' ? { zoneKey: audienceKeys.zoneKey(s.programId, zoneOf(s)) } : {}),
+        }),
       ),
       ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),
       ...outcome.consentEvents.map((event) => consentPut(table, event)),
@@ -115,7 +121,7 @@ export class DynamoConversationStore implements ConversationStore {
         Update: {
           TableName: this.tableName,
           Key: audienceKeys.subscription(event.phone, event.programId),
-          UpdateExpression: 'SET #status = :optedOut, optedOutAt = :at, #version = #version + :one REMOVE pendingQuestion',
+          UpdateExpression: 'SET #status = :optedOut, optedOutAt = :at, #version = #version + :one REMOVE pendingQuestion, zoneKey',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: { ':optedOut': 'opted-out', ':at': event.at, ':one': 1 },

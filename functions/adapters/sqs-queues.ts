@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OutboundMessage } from '../domain/audience';
-import type { Outbox } from '../domain/ports';
+import type { LunchPage } from '../domain/lunch';
+import type { LunchPageQueue, Outbox } from '../domain/ports';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
 
 const SQS_BATCH_LIMIT = 10;
@@ -43,6 +44,22 @@ export class SqsOutbox implements Outbox {
       if (result.Failed?.length) {
         throw new Error(`outbound queue refused ${result.Failed.length} message(s): ${result.Failed[0]?.Code}`);
       }
+    }
+  }
+}
+
+/** Pages of the lunch fan-out, each its own invocation of issue-lunch-coupons. */
+export class SqsLunchPageQueue implements LunchPageQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(pages: LunchPage[]): Promise<void> {
+    for (let start = 0; start < pages.length; start += SQS_BATCH_LIMIT) {
+      const entries = pages.slice(start, start + SQS_BATCH_LIMIT).map((page, index) => ({ Id: String(index), MessageBody: JSON.stringify(page) }));
+      const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      if (result.Failed?.length) throw new Error(`lunch page queue refused ${result.Failed.length} page(s): ${result.Failed[0]?.Code}`);
     }
   }
 }

@@ -40,3 +40,8 @@ export function isBirthday(at: Date, timeZone: string, monthDay: string): boolea
   if (today === monthDay) return true;
   return monthDay === '02-29' && today === '02-28' && !dt.isInLeapYear;
 }
+
+/** A date as a person reads it on their phone, in their zone: "Nov 25". */
+export function friendlyDate(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('LLL d');
+}

@@ -2,6 +2,8 @@ import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, Subs
 import type { Catalog } from './catalog';
 import type { InboundText, Outcome } from './conversation';
 import type { DomainEvent } from './events';
+import type { Coupon } from './coupons';
+import type { LunchPage } from './lunch';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -82,4 +84,33 @@ export class CarrierError extends Error {
   ) {
     super(message);
   }
+}
+
+export type IssueResult =
+  | { outcome: 'issued' }
+  | { outcome: 'code-taken' }
+  /** This period's coupon exists already; `notified` says whether its text was queued. */
+  | { outcome: 'exists'; coupon: Coupon; notified: boolean };
+
+export interface CouponStore {
+  /** Issues once per subscriber, offer and period; a code is never issued twice. */
+  issue(coupon: Coupon, period: string): Promise<IssueResult>;
+  /** The coupon's text is on the outbound queue: a retry must not queue it again. */
+  markNotified(coupon: Coupon, period: string): Promise<void>;
+  find(code: string): Promise<Coupon | undefined>;
+  /** Conditional on the coupon still being unredeemed; false when another till won. */
+  markRedeemed(coupon: Coupon, orderId: string, at: string): Promise<boolean>;
+}
+
+export interface Random {
+  bytes(count: number): Uint8Array;
+}
+
+/** Live subscriptions of one program filed under one time zone, a page at a time. */
+export interface AudienceIndex {
+  subscribersInZone(programId: string, zone: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; next?: string }>;
+}
+
+export interface LunchPageQueue {
+  send(pages: LunchPage[]): Promise<void>;
 }

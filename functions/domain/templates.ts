@@ -7,7 +7,8 @@ export type TemplateName =
   | 'profile-retry'
   | 'profile-skipped'
   | 'fallback'
-  | 'fallback-stranger';
+  | 'fallback-stranger'
+  | 'coupon';
 
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: "You're in! {offer}",
@@ -18,6 +19,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   'profile-skipped': "No problem, we'll skip that one.",
   fallback: "{programName}: sorry, we didn't get that. Reply HELP for help, STOP to opt out.",
   'fallback-stranger': 'Text {keyword} to join {programName}. Reply HELP for help.',
+  coupon: '{brandName}: {offer} Code {code}, valid until {validUntil}. Reply STOP to opt out.',
 };
 
 export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
@@ -29,6 +31,7 @@ export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   'profile-skipped': ['programName', 'brandName'],
   fallback: ['programName', 'brandName', 'keyword'],
   'fallback-stranger': ['programName', 'brandName', 'keyword'],
+  coupon: ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
 };
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;

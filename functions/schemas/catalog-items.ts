@@ -49,6 +49,8 @@ export const programItem = z.object({
   maxPerWeek: z.number().int().min(1).max(50).default(3),
 });
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'] as const;
 
 export const offerItem = z.object({
@@ -58,6 +60,10 @@ export const offerItem = z.object({
   copy: z.string().trim().min(1).max(320),
   discountPercent: z.number().min(0).max(100).optional(),
   validDays: z.number().int().min(1).max(365).default(30),
+  /** Weekdays the offer may go out, e.g. "Mon,Tue,Wed,Thu,Fri"; absent = every day. */
+  days: stringList
+    .pipe(z.array(z.string().transform((day) => WEEKDAYS.indexOf(day.trim().slice(0, 3).toLowerCase()) + 1).pipe(z.number().min(1, 'days must be Mon, Tue, Wed, Thu, Fri, Sat or Sun'))))
+    .optional(),
 });
 
 export const profileFields = ['zip', 'meal', 'birthday', 'email'] as const;
@@ -82,6 +88,7 @@ export const templateNames = [
   'profile-skipped',
   'fallback',
   'fallback-stranger',
+  'coupon',
 ] as const;
 
 export const templateItem = z.object({

@@ -23,6 +23,13 @@ export class DataStores extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         ...(spec.timeToLiveAttribute ? { timeToLiveAttribute: spec.timeToLiveAttribute } : {}),
       });
+      for (const [indexName, index] of Object.entries(spec.indexes ?? {})) {
+        this.tables[name].addGlobalSecondaryIndex({
+          indexName,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        });
+      }
     }
     for (const [name, spec] of Object.entries(queues) as [QueueName, (typeof queues)[QueueName]][]) {
       // Names come from the topology so the local runtime and AWS agree on them.

@@ -27,7 +27,7 @@ describe('texting the keyword', () => {
     expect(welcome!.from).toBe('55155');
     expect(welcome!.body).toContain('Krusty Burger Rewards');
     expect(welcome!.body).toContain('20% off your next purchase');
-    expect(welcome!.body).toContain('Up to 6 msgs/mo');
+    expect(welcome!.body).toContain('Up to 4 msgs/wk');
     expect(welcome!.body).toContain('Msg&data rates may apply');
     expect(welcome!.body).toMatch(/Reply HELP for help, STOP to cancel/);
     expect(question!.body).toContain('ZIP code');
@@ -123,7 +123,7 @@ describe('HELP', () => {
 
     // Assess
     expect(reply!.body).toBe(
-      'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.',
+      'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. Up to 4 msgs/wk. Msg&data rates may apply. Reply STOP to cancel.',
     );
     expect(await harness.subscription(stranger)).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startLocalGateway, type LocalGateway } from '../../lib/local/gateway';
 import { startSandboxCarrier, type OutboxEntry, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
 import { sendSignedText } from '../../lib/local/text-client';
+import type { QueueName } from '../../lib/topology';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'e2e-auth-token';
@@ -111,7 +112,32 @@ export class GatewayHarness {
     return (await this.items(phone, `STATE#PROGRAM#${programId}`))[0];
   }
 
-  async queueDepth(queue: 'inbound' | 'outbound'): Promise<number> {
+  /** PUT /local/clock: every component reads this time from now on (null = real time). */
+  async setClock(now: string | null): Promise<void> {
+    const response = await fetch(`${this.gateway.url}/local/clock`, { method: 'PUT', body: JSON.stringify({ now }) });
+    if (!response.ok) throw new Error(`clock: ${response.status} ${await response.text()}`);
+  }
+
+  /** POST /local/schedules/{name}, then waits until everything it set off has been sent. */
+  async fireSchedule(name: string): Promise<void> {
+    const response = await fetch(`${this.gateway.url}/local/schedules/${name}`, { method: 'POST' });
+    if (!response.ok) throw new Error(`schedule ${name}: ${response.status} ${await response.text()}`);
+    await this.settle();
+  }
+
+  /** Waits until no queue holds anything: the gateway has done all it was asked to. */
+  async settle(): Promise<void> {
+    const queues = Object.keys(this.gateway.queues) as QueueName[];
+    let quietChecks = 0;
+    // Twice in a row: a page handler may be between receiving one message and queuing the next.
+    await this.waitUntil(async () => {
+      const depths = await Promise.all(queues.map((queue) => this.queueDepth(queue)));
+      quietChecks = depths.every((depth) => depth === 0) ? quietChecks + 1 : 0;
+      return quietChecks >= 2;
+    }, 30_000);
+  }
+
+  async queueDepth(queue: QueueName): Promise<number> {
     const { SQSClient, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
     const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {

@@ -48,14 +48,14 @@ describe('validateCatalog: the demo catalog', () => {
       keyword: 'KRUSTY',
       aliases: ['KRUSTYBURGER'],
       helpContact: 'support@krustyburger.example or 1-800-555-0199',
-      frequency: 'Up to 6 msgs/mo',
+      frequency: 'Up to 4 msgs/wk',
       timeZoneFallback: 'America/New_York',
       lunchTime: '12:00',
       questionEvery: 3,
     });
     expect(program.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
     expect(program.questions.find((q) => q.field === 'meal')!.choices).toEqual(['Burger', 'Chicken', 'Salad', 'Fries']);
-    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['lunch', 'welcome']);
+    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'welcome']);
     expect(welcomeOffer(program)!.copy).toBe('Enjoy 20% off your next purchase: just show this text at the counter.');
     expect(program.templates.welcome).toBe('Welcome to {programName}! {offer}');
     expect(program.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
@@ -216,7 +216,7 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     expect(demo.keyword).toBe('KRUSTY');
     expect(demo.aliases).toEqual(['KRUSTYBURGER']);
     expect(demo.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
-    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['lunch', 'welcome']);
+    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'welcome']);
   });
 
   test('a program skipped for a missing helpContact takes its offers, questions and templates with it', () => {

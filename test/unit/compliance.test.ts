@@ -31,7 +31,7 @@ describe('optInConfirmation', () => {
     // Assess
     expect(missingOptInDisclosures(text, facts)).toEqual([]);
     expect(text).toContain('Krusty Burger Rewards');
-    expect(text).toContain('Up to 6 msgs/mo');
+    expect(text).toContain('Up to 4 msgs/wk');
     expect(text).toContain('Msg&data rates may apply');
     expect(text).toMatch(/\bHELP\b/);
     expect(text).toMatch(/\bSTOP\b/);
@@ -45,7 +45,7 @@ describe('optInConfirmation', () => {
     // Assess
     expect(text).toBe(
       'Welcome to Krusty Burger Rewards! Enjoy 20% off your next purchase: just show this text at the counter. ' +
-        'Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.',
+        'Up to 4 msgs/wk. Msg&data rates may apply. Reply HELP for help, STOP to cancel.',
     );
   });
 
@@ -61,11 +61,11 @@ describe('optInConfirmation', () => {
 
 describe('missingOptInDisclosures', () => {
   test.each([
-    ['program name', 'You are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.'],
+    ['program name', 'You are in! Up to 4 msgs/wk. Msg&data rates may apply. Reply HELP for help, STOP to cancel.'],
     ['message frequency', 'Krusty Burger Rewards: you are in! Msg&data rates may apply. Reply HELP for help, STOP to cancel.'],
-    ['rates disclosure', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Reply HELP for help, STOP to cancel.'],
-    ['HELP instructions', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.'],
-    ['STOP instructions', 'Krusty Burger Rewards: you are in! Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help.'],
+    ['rates disclosure', 'Krusty Burger Rewards: you are in! Up to 4 msgs/wk. Reply HELP for help, STOP to cancel.'],
+    ['HELP instructions', 'Krusty Burger Rewards: you are in! Up to 4 msgs/wk. Msg&data rates may apply. Reply STOP to cancel.'],
+    ['STOP instructions', 'Krusty Burger Rewards: you are in! Up to 4 msgs/wk. Msg&data rates may apply. Reply HELP for help.'],
   ])('reports a missing %s', (missing, text) => {
     // Prepare
     const facts = program;
@@ -85,12 +85,12 @@ describe('helpReply', () => {
     // Assess
     expect(text).toContain('Krusty Burger Rewards');
     expect(text).toContain('support@krustyburger.example or 1-800-555-0199');
-    expect(text).toContain('Up to 6 msgs/mo');
+    expect(text).toContain('Up to 4 msgs/wk');
     expect(text).toContain('Msg&data rates may apply');
     expect(text).toContain('Reply STOP to cancel');
     expect(text).toBe(
       'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. ' +
-        'Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.',
+        'Up to 4 msgs/wk. Msg&data rates may apply. Reply STOP to cancel.',
     );
   });
 

@@ -11,16 +11,16 @@ const PROGRAM_ID = 'krusty-burger';
 
 const OPT_IN_CONFIRMATION =
   'Welcome to Krusty Burger Rewards! Enjoy 20% off your next purchase: just show this text at the counter. ' +
-  'Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.';
+  'Up to 4 msgs/wk. Msg&data rates may apply. Reply HELP for help, STOP to cancel.';
 const WELCOME_OFFER = 'Enjoy 20% off your next purchase: just show this text at the counter.';
 const WELCOME_BACK =
-  "Krusty Burger Rewards: Welcome back! You're subscribed again. Up to 6 msgs/mo. Msg&data rates may apply. Reply HELP for help, STOP to cancel.";
+  "Krusty Burger Rewards: Welcome back! You're subscribed again. Up to 4 msgs/wk. Msg&data rates may apply. Reply HELP for help, STOP to cancel.";
 const ZIP_QUESTION = "What's your 5-digit ZIP code? We'll send lunch deals at the right time for you. Reply SKIP to skip.";
 const MEAL_CHOICES = "What's your favorite Krusty meal? Reply 1 Burger, 2 Chicken, 3 Salad, 4 Fries.";
 const ALREADY_SUBSCRIBED =
   "Krusty Burger Rewards: you're already signed up, no need to text KRUSTY again. Reply HELP for help, STOP to cancel.";
 const HELP_REPLY =
-  'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. Up to 6 msgs/mo. Msg&data rates may apply. Reply STOP to cancel.';
+  'Krusty Burger Rewards: Help at support@krustyburger.example or 1-800-555-0199. Up to 4 msgs/wk. Msg&data rates may apply. Reply STOP to cancel.';
 const STOP_REPLY = 'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.';
 const THANKS = 'Thanks, got it!';
 const SKIPPED = "No problem, we'll skip that one.";

@@ -1,0 +1,57 @@
+import type { Catalog } from './catalog';
+import { offerPeriod } from './coupons';
+import { issueAndNotify } from './issue-coupon';
+import { effectiveZone, lunchOffer, lunchPagesDue, type LunchPage } from './lunch';
+import { withinCaps } from './frequency-caps';
+import { isBirthday } from './local-time';
+import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, Outbox, Random } from './ports';
+
+export interface LunchDeps {
+  catalog: CatalogSource;
+  audience: AudienceIndex;
+  coupons: CouponStore;
+  random: Random;
+  outbox: Outbox;
+  events: EventPublisher;
+  pages: LunchPageQueue;
+  clock: Clock;
+  pageSize: number;
+}
+
+/** The 15-minute schedule: the first page of every zone now inside its lunch window. */
+export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; clock: Clock }): Promise<LunchPage[]> {
+  const pages = lunchPagesDue(await deps.catalog.load(), deps.clock.now());
+  await deps.pages.send(pages);
+  return pages;
+}
+
+/**
+ * One page of one zone's subscribers: today's lunch coupon for each (once per local day), or, on
+ * their birthday, the birthday offer instead (once a year), so the day's one message is the best one. The next page is handed on before
+ * this one is worked, so pages proceed in parallel and none waits on a slow one.
+ */
+export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<{ issued: number; handedOn: boolean }> {
+  const catalog: Catalog = await deps.catalog.load();
+  const program = catalog.programs.find((p) => p.programId === page.programId);
+  const offer = program && lunchOffer(program);
+  if (!program || !offer) return { issued: 0, handedOn: false };
+
+  const { subscriptions, next } = await deps.audience.subscribersInZone(program.programId, page.zone, deps.pageSize, page.after);
+  if (next) await deps.pages.send([{ ...page, after: next }]);
+
+  const at = deps.clock.now();
+  const timeZone = effectiveZone(page.zone, program);
+  const birthdayOffer = program.offers.find((o) => o.kind === 'birthday');
+  const caps = { perDay: program.maxPerDay, perWeek: program.maxPerWeek };
+  // A coupon whose text the frequency cap would stop is not issued at all; the birthday goes first.
+  const grants = subscriptions
+    .filter((subscription) => subscription.status === 'subscribed' && withinCaps(subscription.marketingSentAt ?? [], at, caps))
+    .flatMap((subscription) => {
+      const base = { phone: subscription.phone, program, timeZone };
+      const lunch = { ...base, offer, period: offerPeriod('lunch', { localDate: page.localDate }) };
+      const birthday = subscription.profile.birthday && birthdayOffer && isBirthday(at, timeZone, subscription.profile.birthday);
+      return birthday ? [{ ...base, offer: birthdayOffer, period: offerPeriod('birthday', { localDate: page.localDate }) }] : [lunch];
+    });
+  const issued = await issueAndNotify(grants, at, deps);
+  return { issued: issued.length, handedOn: Boolean(next) };
+}

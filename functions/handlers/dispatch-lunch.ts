@@ -1,0 +1,15 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { catalogSource, lunchPageQueue } from '../adapters/dependencies';
+import { dispatchLunch } from '../domain/issue-lunch-coupons';
+import { clock } from '../shared/clock';
+import { logger } from '../shared/logger';
+
+/** Every 15 minutes: hand out the first page of each zone now inside its lunch window. */
+const dispatch = async (): Promise<{ pages: number }> => {
+  const pages = await dispatchLunch({ catalog: catalogSource(), pages: lunchPageQueue(), clock });
+  logger.info('Lunch dispatch', { zones: pages.map((page) => `${page.programId}:${page.zone}`) });
+  return { pages: pages.length };
+};
+
+export const handler = middy(dispatch).use(injectLambdaContext(logger));

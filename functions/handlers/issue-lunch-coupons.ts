@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  audienceIndex,
+  catalogSource,
+  couponStore,
+  eventPublisher,
+  lunchPageQueue,
+  outbox,
+  random,
+} from '../adapters/dependencies';
+import { issueLunchPage } from '../domain/issue-lunch-coupons';
+import { lunchPageMessage } from '../schemas/lunch-page';
+import { clock } from '../shared/clock';
+import { logger } from '../shared/logger';
+import { parseQueueRecord } from './queue-records';
+
+const processor = new BatchProcessor(EventType.SQS);
+const pageSize = Number(process.env.LUNCH_PAGE_SIZE ?? 100);
+
+async function issuePage(record: SQSRecord): Promise<void> {
+  const page = parseQueueRecord(record, lunchPageMessage);
+  if (!page) return;
+  const deps = { catalog: catalogSource(), audience: audienceIndex(), coupons: couponStore(), random, outbox: outbox(), events: eventPublisher(), pages: lunchPageQueue(), clock, pageSize };
+  const result = await issueLunchPage(page, deps);
+  logger.info('Lunch page', { programId: page.programId, zone: page.zone, localDate: page.localDate, ...result });
+}
+
+/** One page of one zone's audience: coupons issued once, texts queued, the next page handed on. */
+const issueLunchCoupons = (event: SQSEvent, context: Context) => processPartialResponse(event, issuePage, processor, { context });
+
+export const handler = middy(issueLunchCoupons).use(injectLambdaContext(logger));

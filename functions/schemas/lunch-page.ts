@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+/** One page of the lunch fan-out, as dispatch-lunch and issue-lunch-coupons pass it along. */
+export const lunchPageMessage = z.object({
+  programId: z.string().min(1),
+  zone: z.string().min(1),
+  localDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  after: z.string().optional(),
+});

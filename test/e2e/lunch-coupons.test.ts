@@ -1,0 +1,131 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GatewayHarness, newPhone } from '../support/gateway-harness';
+
+jest.setTimeout(120_000);
+
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  // Small pages, so an audience of five already needs the page hand-off.
+  process.env.LUNCH_PAGE_SIZE = '2';
+  harness = await GatewayHarness.start();
+});
+
+afterAll(async () => {
+  await harness?.close();
+  delete process.env.LUNCH_PAGE_SIZE;
+});
+
+/** Subscribes a number and answers the ZIP question, at the given time. */
+async function subscriberAt(zip: string, at: string): Promise<string> {
+  const phone = newPhone();
+  await harness.setClock(at);
+  await harness.textAndSettle(phone, 'KRUSTY');
+  await harness.textAndSettle(phone, zip);
+  return phone;
+}
+
+const coupons = (phone: string) => harness.received(phone).filter((m) => /Code KB-[A-HJ-NP-Z2-9]{6}\b/.test(m.body));
+
+describe('lunch coupons, 1-2 hours before lunch in each subscriber\'s own time zone', () => {
+  const chicago: string[] = [];
+  const newYork: string[] = [];
+  const denver: string[] = [];
+
+  beforeAll(async () => {
+    // Monday afternoon: everyone joins and gives a ZIP.
+    chicago.push(await subscriberAt('62701', '2026-11-23T20:00:00Z'));
+    newYork.push(await subscriberAt('10001', '2026-11-23T20:00:00Z'));
+    for (let i = 0; i < 5; i += 1) denver.push(await subscriberAt('80202', '2026-11-23T20:00:00Z'));
+  });
+
+  test('at 10:30 in New York (9:30 in Chicago) only New York gets today\'s coupon', async () => {
+    // Prepare: Tuesday 15:30 UTC
+    await harness.setClock('2026-11-24T15:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    expect(coupons(newYork[0]!)).toHaveLength(1);
+    expect(coupons(newYork[0]!)[0]!.body).toMatch(/^Krusty Burger: \$2 off any Krusty Combo at lunch today\. Code KB-\w{6}, valid until Nov 25\. Reply STOP to opt out\.$/);
+    expect(coupons(chicago[0]!)).toHaveLength(0);
+  });
+
+  test('an hour later Chicago gets it, and New York, still in its window earlier, gets no second one', async () => {
+    // Prepare
+    await harness.setClock('2026-11-24T15:45:00Z');
+    await harness.fireSchedule('lunch-coupons');
+    await harness.setClock('2026-11-24T16:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+    await harness.setClock('2026-11-24T16:45:00Z');
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    expect(coupons(newYork[0]!)).toHaveLength(1);
+    expect(coupons(chicago[0]!)).toHaveLength(1);
+  });
+
+  test('an audience larger than one page is handed on page by page, and everyone gets exactly one', async () => {
+    // Prepare: 10:30 in Denver
+    await harness.setClock('2026-11-24T17:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    expect(denver.map((phone) => coupons(phone).length)).toEqual([1, 1, 1, 1, 1]);
+    const codes = denver.map((phone) => /KB-\w{6}/.exec(coupons(phone)[0]!.body)![0]);
+    expect(new Set(codes).size).toBe(5);
+  });
+
+  test('no lunch coupon on a day the offer does not allow (the demo offer runs Mon-Fri)', async () => {
+    // Prepare: Saturday, 10:30 in Chicago
+    await harness.setClock('2026-11-28T16:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    expect(coupons(chicago[0]!)).toHaveLength(1);
+  });
+
+  test('on their birthday a subscriber gets the birthday offer instead, once', async () => {
+    // Prepare: Chicago's subscriber was born on Dec 1 (a Tuesday in 2026)
+    await harness.db.send(
+      new UpdateCommand({
+        TableName: harness.gateway.tables.audience,
+        Key: { pk: `PHONE#${chicago[0]}`, sk: 'STATE#PROGRAM#krusty-burger' },
+        UpdateExpression: 'SET profile.birthday = :birthday',
+        ExpressionAttributeValues: { ':birthday': '12-01' },
+      }),
+    );
+    await harness.setClock('2026-12-01T16:15:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+    await harness.setClock('2026-12-01T16:45:00Z');
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    const birthday = coupons(chicago[0]!).filter((m) => m.body.includes('Happy birthday'));
+    expect(birthday).toHaveLength(1);
+    expect(coupons(chicago[0]!)).toHaveLength(2);
+  });
+
+  test('nothing reaches a subscriber who opted out', async () => {
+    // Prepare
+    await harness.setClock('2026-11-30T20:00:00Z');
+    await harness.textAndSettle(newYork[0]!, 'STOP');
+    await harness.setClock('2026-12-01T15:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+
+    // Assess
+    expect(coupons(newYork[0]!)).toHaveLength(1);
+    expect(harness.received(newYork[0]!).at(-1)!.body).toMatch(/^You are unsubscribed/);
+  });
+});
