@@ -4,7 +4,7 @@
  */
 
 export type TableName = 'catalog' | 'audience';
-export type QueueName = 'inbound' | 'outbound' | 'lunchPages';
+export type QueueName = 'inbound' | 'outbound' | 'lunchPages' | 'rejectedEvents';
 
 export interface TableSpec {
   /** Environment variable through which functions learn the table's name. */
@@ -64,6 +64,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
   // One message per page of a time zone's audience, so a million subscribers never meet the Lambda time limit.
   lunchPages: { env: 'LUNCH_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: 120, maxReceiveCount: 3 },
+  // Events that can never be processed (a POS event that fails validation), with the reason: for people.
+  rejectedEvents: { env: 'REJECTED_EVENTS_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
 };
 
 export const functions = {
@@ -143,6 +145,19 @@ export const functions = {
       { name: 'audience', access: 'readWrite' },
     ],
     sendsTo: ['outbound', 'lunchPages'],
+    publishesEvents: true,
+    twilio: false,
+  },
+  handlePurchase: {
+    entry: 'functions/handlers/handle-purchase.ts',
+    trigger: { kind: 'rule', name: 'purchase-completed', source: ['pos'], detailType: ['PurchaseCompleted'] },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'audience', access: 'readWrite' },
+    ],
+    sendsTo: ['outbound', 'rejectedEvents'],
     publishesEvents: true,
     twilio: false,
   },

@@ -10,6 +10,7 @@
  * | message log     | PHONE#<e164> | MSG#<MessageSid>                    |
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
  * | coupon          | COUPON#<code> | COUPON                             |
+ * | order           | ORDER#<orderId> | ORDER                            |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  *
  * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
@@ -35,6 +36,7 @@ export const audienceKeys = {
     sk: `OFFER#${programId}#${offerId}#${period}`,
   }),
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),

@@ -5,7 +5,8 @@ import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
-import { SqsLunchPageQueue, SqsOutbox } from './sqs-queues';
+import { SqsLunchPageQueue, SqsOutbox, SqsRejectedEvents } from './sqs-queues';
+import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
 import { randomBytes } from 'node:crypto';
@@ -29,3 +30,5 @@ export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEn
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
+export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const rejectedEvents = once(() => new SqsRejectedEvents(sqs(), requiredEnv('REJECTED_EVENTS_QUEUE_URL')));

@@ -156,6 +156,24 @@ export class DynamoConversationStore implements ConversationStore {
     }
   }
 
+  async markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.subscription(phone, programId),
+          UpdateExpression: 'SET pendingSurvey = :survey, #version = #version + :one REMOVE pendingFeedback',
+          ConditionExpression: '#status = :subscribed',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':survey': survey, ':subscribed': 'subscribed', ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      // Opted out between sending and here: there is nothing to wait for.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
   private async transact(items: TransactItem[]): Promise<void> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OutboundMessage } from '../domain/audience';
 import type { LunchPage } from '../domain/lunch';
-import type { LunchPageQueue, Outbox } from '../domain/ports';
+import type { LunchPageQueue, Outbox, RejectedEvents } from '../domain/ports';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
 
 const SQS_BATCH_LIMIT = 10;
@@ -61,5 +61,23 @@ export class SqsLunchPageQueue implements LunchPageQueue {
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
       if (result.Failed?.length) throw new Error(`lunch page queue refused ${result.Failed.length} page(s): ${result.Failed[0]?.Code}`);
     }
+  }
+}
+
+/** Events that can never be processed, kept with the reason on a queue nobody consumes automatically. */
+export class SqsRejectedEvents implements RejectedEvents {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async reject(event: unknown, reason: string): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify({ reason, event }),
+        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },
+      }),
+    );
   }
 }

@@ -12,6 +12,8 @@ export interface Profile {
   /** MM-DD: the year is never asked for. */
   birthday?: string;
   email?: string;
+  /** Whether purchase receipts may come by text (MMS). */
+  receipts?: 'yes' | 'no';
 }
 
 export interface PendingQuestion {
@@ -35,6 +37,10 @@ export interface Subscription {
   marketingSinceQuestion: number;
   /** When marketing messages went out in the last week: what frequency caps count. */
   marketingSentAt?: string[];
+  /** The "how was your visit?" question that is waiting for a 1-5. */
+  pendingSurvey?: { orderId: string; askedAt: string };
+  /** A low rating's "what could we do better?" that is waiting for free text. */
+  pendingFeedback?: { orderId: string; rating: number; askedAt: string };
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }
@@ -74,6 +80,8 @@ export interface OutboundMessage {
   purpose: MessagePurpose;
   programId?: string;
   mediaUrl?: string[];
+  /** Sending this asks the purchase survey: the subscription then waits for a 1-5. */
+  survey?: { orderId: string };
 }
 
 /** One line of the append-only consent ledger: the proof of consent. */

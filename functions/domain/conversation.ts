@@ -214,11 +214,65 @@ function answer(turn: Turn, pending: Subscription): Outcome {
   return turn.outcome('answered');
 }
 
+/** How long a survey or feedback request waits for its answer; after that a "3" is just a "3". */
+const SURVEY_ANSWER_HOURS = 48;
+
+type Waiting = { subscription: Subscription; what: 'feedback' | 'survey' | 'question'; askedAt: string };
+
+/** What the subscriber's text most likely answers: the latest thing we asked that still waits. */
+function waitingFor(turn: Turn): Waiting | undefined {
+  const oldest = new Date(new Date(turn.inbound.receivedAt).getTime() - SURVEY_ANSWER_HOURS * 3_600_000).toISOString();
+  const waiting: Waiting[] = [];
+  for (const subscription of turn.conversation.subscriptions) {
+    if (subscription.status !== 'subscribed' || !turn.programs.some((p) => p.programId === subscription.programId)) continue;
+    const { pendingFeedback, pendingSurvey, pendingQuestion } = subscription;
+    if (pendingFeedback && pendingFeedback.askedAt >= oldest) waiting.push({ subscription, what: 'feedback', askedAt: pendingFeedback.askedAt });
+    if (pendingSurvey && pendingSurvey.askedAt >= oldest && /^\s*[1-5]\W*$/.test(turn.inbound.body)) {
+      waiting.push({ subscription, what: 'survey', askedAt: pendingSurvey.askedAt });
+    }
+    if (pendingQuestion) waiting.push({ subscription, what: 'question', askedAt: pendingQuestion.askedAt });
+  }
+  return waiting.sort((a, b) => b.askedAt.localeCompare(a.askedAt))[0];
+}
+
+function shareUrl(program: Program): string {
+  const text = renderTemplate(program.templates['share-text'], { programName: program.name, brandName: program.brandName, keyword: program.keyword, shortCode: program.shortCode });
+  return `https://x.com/intent/post?text=${encodeURIComponent(text)}`;
+}
+
+/** 4-5: a review and share request; 1-3: an apology and a request for feedback. */
+function surveyAnswer(turn: Turn, subscription: Subscription): Outcome {
+  const program = turn.programs.find((p) => p.programId === subscription.programId)!;
+  const rating = Number(/[1-5]/.exec(turn.inbound.body)![0]);
+  const { orderId } = subscription.pendingSurvey!;
+  const happy = rating >= 4;
+  turn.save({
+    ...subscription,
+    pendingSurvey: undefined,
+    ...(happy ? {} : { pendingFeedback: { orderId, rating, askedAt: turn.inbound.receivedAt } }),
+  });
+  const body = happy
+    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program) })
+    : template(program, 'feedback-request');
+  turn.reply(program, body, 'reply');
+  turn.event('SurveyAnswered', program.programId, { orderId, rating });
+  return turn.outcome('answered');
+}
+
+function feedbackAnswer(turn: Turn, subscription: Subscription): Outcome {
+  const program = turn.programs.find((p) => p.programId === subscription.programId)!;
+  const { orderId, rating } = subscription.pendingFeedback!;
+  turn.save({ ...subscription, pendingFeedback: undefined });
+  turn.reply(program, template(program, 'feedback-thanks'), 'reply');
+  turn.event('SurveyAnswered', program.programId, { orderId, rating, feedback: turn.inbound.body.trim().slice(0, 1000) });
+  return turn.outcome('answered');
+}
+
 function chatter(turn: Turn): Outcome {
-  const pending = turn.conversation.subscriptions
-    .filter((s) => s.status === 'subscribed' && s.pendingQuestion && turn.programs.some((p) => p.programId === s.programId))
-    .sort((a, b) => b.pendingQuestion!.askedAt.localeCompare(a.pendingQuestion!.askedAt))[0];
-  if (pending) return answer(turn, pending);
+  const waiting = waitingFor(turn);
+  if (waiting?.what === 'feedback') return feedbackAnswer(turn, waiting.subscription);
+  if (waiting?.what === 'survey') return surveyAnswer(turn, waiting.subscription);
+  if (waiting?.what === 'question') return answer(turn, waiting.subscription);
 
   const onThisCode = turn.conversation.subscriptions.filter((s) => turn.programs.some((p) => p.programId === s.programId));
   const onlyOptedOut = onThisCode.length > 0 && onThisCode.every((s) => s.status === 'opted-out');

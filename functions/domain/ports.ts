@@ -24,6 +24,29 @@ export interface ConversationStore {
    * question riding along becomes the pending one. False when the subscription changed meanwhile.
    */
   recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean>;
+  /** The survey went out: the subscription now waits for a 1-5 (only while it is live). */
+  markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void>;
+}
+
+export interface OrderRecord {
+  orderId: string;
+  phone: string;
+  programId?: string;
+  total: number;
+  currency: string;
+  at: string;
+  redemptions: { code: string; result: string }[];
+}
+
+export interface OrderStore {
+  seen(orderId: string): Promise<boolean>;
+  /** Written last: a retry after a crash redoes the (idempotent) steps before it. */
+  record(order: OrderRecord): Promise<void>;
+}
+
+/** Where events that can never be processed go, with the reason, for someone to look at. */
+export interface RejectedEvents {
+  reject(event: unknown, reason: string): Promise<void>;
 }
 
 /** A message to hand to the outbound queue later (quiet hours, follow-ups). */

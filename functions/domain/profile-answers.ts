@@ -6,7 +6,7 @@
 import { lookup as zoneForZip } from 'zipcode-to-timezone';
 import { stateForZip } from './us-zip-states';
 
-export type ProfileField = 'zip' | 'meal' | 'birthday' | 'email';
+export type ProfileField = 'zip' | 'meal' | 'birthday' | 'email' | 'receipts';
 export type AnswerResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 export interface ZipAnswer { zip: string; zip4?: string; state: string; timeZone: string }
 export interface BirthdayAnswer { month: number; day: number; monthDay: string /* 'MM-DD' */ }
@@ -109,4 +109,15 @@ export function parseMeal(text: string, choices: readonly string[]): AnswerResul
   if (named.length === 1) return ok(named[0]);
   if ((t.match(/\p{L}/gu) ?? []).length < 2) return fail('no meal given');
   return ok(Array.from(t).slice(0, MEAL_MAX).join('').trim());
+}
+
+const YES = /^(y|yes|yeah|yep|yup|sure|ok|okay|please|of course|definitely)\b/;
+const NO = /^(n|no|nope|nah|no thanks|not really|never)\b/;
+
+/** A yes/no answer ("Yes please", "nope"); anything else is not understood. */
+export function parseYesNo(text: string): AnswerResult<'yes' | 'no'> {
+  const normalized = text.trim().toLowerCase().replace(/[.!?]+$/, '');
+  if (NO.test(normalized)) return { ok: true, value: 'no' };
+  if (YES.test(normalized)) return { ok: true, value: 'yes' };
+  return { ok: false, reason: 'not a yes or no' };
 }

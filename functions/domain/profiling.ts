@@ -1,6 +1,6 @@
 import type { Subscription, Profile } from './audience';
 import type { Program, ProfileQuestion } from './catalog';
-import { parseBirthday, parseEmail, parseMeal, parseZip, type ProfileField } from './profile-answers';
+import { parseBirthday, parseEmail, parseMeal, parseYesNo, parseZip, type ProfileField } from './profile-answers';
 
 export type AnswerOutcome =
   | { kind: 'stored'; subscription: Subscription }
@@ -58,6 +58,10 @@ function parseAnswer(question: ProfileQuestion, text: string): Partial<Profile> 
     case 'meal': {
       const result = parseMeal(text, question.choices);
       return result.ok ? { meal: result.value } : undefined;
+    }
+    case 'receipts': {
+      const result = parseYesNo(text);
+      return result.ok ? { receipts: result.value } : undefined;
     }
   }
 }

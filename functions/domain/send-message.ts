@@ -33,7 +33,7 @@ export class RetryLater extends Error {
 }
 
 export interface SendMessageDeps {
-  store: Pick<ConversationStore, 'load' | 'recordOptOuts' | 'recordMarketingSent'>;
+  store: Pick<ConversationStore, 'load' | 'recordOptOuts' | 'recordMarketingSent' | 'markSurveyAsked'>;
   catalog: CatalogSource;
   scheduled: Pick<ScheduledSends, 'schedule'>;
   carrier: Carrier;
@@ -63,6 +63,9 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
   const result = await deliver(message, conversation, deps);
   if (result === 'sent' && message.purpose === 'marketing' && subscription && program) {
     await afterMarketing(subscription, program, deps);
+  }
+  if (result === 'sent' && message.survey && message.programId) {
+    await deps.store.markSurveyAsked(message.to, message.programId, { orderId: message.survey.orderId, askedAt: deps.clock.now().toISOString() });
   }
   return result;
 }

@@ -8,7 +8,15 @@ export type TemplateName =
   | 'profile-skipped'
   | 'fallback'
   | 'fallback-stranger'
-  | 'coupon';
+  | 'coupon'
+  | 'thank-you'
+  | 'receipt'
+  | 'survey'
+  | 'review-request'
+  | 'feedback-request'
+  | 'feedback-thanks'
+  | 'share-text'
+  | 'referral-reward';
 
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: "You're in! {offer}",
@@ -20,6 +28,14 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   fallback: "{programName}: sorry, we didn't get that. Reply HELP for help, STOP to opt out.",
   'fallback-stranger': 'Text {keyword} to join {programName}. Reply HELP for help.',
   coupon: '{brandName}: {offer} Code {code}, valid until {validUntil}. Reply STOP to opt out.',
+  'thank-you': 'Thanks for visiting {brandName}! Order total {total}.',
+  receipt: 'Your {brandName} receipt for {total}.',
+  survey: '{brandName}: how was your visit? Reply 1-5 (5 = loved it).',
+  'review-request': 'Thanks, that made our day! Tell others: {reviewUrl} or share {shareUrl}',
+  'feedback-request': "Sorry we missed the mark. What could we do better? Just reply to this text.",
+  'feedback-thanks': "Thank you, we've shared this with the {brandName} team.",
+  'share-text': 'I get lunch deals from {brandName}: text {keyword} to {shortCode} to join.',
+  'referral-reward': '{brandName}: your friend joined! Thanks for spreading the word. {offer} Code {code}, valid until {validUntil}.',
 };
 
 export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
@@ -32,6 +48,14 @@ export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   fallback: ['programName', 'brandName', 'keyword'],
   'fallback-stranger': ['programName', 'brandName', 'keyword'],
   coupon: ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
+  'thank-you': ['programName', 'brandName', 'total'],
+  receipt: ['programName', 'brandName', 'total'],
+  survey: ['programName', 'brandName'],
+  'review-request': ['programName', 'brandName', 'reviewUrl', 'shareUrl'],
+  'feedback-request': ['programName', 'brandName'],
+  'feedback-thanks': ['programName', 'brandName'],
+  'share-text': ['programName', 'brandName', 'keyword', 'shortCode'],
+  'referral-reward': ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
 };
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;

@@ -47,6 +47,14 @@ export const programItem = z.object({
   /** Marketing messages per subscriber per rolling day / week; keep them within `frequency`. */
   maxPerDay: z.number().int().min(1).max(20).default(1),
   maxPerWeek: z.number().int().min(1).max(50).default(3),
+  /** Where a happy customer is sent to leave a review. */
+  reviewUrl: z.url().optional(),
+  /** Hours after a purchase that the "how was it?" question goes out. */
+  surveyDelayHours: z.number().min(0).max(72).default(2),
+  /** Days after a purchase that the cross-sell offer goes out, when the program has one. */
+  crossSellDelayDays: z.number().min(0).max(60).default(3),
+  /** Referral rewards per referrer per calendar month. */
+  referralRewardsPerMonth: z.number().int().min(0).max(100).default(5),
 });
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -66,7 +74,7 @@ export const offerItem = z.object({
     .optional(),
 });
 
-export const profileFields = ['zip', 'meal', 'birthday', 'email'] as const;
+export const profileFields = ['zip', 'meal', 'birthday', 'email', 'receipts'] as const;
 
 export const questionItem = z.object({
   pk: z.string().startsWith('PROGRAM#'),
@@ -89,6 +97,14 @@ export const templateNames = [
   'fallback',
   'fallback-stranger',
   'coupon',
+  'thank-you',
+  'receipt',
+  'survey',
+  'review-request',
+  'feedback-request',
+  'feedback-thanks',
+  'share-text',
+  'referral-reward',
 ] as const;
 
 export const templateItem = z.object({

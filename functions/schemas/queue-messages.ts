@@ -20,6 +20,7 @@ export const outboundQueueMessage = z.object({
   purpose: z.enum(['opt-in-confirmation', 'opt-out-confirmation', 'help', 'reply', 'profile-question', 'transactional', 'follow-up', 'marketing']),
   programId: z.string().optional(),
   mediaUrl: z.array(z.url()).optional(),
+  survey: z.object({ orderId: z.string().min(1) }).optional(),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

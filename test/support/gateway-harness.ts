@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalGateway, type LocalGateway } from '../../lib/local/gateway';
 import { startSandboxCarrier, type OutboxEntry, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
 import { sendSignedText } from '../../lib/local/text-client';
-import type { QueueName } from '../../lib/topology';
+import { functionEntries, type QueueName } from '../../lib/topology';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'e2e-auth-token';
@@ -108,6 +108,28 @@ export class GatewayHarness {
     return Items;
   }
 
+  async order(orderId: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.gateway.tables.audience, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }));
+    return Item;
+  }
+
+  async coupon(code: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.gateway.tables.audience, Key: { pk: `COUPON#${code}`, sk: 'COUPON' }, ConsistentRead: true }));
+    return Item;
+  }
+
+  /** Messages on a queue nobody consumes (rejected events), read without removing them for good. */
+  async peek(queue: QueueName): Promise<string[]> {
+    const { SQSClient, ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
+    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: this.gateway.queues[queue], MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+      return Messages.map((message) => message.Body ?? '');
+    } finally {
+      client.destroy();
+    }
+  }
+
   async subscription(phone: string, programId = 'krusty-burger'): Promise<Record<string, unknown> | undefined> {
     return (await this.items(phone, `STATE#PROGRAM#${programId}`))[0];
   }
@@ -125,9 +147,16 @@ export class GatewayHarness {
     await this.settle();
   }
 
-  /** Waits until no queue holds anything: the gateway has done all it was asked to. */
+  /** POST /local/events, as a POS would publish on the bus. */
+  async publish(source: string, detailType: string, detail: unknown): Promise<string[]> {
+    const response = await fetch(`${this.gateway.url}/local/events`, { method: 'POST', body: JSON.stringify({ source, detailType, detail }) });
+    if (response.status !== 202) throw new Error(`publish: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { deliveredTo: string[] }).deliveredTo;
+  }
+
+  /** Waits until no consumed queue holds anything: the gateway has done all it was asked to. */
   async settle(): Promise<void> {
-    const queues = Object.keys(this.gateway.queues) as QueueName[];
+    const queues = functionEntries().flatMap(([, spec]) => (spec.trigger.kind === 'queue' ? [spec.trigger.queue] : []));
     let quietChecks = 0;
     // Twice in a row: a page handler may be between receiving one message and queuing the next.
     await this.waitUntil(async () => {

@@ -53,9 +53,9 @@ describe('validateCatalog: the demo catalog', () => {
       lunchTime: '12:00',
       questionEvery: 3,
     });
-    expect(program.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
+    expect(program.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email', 'receipts']);
     expect(program.questions.find((q) => q.field === 'meal')!.choices).toEqual(['Burger', 'Chicken', 'Salad', 'Fries']);
-    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'welcome']);
+    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'shake', 'thanks', 'welcome']);
     expect(welcomeOffer(program)!.copy).toBe('Enjoy 20% off your next purchase: just show this text at the counter.');
     expect(program.templates.welcome).toBe('Welcome to {programName}! {offer}');
     expect(program.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
@@ -70,7 +70,7 @@ describe('validateCatalog: the demo catalog', () => {
     // Assess
     expect(fromReversed.problems).toEqual([]);
     expect(fromReversed.catalog).toEqual(fromOriginal.catalog);
-    expect(fromReversed.catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
+    expect(fromReversed.catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email', 'receipts']);
   });
 
   test('programsOnShortCode finds the demo program on 55155 and nothing on another code', () => {
@@ -215,8 +215,8 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     const demo = catalog.programs.find((p) => p.programId === 'krusty-burger')!;
     expect(demo.keyword).toBe('KRUSTY');
     expect(demo.aliases).toEqual(['KRUSTYBURGER']);
-    expect(demo.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email']);
-    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'welcome']);
+    expect(demo.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email', 'receipts']);
+    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'shake', 'thanks', 'welcome']);
   });
 
   test('a program skipped for a missing helpContact takes its offers, questions and templates with it', () => {
@@ -317,6 +317,6 @@ describe('validateCatalog: lists and keywords as marketers type them', () => {
     expect(problems).toEqual<CatalogProblem[]>([
       { key: 'PROGRAM#krusty-burger / QUESTION#meal', field: 'choices', reason: 'the meal question needs at least one choice' },
     ]);
-    expect(catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'birthday', 'email']);
+    expect(catalog.programs[0]!.questions.map((q) => q.field)).toEqual(['zip', 'birthday', 'email', 'receipts']);
   });
 });

@@ -65,7 +65,7 @@ describe('the "every few messages" hook for later profile questions', () => {
     const subscription = subscriber({
       marketingSinceQuestion: 9,
       profile: { zip: '62701', meal: 'Burger', birthday: '07-14' },
-      skipped: ['email'],
+      skipped: ['email', 'receipts'],
     });
 
     // Act

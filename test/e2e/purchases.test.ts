@@ -1,0 +1,214 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GatewayHarness, newPhone } from '../support/gateway-harness';
+
+jest.setTimeout(120_000);
+
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  harness = await GatewayHarness.start();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** A Springfield, IL subscriber (America/Chicago), joined on a Monday afternoon. */
+async function subscriber(): Promise<string> {
+  const phone = newPhone();
+  await harness.setClock('2026-11-23T20:00:00Z');
+  await harness.textAndSettle(phone, 'KRUSTY');
+  await harness.textAndSettle(phone, '62701');
+  return phone;
+}
+
+let orderCounter = 0;
+function purchase(phone: string, extra: Record<string, unknown> = {}) {
+  orderCounter += 1;
+  return { phone, orderId: `order-${process.pid}-${orderCounter}`, total: 12.5, currency: 'USD', ...extra };
+}
+
+/** Publishes the POS event and waits until the gateway recorded the order and sent what it sends. */
+async function buy(detail: { orderId: string } & Record<string, unknown>): Promise<void> {
+  await harness.publish('pos', 'PurchaseCompleted', detail);
+  await harness.waitUntil(async () => (await harness.order(detail.orderId)) !== undefined);
+  await harness.settle();
+}
+
+const bodies = (phone: string) => harness.received(phone).map((m) => m.body);
+const codeIn = (body: string) => /KB-[A-HJ-NP-Z2-9]{6}/.exec(body)?.[0];
+
+describe('a purchase', () => {
+  test('thanks the customer and gives the post-purchase coupon, once per orderId', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    const order = purchase(phone);
+
+    // Act
+    await buy(order);
+    await harness.publish('pos', 'PurchaseCompleted', order);
+    await new Promise((ok) => setTimeout(ok, 1000));
+    await harness.settle();
+
+    // Assess
+    const after = bodies(phone).slice(3);
+    expect(after).toEqual(['Thanks for visiting Krusty Burger! Order total $12.50.', expect.stringMatching(/^Krusty Burger: Thanks for coming in! Free fries with your next meal\. Code KB-\w{6}, valid until Dec 8\./)]);
+  });
+
+  test('with a receipt image and a yes to receipts by text, the thanks is an MMS receipt', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.db.send(
+      new UpdateCommand({
+        TableName: harness.gateway.tables.audience,
+        Key: { pk: `PHONE#${phone}`, sk: 'STATE#PROGRAM#krusty-burger' },
+        UpdateExpression: 'SET profile.receipts = :yes',
+        ExpressionAttributeValues: { ':yes': 'yes' },
+      }),
+    );
+    await harness.setClock('2026-11-24T18:00:00Z');
+
+    // Act
+    await buy(purchase(phone, { receiptImageUrl: 'https://pos.example/receipts/123.png' }));
+
+    // Assess
+    const receipt = harness.received(phone)[3]!;
+    expect(receipt.body).toBe('Your Krusty Burger receipt for $12.50.');
+    expect(receipt.mediaUrl).toEqual(['https://pos.example/receipts/123.png']);
+  });
+
+  test('redeems the coupons it used; a second redemption of a code is refused and recorded', async () => {
+    // Prepare: Tuesday's lunch coupon (valid that day), used at lunch
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T16:30:00Z');
+    await harness.fireSchedule('lunch-coupons');
+    const code = codeIn(bodies(phone).at(-1)!)!;
+    await harness.setClock('2026-11-24T18:15:00Z');
+    const first = purchase(phone, { couponCodes: [code.toLowerCase()] });
+    const second = purchase(phone, { couponCodes: [code, 'KB-ZZZZZZ'] });
+    const expired = purchase(phone);
+
+    // Act
+    await buy(first);
+    await buy(second);
+    await harness.setClock('2026-11-25T18:00:00Z');
+    await buy({ ...expired, couponCodes: [code] });
+
+    // Assess
+    expect(await harness.coupon(code)).toMatchObject({ status: 'redeemed', orderId: first.orderId });
+    expect(await harness.order(first.orderId)).toMatchObject({ redemptions: [{ code, result: 'redeemed' }] });
+    expect(await harness.order(second.orderId)).toMatchObject({
+      redemptions: [
+        { code, result: 'already-redeemed' },
+        { code: 'KB-ZZZZZZ', result: 'unknown' },
+      ],
+    });
+    expect(await harness.order(expired.orderId)).toMatchObject({ redemptions: [{ code, result: 'already-redeemed' }] });
+    const redeemed = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'CouponRedeemed');
+    expect(redeemed).toHaveLength(1);
+  });
+
+  test('from an unknown or opted-out number sends nothing', async () => {
+    // Prepare
+    const stranger = newPhone();
+    const optedOut = await subscriber();
+    await harness.textAndSettle(optedOut, 'STOP');
+    await harness.setClock('2026-11-24T18:00:00Z');
+
+    // Act
+    await buy(purchase(stranger));
+    await buy(purchase(optedOut));
+
+    // Assess
+    expect(harness.received(stranger)).toEqual([]);
+    expect(bodies(optedOut).at(-1)).toMatch(/^You are unsubscribed/);
+  });
+
+  test('an invalid event goes to the rejected-events queue with the reason and sends nothing', async () => {
+    // Prepare
+    const phone = await subscriber();
+    const sentBefore = harness.received(phone).length;
+
+    // Act
+    await harness.publish('pos', 'PurchaseCompleted', { phone, total: 'twelve', currency: 'usd' });
+    await harness.waitUntil(async () => (await harness.peek('rejectedEvents')).length > 0);
+
+    // Assess
+    const [rejected] = await harness.peek('rejectedEvents');
+    const { reason, event } = JSON.parse(rejected!) as { reason: string; event: { detail: unknown } };
+    expect(reason).toMatch(/orderId: .*; total: .*; currency: must be an ISO 4217 code/);
+    expect(event.detail).toMatchObject({ total: 'twelve' });
+    expect(harness.received(phone)).toHaveLength(sentBefore);
+  });
+});
+
+describe('follow-ups after a purchase', () => {
+  test('the satisfaction question comes hours later; 4-5 gets a review and share request', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    await buy(purchase(phone));
+
+    // Act
+    await harness.setClock('2026-11-24T19:30:00Z');
+    await harness.fireSchedule('follow-ups');
+    const beforeDue = bodies(phone).length;
+    await harness.setClock('2026-11-24T20:01:00Z');
+    await harness.fireSchedule('follow-ups');
+    await harness.textAndSettle(phone, '5');
+
+    // Assess
+    expect(beforeDue).toBe(5);
+    expect(bodies(phone).slice(5)).toEqual([
+      'Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).',
+      expect.stringMatching(/^Thanks, that made our day! Tell others: https:\/\/g\.page\/r\/krusty-burger-springfield\/review or share https:\/\/x\.com\/intent\/post\?text=I%20get%20lunch%20deals/),
+    ]);
+    const answered = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'SurveyAnswered');
+    expect(answered.map((e) => e.detail.rating)).toEqual([5]);
+  });
+
+  test('1-3 gets an apology and a request for feedback, whose answer is stored and published', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    await buy(purchase(phone));
+    await harness.setClock('2026-11-24T20:01:00Z');
+    await harness.fireSchedule('follow-ups');
+
+    // Act
+    await harness.textAndSettle(phone, '2');
+    await harness.textAndSettle(phone, 'The fries were cold');
+
+    // Assess
+    expect(bodies(phone).slice(6)).toEqual([
+      'Sorry we missed the mark. What could we do better? Just reply to this text.',
+      "Thank you, we've shared this with the Krusty Burger team.",
+    ]);
+    const answered = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'SurveyAnswered');
+    expect(answered.map((e) => [e.detail.rating, e.detail.feedback])).toEqual([
+      [2, undefined],
+      [2, 'The fries were cold'],
+    ]);
+  });
+
+  test('no answer means nothing more, until the cross-sell offer days later', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    await buy(purchase(phone));
+    await harness.setClock('2026-11-24T20:01:00Z');
+    await harness.fireSchedule('follow-ups');
+
+    // Act
+    await harness.setClock('2026-11-25T20:00:00Z');
+    await harness.fireSchedule('follow-ups');
+    const dayAfter = bodies(phone).length;
+    await harness.setClock('2026-11-27T18:01:00Z');
+    await harness.fireSchedule('follow-ups');
+
+    // Assess
+    expect(dayAfter).toBe(6);
+    expect(bodies(phone).slice(6)).toEqual([expect.stringMatching(/^Krusty Burger: Tried our Krusty Shake yet\? 50% off one this week\. Code KB-\w{6}/)]);
+  });
+});
