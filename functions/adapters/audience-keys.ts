@@ -11,6 +11,7 @@
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
+ * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  *
  * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
@@ -37,6 +38,7 @@ export const audienceKeys = {
   }),
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),

@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation } from '../domain/audience';
 import { zoneOf } from '../domain/lunch';
-import type { InboundText, Outcome } from '../domain/conversation';
+import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
 import { ConflictError, type ConversationStore } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
@@ -69,12 +69,34 @@ export class DynamoConversationStore implements ConversationStore {
     return conversation;
   }
 
-  async handled(phone: string, messageSid: string): Promise<{ replies: OutboundMessage[]; events: DomainEvent[] } | undefined> {
+  async handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'replies' | 'events' | 'referral'> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: audienceKeys.message(phone, messageSid), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    return { replies: (Item.replies as OutboundMessage[] | undefined) ?? [], events: (Item.events as DomainEvent[] | undefined) ?? [] };
+    return {
+      replies: (Item.replies as OutboundMessage[] | undefined) ?? [],
+      events: (Item.events as DomainEvent[] | undefined) ?? [],
+      ...(Item.referral ? { referral: Item.referral as CompletedReferral } : {}),
+    };
+  }
+
+  async referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.referral(code) }));
+    return Item ? { phone: Item.phone as string, programId: Item.programId as string } : undefined;
+  }
+
+  async countReferralReward(subscription: Subscription, period: string): Promise<void> {
+    const current = subscription.referralRewards?.period === period ? subscription.referralRewards.count : 0;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: audienceKeys.subscription(subscription.phone, subscription.programId),
+        UpdateExpression: 'SET referralRewards = :rewards, #version = #version + :one',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':rewards': { period, count: current + 1 }, ':one': 1 },
+      }),
+    );
   }
 
   async commit(inbound: InboundText, outcome: Outcome): Promise<void> {
@@ -90,6 +112,10 @@ export class DynamoConversationStore implements ConversationStore {
       ),
       ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),
       ...outcome.consentEvents.map((event) => consentPut(table, event)),
+      // A referral code is unique: a clash cancels the commit and the retry draws another.
+      ...(outcome.referralCodes ?? []).map(({ code, phone, programId }) => ({
+        Put: { TableName: table, Item: { ...audienceKeys.referral(code), type: 'referral', code, phone, programId }, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
       {
         Put: {
           TableName: table,
@@ -104,6 +130,7 @@ export class DynamoConversationStore implements ConversationStore {
             outcome: outcome.kind,
             replies: outcome.replies,
             events: outcome.events,
+            ...(outcome.referral ? { referral: outcome.referral } : {}),
             expiresAt: expiresAt(inbound.receivedAt),
           },
           ConditionExpression: 'attribute_not_exists(pk)',

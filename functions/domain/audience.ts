@@ -37,6 +37,10 @@ export interface Subscription {
   marketingSinceQuestion: number;
   /** When marketing messages went out in the last week: what frequency caps count. */
   marketingSentAt?: string[];
+  /** What a friend texts after the keyword to join on this subscriber's recommendation. */
+  referralCode?: string;
+  /** Referral rewards in the current calendar month (the cap's period). */
+  referralRewards?: { period: string; count: number };
   /** The "how was your visit?" question that is waiting for a 1-5. */
   pendingSurvey?: { orderId: string; askedAt: string };
   /** A low rating's "what could we do better?" that is waiting for free text. */

@@ -32,8 +32,27 @@ export type OutcomeKind =
   | 'ignored';
 
 /** Everything one inbound text changes; the adapter writes it in one transaction. */
+/** What the use case looked up or made up for this text before the pure decision. */
+export interface ConverseContext {
+  /** A fresh, random code to give a subscriber who has none yet. */
+  newReferralCode?: string;
+  /** The owner of the referral code the text carried after the keyword, when there is one. */
+  referrer?: { phone: string; programId: string; code: string };
+}
+
+/** A friend joined with a referral code: the referrer may earn a reward. */
+export interface CompletedReferral {
+  referrerPhone: string;
+  friendPhone: string;
+  programId: string;
+  code: string;
+}
+
 export interface Outcome {
   kind: OutcomeKind;
+  /** Referral codes given out by this text: the store makes sure each is unique. */
+  referralCodes?: { code: string; phone: string; programId: string }[];
+  referral?: CompletedReferral;
   replies: OutboundMessage[];
   events: DomainEvent[];
   consentEvents: ConsentEvent[];
@@ -47,11 +66,15 @@ class Turn {
   readonly events: DomainEvent[] = [];
   readonly changed = new Map<string, Subscription>();
 
+  referralCodes: NonNullable<Outcome['referralCodes']> = [];
+  referral?: CompletedReferral;
+
   constructor(
     readonly inbound: InboundText,
     readonly conversation: Conversation,
     readonly programs: Program[],
     readonly catalogProgramIds: ReadonlySet<string>,
+    readonly context: ConverseContext,
   ) {}
 
   subscription(programId: string): Subscription {
@@ -111,6 +134,8 @@ class Turn {
       consentEvents: this.consentEvents,
       subscriptions: [...this.changed.values()],
       ...(phone ? { phone } : {}),
+      ...(this.referralCodes.length ? { referralCodes: this.referralCodes } : {}),
+      ...(this.referral ? { referral: this.referral } : {}),
     };
   }
 }
@@ -169,12 +194,19 @@ function join(turn: Turn, program: Program): Outcome {
   }
   const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
   const intro = offer ? template(program, 'welcome', { offer: offer.copy }) : template(program, 'welcome-back');
+  const newCode = current.referralCode ? undefined : turn.context.newReferralCode;
   let joined: Subscription = {
     ...current,
     status: 'subscribed',
     subscribedAt: turn.inbound.receivedAt,
     ...(offer ? { welcomeOfferSentAt: turn.inbound.receivedAt } : {}),
+    ...(newCode ? { referralCode: newCode } : {}),
   };
+  if (newCode) turn.referralCodes.push({ code: newCode, phone: turn.inbound.from, programId: program.programId });
+  const referrer = turn.context.referrer;
+  if (referrer && referrer.programId === program.programId && referrer.phone !== turn.inbound.from) {
+    turn.referral = { referrerPhone: referrer.phone, friendPhone: turn.inbound.from, programId: program.programId, code: referrer.code };
+  }
   turn.consent(program, 'opt-in');
   turn.reply(program, optInConfirmation(intro, program), 'opt-in-confirmation');
   const question = nextQuestion(joined, program);
@@ -235,8 +267,15 @@ function waitingFor(turn: Turn): Waiting | undefined {
   return waiting.sort((a, b) => b.askedAt.localeCompare(a.askedAt))[0];
 }
 
-function shareUrl(program: Program): string {
-  const text = renderTemplate(program.templates['share-text'], { programName: program.name, brandName: program.brandName, keyword: program.keyword, shortCode: program.shortCode });
+/** A click-to-post link whose text carries the subscriber's own referral code. */
+function shareUrl(program: Program, subscription: Subscription): string {
+  const text = renderTemplate(program.templates['share-text'], {
+    programName: program.name,
+    brandName: program.brandName,
+    keyword: program.keyword,
+    shortCode: program.shortCode,
+    referralCode: subscription.referralCode ?? '',
+  });
   return `https://x.com/intent/post?text=${encodeURIComponent(text)}`;
 }
 
@@ -252,7 +291,7 @@ function surveyAnswer(turn: Turn, subscription: Subscription): Outcome {
     ...(happy ? {} : { pendingFeedback: { orderId, rating, askedAt: turn.inbound.receivedAt } }),
   });
   const body = happy
-    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program) })
+    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program, subscription) })
     : template(program, 'feedback-request');
   turn.reply(program, body, 'reply');
   turn.event('SurveyAnswered', program.programId, { orderId, rating });
@@ -289,9 +328,9 @@ function chatter(turn: Turn): Outcome {
 }
 
 /** Decides what one inbound text means and what it changes. Pure: no I/O, no clock. */
-export function converse(inbound: InboundText, conversation: Conversation, catalog: Catalog): Outcome {
+export function converse(inbound: InboundText, conversation: Conversation, catalog: Catalog, context: ConverseContext = {}): Outcome {
   const programs = programsOnShortCode(catalog, inbound.to);
-  const turn = new Turn(inbound, conversation, programs, new Set(catalog.programs.map((p) => p.programId)));
+  const turn = new Turn(inbound, conversation, programs, new Set(catalog.programs.map((p) => p.programId)), context);
   const hasOptOut = conversation.subscriptions.some(
     (s) => s.status === 'opted-out' && s.version > 0 && programs.some((p) => p.programId === s.programId),
   );

@@ -1,11 +1,17 @@
-import { converse, type InboundText, type Outcome } from './conversation';
-import type { CatalogSource, ConversationStore, EventPublisher, Outbox } from './ports';
+import { converse, type ConverseContext, type InboundText, type Outcome } from './conversation';
+import type { Clock } from './ports';
+import { referralCode } from './codes';
+import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, Outbox, Random } from './ports';
+import { referralCodeIn, rewardReferral } from './reward-referral';
 
 export interface HandleInboundDeps {
   catalog: CatalogSource;
   store: ConversationStore;
   outbox: Outbox;
   events: EventPublisher;
+  coupons: CouponStore;
+  random: Random;
+  clock: Clock;
 }
 
 export type HandledInbound = { duplicate: true } | { duplicate: false; outcome: Outcome };
@@ -20,12 +26,23 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   if (earlier) {
     await deps.outbox.enqueue(earlier.replies, inbound.messageSid);
     await deps.events.publish(earlier.events);
+    if (earlier.referral) await rewardReferral(earlier.referral, await deps.catalog.load(), deps);
     return { duplicate: true };
   }
-  const [catalog, conversation] = await Promise.all([deps.catalog.load(), deps.store.load(inbound.from)]);
-  const outcome = converse(inbound, conversation, catalog);
+  const code = referralCodeIn(inbound.body);
+  const [catalog, conversation, referrer] = await Promise.all([
+    deps.catalog.load(),
+    deps.store.load(inbound.from),
+    code ? deps.store.referralOwner(code) : Promise.resolve(undefined),
+  ]);
+  const context: ConverseContext = {
+    newReferralCode: referralCode(deps.random.bytes(6)),
+    ...(referrer && code ? { referrer: { ...referrer, code } } : {}),
+  };
+  const outcome = converse(inbound, conversation, catalog, context);
   await deps.store.commit(inbound, outcome);
   await deps.outbox.enqueue(outcome.replies, inbound.messageSid);
   await deps.events.publish(outcome.events);
+  if (outcome.referral) await rewardReferral(outcome.referral, catalog, deps);
   return { duplicate: false, outcome };
 }

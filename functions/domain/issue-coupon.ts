@@ -5,7 +5,7 @@ import { newCoupon, type Coupon } from './coupons';
 import type { DomainEvent } from './events';
 import { friendlyDate } from './local-time';
 import type { CouponStore, EventPublisher, Outbox, Random } from './ports';
-import { renderTemplate } from './templates';
+import { renderTemplate, type TemplateName } from './templates';
 
 const CODE_ATTEMPTS = 4;
 
@@ -34,8 +34,15 @@ export async function issueCoupon(
   throw new Error(`no free coupon code after ${CODE_ATTEMPTS} attempts for ${args.program.programId}`);
 }
 
-export function couponMessage(coupon: Coupon, program: Program, offer: Offer, timeZone: string): OutboundMessage {
-  const body = renderTemplate(program.templates.coupon, {
+export function couponMessage(
+  coupon: Coupon,
+  program: Program,
+  offer: Offer,
+  timeZone: string,
+  template: TemplateName = 'coupon',
+  purpose: OutboundMessage['purpose'] = 'marketing',
+): OutboundMessage {
+  const body = renderTemplate(program.templates[template], {
     programName: program.name,
     brandName: program.brandName,
     keyword: program.keyword,
@@ -43,7 +50,7 @@ export function couponMessage(coupon: Coupon, program: Program, offer: Offer, ti
     code: coupon.code,
     validUntil: friendlyDate(new Date(coupon.validUntil), timeZone),
   });
-  return { to: coupon.phone, from: program.shortCode, body, purpose: 'marketing', programId: program.programId };
+  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId };
 }
 
 export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
@@ -60,14 +67,14 @@ export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
  * what was not queued (under the same deduplication id) and never what was.
  */
 export async function issueAndNotify(
-  grants: { phone: string; program: Program; offer: Offer; period: string; timeZone: string }[],
+  grants: { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose'] }[],
   at: Date,
   deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher },
 ): Promise<Coupon[]> {
   const issued: { coupon: Coupon; offer: Offer; period: string; message: OutboundMessage }[] = [];
   for (const grant of grants) {
     const coupon = await issueCoupon({ ...grant, at }, deps);
-    if (coupon) issued.push({ coupon, offer: grant.offer, period: grant.period, message: couponMessage(coupon, grant.program, grant.offer, grant.timeZone) });
+    if (coupon) issued.push({ coupon, offer: grant.offer, period: grant.period, message: couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose) });
   }
   for (const { coupon, message } of issued) await deps.outbox.enqueue([message], `coupon-${coupon.code}`);
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));

@@ -14,7 +14,7 @@ export interface CatalogSource {
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
   /** Replies and events already produced for this inbound message, when it was handled before. */
-  handled(phone: string, messageSid: string): Promise<{ replies: OutboundMessage[]; events: DomainEvent[] } | undefined>;
+  handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'replies' | 'events' | 'referral'> | undefined>;
   /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
   commit(inbound: InboundText, outcome: Outcome): Promise<void>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
@@ -24,6 +24,10 @@ export interface ConversationStore {
    * question riding along becomes the pending one. False when the subscription changed meanwhile.
    */
   recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean>;
+  /** Who owns a referral code, when anyone does. */
+  referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined>;
+  /** One more referral reward in `period` for this subscription. */
+  countReferralReward(subscription: Subscription, period: string): Promise<void>;
   /** The survey went out: the subscription now waits for a 1-5 (only while it is live). */
   markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void>;
 }

@@ -34,7 +34,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   'review-request': 'Thanks, that made our day! Tell others: {reviewUrl} or share {shareUrl}',
   'feedback-request': "Sorry we missed the mark. What could we do better? Just reply to this text.",
   'feedback-thanks': "Thank you, we've shared this with the {brandName} team.",
-  'share-text': 'I get lunch deals from {brandName}: text {keyword} to {shortCode} to join.',
+  'share-text': 'I get lunch deals from {brandName}: text {keyword} {referralCode} to {shortCode} to join.',
   'referral-reward': '{brandName}: your friend joined! Thanks for spreading the word. {offer} Code {code}, valid until {validUntil}.',
 };
 
@@ -54,7 +54,7 @@ export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   'review-request': ['programName', 'brandName', 'reviewUrl', 'shareUrl'],
   'feedback-request': ['programName', 'brandName'],
   'feedback-thanks': ['programName', 'brandName'],
-  'share-text': ['programName', 'brandName', 'keyword', 'shortCode'],
+  'share-text': ['programName', 'brandName', 'keyword', 'shortCode', 'referralCode'],
   'referral-reward': ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
 };
 

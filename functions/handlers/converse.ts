@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, eventPublisher, outbox } from '../adapters/dependencies';
+import { catalogSource, conversationStore, couponStore, eventPublisher, outbox, random } from '../adapters/dependencies';
+import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
@@ -19,6 +20,9 @@ async function converseWith(record: SQSRecord): Promise<void> {
     store: conversationStore(),
     outbox: outbox(),
     events: eventPublisher(),
+    coupons: couponStore(),
+    random,
+    clock,
   });
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),

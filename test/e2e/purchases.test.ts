@@ -162,7 +162,9 @@ describe('follow-ups after a purchase', () => {
     expect(beforeDue).toBe(5);
     expect(bodies(phone).slice(5)).toEqual([
       'Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).',
-      expect.stringMatching(/^Thanks, that made our day! Tell others: https:\/\/g\.page\/r\/krusty-burger-springfield\/review or share https:\/\/x\.com\/intent\/post\?text=I%20get%20lunch%20deals/),
+      `Thanks, that made our day! Tell others: https://g.page/r/krusty-burger-springfield/review or share https://x.com/intent/post?text=${encodeURIComponent(
+        `I get lunch deals from Krusty Burger: text KRUSTY ${(await harness.subscription(phone))!.referralCode} to 55155 to join.`,
+      )}`,
     ]);
     const answered = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'SurveyAnswered');
     expect(answered.map((e) => e.detail.rating)).toEqual([5]);

@@ -1,6 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
+import { randomBytes } from 'node:crypto';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { converse, type InboundText } from '../../functions/domain/conversation';
 import { handleInbound, type HandleInboundDeps } from '../../functions/domain/handle-inbound';
@@ -45,6 +47,9 @@ beforeAll(async () => {
     store,
     outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
     events: publisher,
+    coupons: new DynamoCouponStore(db.doc, db.tables.audience),
+    random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
+    clock: { now: () => new Date() },
   };
 });
 

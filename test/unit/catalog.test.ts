@@ -55,7 +55,7 @@ describe('validateCatalog: the demo catalog', () => {
     });
     expect(program.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email', 'receipts']);
     expect(program.questions.find((q) => q.field === 'meal')!.choices).toEqual(['Burger', 'Chicken', 'Salad', 'Fries']);
-    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'shake', 'thanks', 'welcome']);
+    expect(program.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'referral', 'shake', 'thanks', 'welcome']);
     expect(welcomeOffer(program)!.copy).toBe('Enjoy 20% off your next purchase: just show this text at the counter.');
     expect(program.templates.welcome).toBe('Welcome to {programName}! {offer}');
     expect(program.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
@@ -216,7 +216,7 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     expect(demo.keyword).toBe('KRUSTY');
     expect(demo.aliases).toEqual(['KRUSTYBURGER']);
     expect(demo.questions.map((q) => q.field)).toEqual(['zip', 'meal', 'birthday', 'email', 'receipts']);
-    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'shake', 'thanks', 'welcome']);
+    expect(demo.offers.map((o) => o.offerId).sort()).toEqual(['birthday', 'lunch', 'referral', 'shake', 'thanks', 'welcome']);
   });
 
   test('a program skipped for a missing helpContact takes its offers, questions and templates with it', () => {

@@ -1,0 +1,98 @@
+import { GatewayHarness, newPhone } from '../support/gateway-harness';
+
+jest.setTimeout(120_000);
+
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  harness = await GatewayHarness.start();
+  await harness.setClock('2026-11-24T17:00:00Z');
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function member(): Promise<{ phone: string; code: string }> {
+  const phone = newPhone();
+  await harness.textAndSettle(phone, 'KRUSTY');
+  const code = (await harness.subscription(phone))!.referralCode as string;
+  return { phone, code };
+}
+
+const rewards = (phone: string) => harness.received(phone).filter((m) => m.body.includes('your friend joined'));
+
+describe('referrals', () => {
+  test('every subscriber gets a personal code; a friend who texts KRUSTY <code> joins, and the referrer is rewarded', async () => {
+    // Prepare
+    const referrer = await member();
+    const friend = newPhone();
+
+    // Act
+    await harness.textAndSettle(friend, `krusty ${referrer.code.toLowerCase()}`);
+    await harness.settle();
+
+    // Assess
+    expect(referrer.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+    expect(harness.received(friend)[0]!.body).toContain('Welcome to Krusty Burger Rewards!');
+    expect(rewards(referrer.phone)).toHaveLength(1);
+    expect(rewards(referrer.phone)[0]!.body).toMatch(/^Krusty Burger: your friend joined! Thanks for spreading the word\. A free Krusty Shake on us\. Code KB-\w{6}/);
+    const completed = (await harness.publishedEvents(referrer.phone)).filter((e) => e.detailType === 'ReferralCompleted');
+    expect(completed).toEqual([expect.objectContaining({ detail: expect.objectContaining({ friendPhone: friend, code: referrer.code }) })]);
+  });
+
+  test('the same friend leaving and joining again with the code earns no second reward', async () => {
+    // Prepare
+    const referrer = await member();
+    const friend = newPhone();
+    await harness.textAndSettle(friend, `KRUSTY ${referrer.code}`);
+    await harness.textAndSettle(friend, 'STOP');
+
+    // Act
+    await harness.textAndSettle(friend, `KRUSTY ${referrer.code}`);
+    await harness.settle();
+
+    // Assess
+    expect(rewards(referrer.phone)).toHaveLength(1);
+  });
+
+  test('nobody is rewarded for referring themselves', async () => {
+    // Prepare
+    const self = await member();
+    await harness.textAndSettle(self.phone, 'STOP');
+
+    // Act
+    await harness.textAndSettle(self.phone, `KRUSTY ${self.code}`);
+    await harness.settle();
+
+    // Assess
+    expect(rewards(self.phone)).toHaveLength(0);
+    expect(await harness.subscription(self.phone)).toMatchObject({ status: 'subscribed' });
+  });
+
+  test('rewards stop at the program\'s monthly cap (3 in the demo), while friends still join', async () => {
+    // Prepare
+    const referrer = await member();
+    const friends = [newPhone(), newPhone(), newPhone(), newPhone()];
+
+    // Act
+    for (const friend of friends) await harness.textAndSettle(friend, `KRUSTY ${referrer.code}`);
+    await harness.settle();
+
+    // Assess
+    expect(rewards(referrer.phone)).toHaveLength(3);
+    for (const friend of friends) expect(await harness.subscription(friend)).toMatchObject({ status: 'subscribed' });
+  });
+
+  test('an unknown code is just a word after the keyword: the friend joins, nobody else is texted', async () => {
+    // Prepare
+    const friend = newPhone();
+
+    // Act
+    await harness.textAndSettle(friend, 'KRUSTY ZZZZZZ');
+
+    // Assess
+    expect(harness.received(friend)[0]!.body).toContain('Welcome to Krusty Burger Rewards!');
+    expect(await harness.subscription(friend)).toMatchObject({ status: 'subscribed' });
+  });
+});
