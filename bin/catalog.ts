@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
 import { validateCatalog } from '../functions/domain/catalog';
+import { costWarnings } from '../functions/domain/catalog-costs';
 import { describeProblem, readCatalogFile, writeCatalogItems, type CatalogItem } from '../lib/catalog-admin';
 import { readRunningInfo, settingsFromEnv } from '../lib/local/settings';
 
@@ -37,10 +38,11 @@ function connect(): { client: DynamoDBDocumentClient; table: string } {
   return { client: DynamoDBDocumentClient.from(local), table: running.tables.catalog! };
 }
 
-/** Prints every problem with its item key; true when there were none. */
+/** Prints every problem with its item key, and what copy costs more than a segment; true when no problems. */
 function report(items: CatalogItem[], source: string): boolean {
   const { catalog, problems } = validateCatalog(items);
   for (const problem of problems) console.error(describeProblem(problem));
+  for (const warning of catalog.programs.flatMap(costWarnings)) console.error(`warning: ${describeProblem(warning)}`);
   const programs = catalog.programs.map((p) => `${p.name} (${p.keyword} on ${p.shortCode})`).join(', ') || 'none';
   console.error(`${source}: ${items.length} item(s), ${problems.length} problem(s); valid programs: ${programs}`);
   return problems.length === 0;

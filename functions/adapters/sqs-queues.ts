@@ -26,20 +26,20 @@ export class SqsOutbox implements Outbox {
     private readonly now: () => Date,
   ) {}
 
-  async enqueue(messages: OutboundMessage[], causedBy: string): Promise<void> {
+  enqueue(messages: OutboundMessage[], causedBy: string): Promise<void> {
+    return this.enqueueEach(messages.map((message, index) => ({ id: `${causedBy}-${index}`, message })));
+  }
+
+  /** SendMessageBatch, ten at a time; the FIFO group is the recipient, the dedup id each entry's own. */
+  async enqueueEach(entries: { id: string; message: OutboundMessage }[]): Promise<void> {
     const queuedAt = this.now().toISOString();
-    const entries = messages.map((message, index) => {
-      const body: OutboundQueueMessage = { id: `${causedBy}-${index}`, queuedAt, ...message };
-      return {
-        Id: String(index),
-        MessageBody: JSON.stringify(body),
-        MessageGroupId: message.to,
-        MessageDeduplicationId: body.id,
-      };
+    const batch = entries.map(({ id, message }, index) => {
+      const body: OutboundQueueMessage = { id, queuedAt, ...message };
+      return { Id: String(index), MessageBody: JSON.stringify(body), MessageGroupId: message.to, MessageDeduplicationId: id };
     });
-    for (let start = 0; start < entries.length; start += SQS_BATCH_LIMIT) {
+    for (let start = 0; start < batch.length; start += SQS_BATCH_LIMIT) {
       const result = await this.client.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries.slice(start, start + SQS_BATCH_LIMIT) }),
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.slice(start, start + SQS_BATCH_LIMIT) }),
       );
       if (result.Failed?.length) {
         throw new Error(`outbound queue refused ${result.Failed.length} message(s): ${result.Failed[0]?.Code}`);

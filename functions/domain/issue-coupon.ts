@@ -76,7 +76,7 @@ export async function issueAndNotify(
     const coupon = await issueCoupon({ ...grant, at }, deps);
     if (coupon) issued.push({ coupon, offer: grant.offer, period: grant.period, message: couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose) });
   }
-  for (const { coupon, message } of issued) await deps.outbox.enqueue([message], `coupon-${coupon.code}`);
+  await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
   for (const { coupon, period } of issued) await deps.coupons.markNotified(coupon, period);
   return issued.map(({ coupon }) => coupon);

@@ -76,6 +76,8 @@ export interface EventPublisher {
 export interface Outbox {
   /** Queues messages in order; `causedBy` makes re-queuing the same replies a no-op. */
   enqueue(messages: OutboundMessage[], causedBy: string): Promise<void>;
+  /** Queues messages that each carry their own deduplication id (a fan-out to many people). */
+  enqueueEach(entries: { id: string; message: OutboundMessage }[]): Promise<void>;
 }
 
 export interface SentMessage {

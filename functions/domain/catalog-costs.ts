@@ -1,0 +1,53 @@
+import type { Program } from './catalog';
+import { optInConfirmation } from './compliance';
+import { measureSegments } from './segments';
+import { renderTemplate, type TemplateName } from './templates';
+
+/** What a warning about cost says: which item, which attribute, and the measure. */
+export interface CostWarning {
+  key: string;
+  field: string;
+  reason: string;
+}
+
+/** Typical values, so a template is measured as it will be sent. */
+const SAMPLE: Record<string, string> = {
+  code: 'KB-7K2Q9X',
+  validUntil: 'Nov 25',
+  total: '$12.50',
+  prompt: 'What is your 5-digit ZIP code? Reply SKIP to skip.',
+  example: '62701',
+  referralCode: '7K2Q9X',
+  reviewUrl: 'https://g.page/r/example/review',
+  shareUrl: 'https://x.com/intent/post?text=I%20get%20lunch%20deals%20from%20Example%3A%20text%20JOIN%207K2Q9X%20to%2055155',
+};
+
+function measure(key: string, field: string, text: string): CostWarning | undefined {
+  const { encoding, units, segments } = measureSegments(text);
+  if (segments <= 1) return undefined;
+  const why = encoding === 'UCS-2' ? 'UCS-2 (a character outside GSM-7, such as an emoji or a curly quote)' : 'GSM-7';
+  return { key, field, reason: `renders to ${segments} segments (${units} ${why} units): each send costs ${segments}× a one-segment text` };
+}
+
+/**
+ * Every template and offer, rendered with typical values and measured: a marketer learns that copy
+ * costs two segments (or switched to UCS-2) before a campaign sends it a million times.
+ */
+export function costWarnings(program: Program): CostWarning[] {
+  const pk = `PROGRAM#${program.programId}`;
+  const values = { ...SAMPLE, programName: program.name, brandName: program.brandName, keyword: program.keyword, shortCode: program.shortCode };
+  const warnings: (CostWarning | undefined)[] = [];
+  const welcome = program.offers.find((offer) => offer.kind === 'welcome');
+  const intro = renderTemplate(program.templates.welcome, { ...values, offer: welcome?.copy ?? '' });
+  warnings.push(measure(`${pk} / TEMPLATE#welcome`, 'body', optInConfirmation(intro, program)));
+  for (const name of Object.keys(program.templates) as TemplateName[]) {
+    if (name === 'welcome' || name === 'coupon' || name === 'referral-reward') continue;
+    warnings.push(measure(`${pk} / TEMPLATE#${name}`, 'body', renderTemplate(program.templates[name], { ...values, offer: '' })));
+  }
+  for (const offer of program.offers) {
+    if (offer.kind === 'welcome') continue;
+    const template = offer.kind === 'referral-reward' ? 'referral-reward' : 'coupon';
+    warnings.push(measure(`${pk} / OFFER#${offer.offerId}`, 'copy', renderTemplate(program.templates[template], { ...values, offer: offer.copy })));
+  }
+  return warnings.filter((warning): warning is CostWarning => warning !== undefined);
+}
