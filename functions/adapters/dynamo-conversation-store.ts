@@ -7,6 +7,7 @@ import type { CompletedReferral, InboundText, Outcome } from '../domain/conversa
 import type { DomainEvent } from '../domain/events';
 import { ConflictError, type ConversationStore } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -159,8 +160,8 @@ export class DynamoConversationStore implements ConversationStore {
   }
 
   async recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: audienceKeys.subscription(subscription.phone, subscription.programId),
@@ -175,17 +176,14 @@ export class DynamoConversationStore implements ConversationStore {
             ...(update.rideAlong ? { ':question': update.rideAlong } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void> {
-    try {
-      await this.client.send(
+    // Opted out between sending and here: then there is nothing to wait for.
+    await conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: audienceKeys.subscription(phone, programId),
@@ -194,11 +192,8 @@ export class DynamoConversationStore implements ConversationStore {
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: { ':survey': survey, ':subscribed': 'subscribed', ':one': 1 },
         }),
-      );
-    } catch (error) {
-      // Opted out between sending and here: there is nothing to wait for.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+      ),
+    );
   }
 
   private async transact(items: TransactItem[]): Promise<void> {

@@ -3,6 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentC
 import type { Coupon } from '../domain/coupons';
 import type { CouponStore, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 /** How long coupon records outlive their validity, for redemption disputes and reporting. */
 const COUPON_RETENTION_DAYS = 400;
@@ -77,8 +78,8 @@ export class DynamoCouponStore implements CouponStore {
   }
 
   async markRedeemed(coupon: Coupon, orderId: string, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: audienceKeys.coupon(coupon.code),
@@ -87,11 +88,7 @@ export class DynamoCouponStore implements CouponStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':redeemed': 'redeemed', ':issued': 'issued', ':at': at, ':orderId': orderId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import type { OutboundMessage } from '../domain/audience';
 import type { MessageLog, SentMessage } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 /** Later statuses win; a late "sent" callback never overwrites "delivered". */
 const STATUS_RANK: Record<string, number> = {
@@ -66,8 +67,9 @@ export class DynamoMessageLog implements MessageLog {
 
   async recordStatus(update: { to: string; sid: string; status: string; errorCode?: number; at: string }): Promise<void> {
     const rank = STATUS_RANK[update.status] ?? 0;
-    try {
-      await this.client.send(
+    // An older status arriving late is not news.
+    await conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: audienceKeys.message(update.to, update.sid),
@@ -82,10 +84,7 @@ export class DynamoMessageLog implements MessageLog {
             ...(update.errorCode ? { ':errorCode': update.errorCode } : {}),
           },
         }),
-      );
-    } catch (error) {
-      // An older status arriving late is not news.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+      ),
+    );
   }
 }

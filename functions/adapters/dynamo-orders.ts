@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderRecord, OrderStore } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 /** One item per POS order id: what makes PurchaseCompleted idempotent. */
 export class DynamoOrderStore implements OrderStore {
@@ -15,16 +16,15 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async record(order: OrderRecord): Promise<void> {
-    try {
-      await this.client.send(
+    // Recorded by an earlier attempt of the same order.
+    await conditionHeld(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...audienceKeys.order(order.orderId), type: 'order', ...order, expiresAt: expiresAt(order.at, 400) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledSend, ScheduledSends } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 const HOUR_MS = 3_600_000;
 
@@ -13,18 +14,16 @@ export class DynamoScheduledSends implements ScheduledSends {
 
   async schedule(sends: ScheduledSend[]): Promise<void> {
     for (const send of sends) {
-      try {
-        await this.client.send(
+      // Already scheduled by an earlier attempt: one is enough.
+      await conditionHeld(
+        this.client.send(
           new PutCommand({
             TableName: this.tableName,
             Item: { ...audienceKeys.scheduledSend(send.dueAt, send.id), type: 'scheduled-send', ...send, expiresAt: expiresAt(send.dueAt, 7) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-      } catch (error) {
-        // Already scheduled by an earlier attempt: one is enough.
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      }
+        ),
+      );
     }
   }
 
