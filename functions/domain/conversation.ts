@@ -194,7 +194,9 @@ function join(turn: Turn, program: Program): Outcome {
   }
   const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
   const intro = offer ? template(program, 'welcome', { offer: offer.copy }) : template(program, 'welcome-back');
-  const newCode = current.referralCode ? undefined : turn.context.newReferralCode;
+  // One fresh code per text: when one text joins several programs, the first gets it, the rest later.
+  const fresh = turn.context.newReferralCode;
+  const newCode = current.referralCode || turn.referralCodes.some((given) => given.code === fresh) ? undefined : fresh;
   let joined: Subscription = {
     ...current,
     status: 'subscribed',
@@ -246,6 +248,9 @@ function answer(turn: Turn, pending: Subscription): Outcome {
   return turn.outcome('answered');
 }
 
+/** A 1-5 rating as people type it: "4", "5!", "5 stars", "4/5", "3 out of 5". */
+const RATING = /^\s*([1-5])\s*(\/\s*5|out of 5|stars?)?\W*$/i;
+
 /** How long a survey or feedback request waits for its answer; after that a "3" is just a "3". */
 const SURVEY_ANSWER_HOURS = 48;
 
@@ -259,7 +264,7 @@ function waitingFor(turn: Turn): Waiting | undefined {
     if (subscription.status !== 'subscribed' || !turn.programs.some((p) => p.programId === subscription.programId)) continue;
     const { pendingFeedback, pendingSurvey, pendingQuestion } = subscription;
     if (pendingFeedback && pendingFeedback.askedAt >= oldest) waiting.push({ subscription, what: 'feedback', askedAt: pendingFeedback.askedAt });
-    if (pendingSurvey && pendingSurvey.askedAt >= oldest && /^\s*[1-5]\W*$/.test(turn.inbound.body)) {
+    if (pendingSurvey && pendingSurvey.askedAt >= oldest && RATING.test(turn.inbound.body)) {
       waiting.push({ subscription, what: 'survey', askedAt: pendingSurvey.askedAt });
     }
     if (pendingQuestion) waiting.push({ subscription, what: 'question', askedAt: pendingQuestion.askedAt });
@@ -282,7 +287,7 @@ function shareUrl(program: Program, subscription: Subscription): string {
 /** 4-5: a review and share request; 1-3: an apology and a request for feedback. */
 function surveyAnswer(turn: Turn, subscription: Subscription): Outcome {
   const program = turn.programs.find((p) => p.programId === subscription.programId)!;
-  const rating = Number(/[1-5]/.exec(turn.inbound.body)![0]);
+  const rating = Number(RATING.exec(turn.inbound.body)![1]);
   const { orderId } = subscription.pendingSurvey!;
   const happy = rating >= 4;
   turn.save({

@@ -8,11 +8,10 @@ import { effectiveZone, zoneOf } from './lunch';
 import type { Clock, ConversationStore, CouponStore, EventPublisher, Outbox, Random } from './ports';
 import { decideReferralReward, referralCapPeriod, type ReferralDecision } from './referrals';
 
-/** The referral code a text carries after the keyword ("KRUSTY 7K2Q9X"), when it could be one. */
+/** The referral code a text carries right after the keyword ("KRUSTY 7K2Q9X please"), when it could be one. */
 export function referralCodeIn(text: string): string | undefined {
-  const words = text.trim().split(/\s+/);
-  if (words.length < 2) return undefined;
-  const code = normalizeCode(words.at(-1)!);
+  const [, second] = text.trim().split(/\s+/);
+  const code = second ? normalizeCode(second) : undefined;
   return code && !code.includes('-') ? code : undefined;
 }
 
