@@ -28,25 +28,29 @@ export class DynamoScheduledSends implements ScheduledSends {
   }
 
   async due(now: Date, lookBackHours: number): Promise<ScheduledSend[]> {
+    const hours = Array.from({ length: lookBackHours + 1 }, (_, hoursAgo) => new Date(now.getTime() - hoursAgo * HOUR_MS));
+    const perHour = await Promise.all(hours.map((hour) => this.dueIn(audienceKeys.dueHour(hour), now)));
+    return perHour.reverse().flat();
+  }
+
+  private async dueIn(partition: string, now: Date): Promise<ScheduledSend[]> {
     const due: ScheduledSend[] = [];
-    for (let hoursAgo = lookBackHours; hoursAgo >= 0; hoursAgo -= 1) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk <= :now',
-            ExpressionAttributeValues: { ':pk': audienceKeys.dueHour(new Date(now.getTime() - hoursAgo * HOUR_MS)), ':now': `${now.toISOString()}#~` },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          due.push({ id: item.id as string, dueAt: item.dueAt as string, reason: item.reason as string, message: item.message as ScheduledSend['message'] });
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk <= :now',
+          ExpressionAttributeValues: { ':pk': partition, ':now': `${now.toISOString()}#~` },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        due.push({ id: item.id as string, dueAt: item.dueAt as string, reason: item.reason as string, message: item.message as ScheduledSend['message'] });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
     return due;
   }
 

@@ -1,7 +1,10 @@
 import type { Clock, Outbox, ScheduledSends } from './ports';
 
-/** How far back the sweep looks for sends a pause left behind (Twilio itself gives up after 10 h). */
-export const LOOK_BACK_HOURS = 6;
+/**
+ * How far back the sweep looks for sends left behind by a pause (an outage, or a local clock moved
+ * forward by hours): 49 small partition reads a minute, in parallel, cost less than a lost survey.
+ */
+export const LOOK_BACK_HOURS = 48;
 
 /**
  * Hands every send that is due to the outbound queue, where send-sms judges it again at the last

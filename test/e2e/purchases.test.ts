@@ -214,3 +214,43 @@ describe('follow-ups after a purchase', () => {
     expect(bodies(phone).slice(6)).toEqual([expect.stringMatching(/^Krusty Burger: Tried our Krusty Shake yet\? 50% off one this week\. Code KB-\w{6}/)]);
   });
 });
+
+describe('guard rails, replayed on the local clock', () => {
+  test('a coupon that would land at 9:30 pm waits for 8 am local time; the receipt does not wait', async () => {
+    // Prepare: 21:30 in Illinois
+    const phone = await subscriber();
+    await harness.setClock('2026-11-25T03:30:00Z');
+
+    // Act
+    await buy(purchase(phone));
+    const atNight = bodies(phone).slice(3);
+    await harness.setClock('2026-11-25T13:59:00Z');
+    await harness.fireSchedule('follow-ups');
+    const beforeEight = bodies(phone).slice(3);
+    await harness.setClock('2026-11-25T14:00:30Z');
+    await harness.fireSchedule('follow-ups');
+
+    // Assess
+    expect(atNight).toEqual(['Thanks for visiting Krusty Burger! Order total $12.50.']);
+    expect(beforeEight).toEqual(atNight);
+    expect(bodies(phone).slice(3)).toEqual([atNight[0], expect.stringMatching(/^Krusty Burger: Thanks for coming in! Free fries/), 'Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).']);
+  });
+
+  test('a follow-up scheduled before a STOP never goes out', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    await buy(purchase(phone));
+    await harness.textAndSettle(phone, 'STOP');
+
+    // Act
+    await harness.setClock('2026-11-24T20:01:00Z');
+    await harness.fireSchedule('follow-ups');
+    await harness.setClock('2026-11-27T18:01:00Z');
+    await harness.fireSchedule('follow-ups');
+
+    // Assess
+    expect(bodies(phone).at(-1)).toMatch(/^You are unsubscribed/);
+    expect(bodies(phone).filter((body) => body.includes('how was your visit') || body.includes('Krusty Shake'))).toEqual([]);
+  });
+});
