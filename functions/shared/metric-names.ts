@@ -1,0 +1,26 @@
+/**
+ * The custom metrics the functions emit (Powertools Metrics, embedded metric format) and the stack
+ * charts and alarms on: one list, so a dashboard never charts a metric nobody emits.
+ */
+export const METRICS_NAMESPACE = 'SmsGateway';
+
+/** The customer loop, stage by stage: each domain event type counts one. */
+export const FUNNEL_METRICS = {
+  SubscriberOptedIn: 'OptIns',
+  SubscriberOptedOut: 'OptOuts',
+  ProfileAnswered: 'ProfileAnswers',
+  CouponIssued: 'CouponsIssued',
+  CouponRedeemed: 'CouponsRedeemed',
+  SurveyAnswered: 'SurveyAnswers',
+  ReferralCompleted: 'ReferralsCompleted',
+} as const;
+
+/** Every inbound text converse handled. */
+export const INBOUND_MESSAGES_METRIC = 'InboundMessages';
+/** Program keywords received (joins and re-joins). */
+export const KEYWORDS_METRIC = 'KeywordsReceived';
+/** Messages the carrier refused, with dimension ErrorCode (21610, 30003, 429, …). */
+export const CARRIER_ERRORS_METRIC = 'CarrierErrors';
+export const CARRIER_ERROR_DIMENSION = 'ErrorCode';
+/** Messages handed to the carrier. */
+export const MESSAGES_SENT_METRIC = 'MessagesSent';
