@@ -1,5 +1,7 @@
 // Node 20 here on purpose (Lambda runs nodejs22.x): keep the AWS SDK's upgrade notice out of test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// Metrics code runs in tests; their EMF output is for CloudWatch, not for the test log.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 /** One jest run for the whole suite; projects keep each layer's settings apart. */
 const transform = { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };

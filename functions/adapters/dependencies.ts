@@ -11,6 +11,7 @@ import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
 import { randomBytes } from 'node:crypto';
 import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
+import { MeteredPublisher } from './metered';
 
 /** Adapters built from the environment once per container, on first use. */
 export function once<T>(build: () => T): () => T {
@@ -24,7 +25,7 @@ export const catalogSource = once(
 export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
-export const eventPublisher = once(() => new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')));
+export const eventPublisher = once(() => new MeteredPublisher(new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'))));
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { catalogSource, conversationStore, couponStore, eventPublisher, outbox, random } from '../adapters/dependencies';
@@ -8,6 +9,9 @@ import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
+import { metrics } from '../shared/metrics';
+import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseQueueRecord } from './queue-records';
 
 const processor = new SqsFifoPartialProcessorAsync();
@@ -24,6 +28,10 @@ async function converseWith(record: SQSRecord): Promise<void> {
     random,
     clock,
   });
+  metrics.addMetric(INBOUND_MESSAGES_METRIC, MetricUnit.Count, 1);
+  if (!result.duplicate && ['opted-in', 'already-subscribed'].includes(result.outcome.kind)) {
+    metrics.addMetric(KEYWORDS_METRIC, MetricUnit.Count, 1);
+  }
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),
     messageSid: inbound.messageSid,
@@ -35,4 +43,4 @@ async function converseWith(record: SQSRecord): Promise<void> {
 const converse = (event: SQSEvent, context: Context) =>
   processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true });
 
-export const handler = middy(converse).use(injectLambdaContext(logger));
+export const handler = middy(converse).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -65,6 +65,8 @@ function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: Dynam
     // Marketers' edits show up on the next message locally; Lambda caches for a minute.
     CATALOG_CACHE_SECONDS: '0',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // CloudWatch reads metrics from EMF log lines; on a laptop they would only drown the console.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.sqs.queues[queue as QueueName].url;

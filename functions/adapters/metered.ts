@@ -1,0 +1,36 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OutboundMessage } from '../domain/audience';
+import type { DomainEvent } from '../domain/events';
+import { CarrierError, type Carrier, type EventPublisher, type SentMessage } from '../domain/ports';
+import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, MESSAGES_SENT_METRIC } from '../shared/metric-names';
+import { metrics } from '../shared/metrics';
+
+/** Every domain event also counts on the funnel dashboard: one place, so the two never disagree. */
+export class MeteredPublisher implements EventPublisher {
+  constructor(private readonly inner: EventPublisher) {}
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    await this.inner.publish(events);
+    for (const event of events) metrics.addMetric(FUNNEL_METRICS[event.type], MetricUnit.Count, 1);
+  }
+}
+
+/** Messages sent, and carrier refusals by Twilio error code (what the carrier alarm watches). */
+export class MeteredCarrier implements Carrier {
+  constructor(private readonly inner: Carrier) {}
+
+  async send(message: OutboundMessage, statusCallback?: string): Promise<SentMessage> {
+    try {
+      const sent = await this.inner.send(message, statusCallback);
+      metrics.addMetric(MESSAGES_SENT_METRIC, MetricUnit.Count, 1);
+      return sent;
+    } catch (error) {
+      if (error instanceof CarrierError) {
+        const single = metrics.singleMetric();
+        single.addDimension(CARRIER_ERROR_DIMENSION, String(error.code ?? error.httpStatus));
+        single.addMetric(CARRIER_ERRORS_METRIC, MetricUnit.Count, 1);
+      }
+      throw error;
+    }
+  }
+}
