@@ -27,7 +27,13 @@ export interface QueueSpec {
 
 export type Trigger =
   | { kind: 'http'; method: 'POST' | 'GET'; path: string }
-  | { kind: 'queue'; queue: QueueName; batchSize: number }
+  | {
+      kind: 'queue';
+      queue: QueueName;
+      batchSize: number;
+      /** Most concurrent invocations the event source mapping starts (AWS only; 2–1000); unset: no cap. */
+      maxConcurrency?: number;
+    }
   | { kind: 'schedule'; name: string; expression: string }
   | { kind: 'rule'; name: string; source: string[]; detailType: string[] };
 
@@ -104,7 +110,11 @@ export const functions = {
   },
   sendSms: {
     entry: 'functions/handlers/send-sms.ts',
-    trigger: { kind: 'queue', queue: 'outbound', batchSize: 10 },
+    // maxConcurrency paces the carrier: the FIFO processor sends a batch one message at a time, and a
+    // Twilio Messages API call takes ~100 ms, so one invocation sends ~10 messages/s. Ten at once is
+    // ~100 messages/s, a US short code's typical throughput; more would only buy 429s (retried after
+    // the visibility timeout, i.e. later anyway). Raise it with the short code's provisioned MPS.
+    trigger: { kind: 'queue', queue: 'outbound', batchSize: 10, maxConcurrency: 10 },
     timeoutSeconds: 20,
     memoryMb: 256,
     tables: [

@@ -1,4 +1,4 @@
-import type twilio from 'twilio';
+import type { TwilioMessaging } from './twilio-client';
 import type { OutboundMessage } from '../domain/audience';
 import { CarrierError, type Carrier, type SentMessage } from '../domain/ports';
 
@@ -12,15 +12,22 @@ function isTwilioRestError(error: unknown): error is TwilioRestError {
   return typeof error === 'object' && error !== null && typeof (error as TwilioRestError).status === 'number';
 }
 
-/** Sends through the real twilio client; Twilio's refusals become CarrierErrors the domain can read. */
+/**
+ * Sends through the real twilio client; Twilio's refusals become CarrierErrors the domain can read.
+ * With a Messaging Service, Twilio picks the sender (the short code in its pool) and applies the
+ * service's own opt-out handling on top of ours.
+ */
 export class TwilioCarrier implements Carrier {
-  constructor(private readonly client: twilio.Twilio) {}
+  constructor(
+    private readonly client: TwilioMessaging,
+    private readonly messagingServiceSid?: string,
+  ) {}
 
   async send(message: OutboundMessage, statusCallback?: string): Promise<SentMessage> {
     try {
       const created = await this.client.messages.create({
         to: message.to,
-        from: message.from,
+        ...(this.messagingServiceSid ? { messagingServiceSid: this.messagingServiceSid } : { from: message.from }),
         body: message.body,
         ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
         ...(statusCallback ? { statusCallback } : {}),

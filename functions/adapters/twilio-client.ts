@@ -1,5 +1,7 @@
-import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient';
+import { Client } from 'twilio/lib/base/BaseTwilio';
+import RequestClient from 'twilio/lib/base/RequestClient';
+import Api from 'twilio/lib/rest/Api';
+import type { MessageListInstance } from 'twilio/lib/rest/api/v2010/account/message';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -8,15 +10,20 @@ export interface TwilioSettings {
   apiUrl?: string;
 }
 
+/** The one part of Twilio's REST API the gateway uses. */
+export interface TwilioMessaging {
+  messages: MessageListInstance;
+}
+
 /**
  * Sends every request to `baseUrl` with the path and query twilio built. Any origin is
  * rewritten, not only api.twilio.com: TWILIO_EDGE / TWILIO_REGION in the environment make
  * the SDK rewrite the host (api.sydney.au1.twilio.com) before the http client sees it.
  */
-class RedirectingRequestClient extends twilio.RequestClient {
+class RedirectingRequestClient extends RequestClient {
   constructor(private readonly baseUrl: string) {
-    // No autoRetry: our queue owns retries. No keep-alive: local targets come and go
-    // (tests restart them), and pooled sockets to a closed server fail the next request.
+    // No keep-alive: local targets come and go (tests restart them), and pooled sockets to a
+    // closed server fail the next request.
     super({ autoRetry: false, keepAlive: false });
   }
 
@@ -26,9 +33,14 @@ class RedirectingRequestClient extends twilio.RequestClient {
   }
 }
 
-export function createTwilioClient(settings: TwilioSettings): twilio.Twilio {
+/**
+ * twilio's own client (auth, request signing, errors), with only the Messages API attached: the
+ * full `twilio()` entry point bundles every Twilio product (3 MB more in send-sms). No autoRetry:
+ * our queue owns retries (twilio ignores that option once an httpClient is given, so it is set there).
+ */
+export function createTwilioClient(settings: TwilioSettings): TwilioMessaging {
   const { accountSid, authToken, apiUrl } = settings;
-  if (!apiUrl) return twilio(accountSid, authToken, { autoRetry: false });
-  // The client ignores its own autoRetry option once an httpClient is given.
-  return twilio(accountSid, authToken, { httpClient: new RedirectingRequestClient(apiUrl.replace(/\/+$/, '')) });
+  const httpClient = apiUrl ? new RedirectingRequestClient(apiUrl.replace(/\/+$/, '')) : new RequestClient({ autoRetry: false });
+  const client = new Client(accountSid, authToken, { httpClient });
+  return { messages: new Api(client as ConstructorParameters<typeof Api>[0]).v2010.accounts(accountSid).messages };
 }

@@ -5,7 +5,7 @@ import { createTwilioClient } from './twilio-client';
 import { twilioCredentials } from './twilio-credentials';
 
 /** The sending side of Twilio, apart so functions that never send do not bundle the REST client. */
-export const carrier = once(async () => new MeteredCarrier(new TwilioCarrier(createTwilioClient(await twilioCredentials()))));
+export const carrier = once(async () => new MeteredCarrier(new TwilioCarrier(createTwilioClient(await twilioCredentials()), process.env.TWILIO_MESSAGING_SERVICE_SID || undefined)));
 
 /** Where Twilio reports delivery: the public URL of the /sms/status route. */
 export function statusCallbackUrl(): string | undefined {

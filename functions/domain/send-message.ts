@@ -3,7 +3,7 @@ import type { Program } from './catalog';
 import { guardMessage } from './marketing-guard';
 import { CarrierError, type Carrier, type CatalogSource, type Clock, type ConversationStore, type MessageLog, type ScheduledSends } from './ports';
 import { pruneSendLog } from './frequency-caps';
-import { askQuestion, questionText, questionToRideAlong } from './profiling';
+import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
 
 export type CarrierErrorAction = 'retry' | 'opted-out' | 'unreachable' | 'reject';
 

@@ -1,8 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueueName, queueName, queues, tables, type QueueName, type TableName } from '../topology';
+
+/** Tag on every dead-letter queue; its value names what the queue catches. */
+export const DEAD_LETTER_QUEUE_TAG = 'sms-gateway:dead-letter-queue-for';
 
 /** The tables and queues of the topology; every entry there becomes a resource here. */
 export class DataStores extends Construct {
@@ -46,6 +49,8 @@ export class DataStores extends Construct {
         // The longest SQS allows, to give someone time to look before messages age out.
         retentionPeriod: Duration.days(14),
       });
+      // Says what the queue is for, to people and to the cfn-guard rules (no redrive of its own).
+      Tags.of(dlq).add(DEAD_LETTER_QUEUE_TAG, queueName(name, props.stage));
       this.deadLetterQueues[name] = dlq;
       this.queues[name] = new sqs.Queue(this, `${name}Queue`, {
         ...common,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { createTwilioClient } from '../../functions/adapters/twilio-client';
+import { createTwilioClient, type TwilioMessaging } from '../../functions/adapters/twilio-client';
 import { startSandboxCarrier, SandboxCarrier } from '../../lib/local/sandbox-carrier';
 
 const accountSid = 'AC' + '0'.repeat(31) + '1';
@@ -30,7 +30,7 @@ async function startCallbackReceiver(count: number) {
 
 describe('sandbox carrier through the real twilio client', () => {
   let carrier: SandboxCarrier;
-  let client: twilio.Twilio;
+  let client: TwilioMessaging;
 
   beforeAll(async () => {
     carrier = await startSandboxCarrier({ accountSid, authToken, port: 0 });

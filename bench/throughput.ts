@@ -1,0 +1,129 @@
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalGateway, type LocalGateway } from '../lib/local/gateway';
+import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-carrier';
+import { localCredentials } from '../lib/local/sqs-local';
+import { sendSignedText } from '../lib/local/text-client';
+import type { QueueName } from '../lib/topology';
+import { Deadline } from './deadline';
+import { countDynamoRequests, type DynamoCounter } from './dynamo-counter';
+
+const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
+const AUTH_TOKEN = 'bench-auth-token';
+const SHORT_CODE = '55155';
+/**
+ * The local gateway sets CATALOG_CACHE_SECONDS=0 so marketers' edits show at once; deployed
+ * functions cache the catalog for 60 s. The counts should describe the deploy, so the bench sets
+ * the Lambda value before the first message (the catalog source reads it on first use).
+ */
+const LAMBDA_CATALOG_CACHE_SECONDS = '60';
+
+export interface LoadRun {
+  body: string;
+  messages: number;
+  replies: number;
+  expectedReplies: number;
+  /** First webhook POST sent → last expected reply accepted by the carrier. */
+  elapsedMs: number;
+  dynamoRequests: number;
+  byOperation: Map<string, number>;
+}
+
+export interface ThroughputReport {
+  /** `messages` concurrent GET /health round trips: the HTTP floor under every text. */
+  healthMs: number;
+  runs: LoadRun[];
+}
+
+export interface ThroughputOptions {
+  messages: number;
+  /** Texts and the replies each gets from a number that never texted before. */
+  loads: { body: string; repliesEach: number }[];
+  deadline: Deadline;
+}
+
+/** Distinct senders per load, so every text is a first contact and FIFO groups never serialise. */
+const phone = (load: number, i: number) => `+1555${String(load).padStart(3, '0')}${String(i).padStart(4, '0')}`;
+
+async function queueDepth(client: SQSClient, url: string): Promise<number> {
+  const { Attributes = {} } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+class Bench {
+  constructor(
+    private readonly gateway: LocalGateway,
+    private readonly carrier: SandboxCarrier,
+    private readonly counter: DynamoCounter,
+    private readonly sqs: SQSClient,
+    private readonly deadline: Deadline,
+  ) {}
+
+  async health(count: number): Promise<number> {
+    const start = performance.now();
+    await this.deadline.race(Promise.all(Array.from({ length: count }, async () => (await fetch(`${this.gateway.url}/health`)).text())), 'GET /health');
+    return performance.now() - start;
+  }
+
+  /** Sends `count` texts at once, waits for every reply and for the queues to drain, then counts. */
+  async load(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
+    const before = this.carrier.outbox().length;
+    const expectedReplies = count * repliesEach;
+    const replies = () => this.carrier.outbox().length - before;
+    this.counter.reset();
+    const start = performance.now();
+    const sent = Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        sendSignedText({ gatewayUrl: this.gateway.url, publicUrl: this.gateway.publicUrl, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: phone(loadIndex, i), to: SHORT_CODE, body }),
+      ),
+    );
+    const rejected = (await this.deadline.race(sent, `sending ${body}`)).filter((r) => r.status !== 200);
+    if (rejected.length > 0) throw new Error(`the webhook refused ${rejected.length} ${body} text(s): ${rejected[0]!.status} ${rejected[0]!.body}`);
+    await this.deadline.until(() => replies() >= expectedReplies, `${expectedReplies} replies to ${body}`);
+    const elapsedMs = performance.now() - start;
+    // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
+    const queues: QueueName[] = ['inbound', 'outbound'];
+    await this.deadline.until(async () => (await Promise.all(queues.map((q) => queueDepth(this.sqs, this.gateway.queues[q])))).every((d) => d === 0), 'queues to drain');
+    return { body, messages: count, replies: replies(), expectedReplies, elapsedMs, dynamoRequests: this.counter.total(), byOperation: this.counter.byOperation() };
+  }
+}
+
+/**
+ * The whole local gateway in this process (handlers, pollers, DynamoDB Local, fauxqs), sending to a
+ * sandbox carrier without status callbacks, so only the inbound path is measured. Everything it
+ * starts is stopped, and its data directory removed, whatever happens.
+ */
+export async function measureThroughput(options: ThroughputOptions, report: ThroughputReport): Promise<void> {
+  const { deadline } = options;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-'));
+  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  try {
+    const carrierStarting = startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false });
+    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
+    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
+    // Held as a promise so cleanup can stop it even when the deadline passes while it is starting.
+    const gatewayStarting = startLocalGateway({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, twilioApiUrl: carrier.url, dataDir, scheduler: false, logLevel: 'SILENT' });
+    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
+    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
+    process.env.CATALOG_CACHE_SECONDS = LAMBDA_CATALOG_CACHE_SECONDS;
+    const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
+    cleanups.push(async () => sqs.destroy());
+
+    const bench = new Bench(gateway, carrier, countDynamoRequests(), sqs, deadline);
+    // Warm-up: lazy clients, credential resolution, JIT and the catalog cache are paid once, as a warm
+    // Lambda container would have; the measured runs then show the steady state.
+    await bench.health(10);
+    await bench.load(999, 'KRUSTY', 1, 2);
+
+    // Filled in as it goes, so a timeout in a later load still leaves the earlier figures to print.
+    report.healthMs = await bench.health(options.messages);
+    for (const [index, load] of options.loads.entries()) report.runs.push(await bench.load(index + 1, load.body, options.messages, load.repliesEach));
+  } finally {
+    // Reverse order: the gateway stops its pollers before the carrier they send to goes away.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+  }
+}

@@ -1,0 +1,65 @@
+import { CONTEXT_OVERRIDES, parseStageConfig, type StageConfig, type StageConfigInput } from './schema';
+
+/** Twilio's test-credential style placeholder: synth works offline; deploys override it. */
+const PLACEHOLDER_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+
+/**
+ * Per-stage settings, checked by lib/config/schema.ts at synth. Values that differ per deploy
+ * (account, twilioAccountSid, domain, alarm e-mail) can also be given as `-c field=value`.
+ */
+export const stages: Record<string, StageConfigInput> = {
+  dev: {
+    stage: 'dev',
+    // account/region unset: the deploying credentials' own (CDK_DEFAULT_ACCOUNT/REGION).
+    shortCode: '55155',
+    twilioAccountSid: PLACEHOLDER_ACCOUNT_SID,
+    logLevel: 'DEBUG',
+    logRetentionDays: 14,
+    eventArchiveRetentionDays: 7,
+    carrierErrorAlarmThreshold: 20,
+    terminationProtection: false,
+  },
+  prod: {
+    stage: 'prod',
+    // Placeholders until devops fills in the production account: a deploy with other credentials is
+    // refused by the CDK ("Need to perform AWS calls for account 123456789012"), never misdirected.
+    account: '123456789012',
+    region: 'us-east-1',
+    shortCode: '55155',
+    twilioAccountSid: PLACEHOLDER_ACCOUNT_SID,
+    logLevel: 'INFO',
+    logRetentionDays: 90,
+    // Long enough to replay a missed month-end after someone notices it.
+    eventArchiveRetentionDays: 30,
+    carrierErrorAlarmThreshold: 10,
+    terminationProtection: true,
+  },
+};
+
+/** Reads the same way the CDK app's context does: `tryGetContext(key)`. */
+export type ContextReader = (key: string) => unknown;
+
+/**
+ * The validated config for `-c stage=<name>` (default dev), with `-c field=value` overrides on top
+ * and, where a stage leaves account/region open, the deploying credentials' defaults.
+ */
+export function loadStageConfig(context: ContextReader, env: NodeJS.ProcessEnv = process.env): StageConfig {
+  const stage = String(context('stage') ?? 'dev');
+  const base = stages[stage];
+  if (!base) throw new Error(`Unknown stage "${stage}": expected one of ${Object.keys(stages).join(', ')} (-c stage=...)`);
+  const overrides: Record<string, unknown> = {};
+  for (const key of CONTEXT_OVERRIDES) {
+    const value = context(key);
+    if (value !== undefined) overrides[key] = value;
+  }
+  return parseStageConfig({
+    account: env.CDK_DEFAULT_ACCOUNT,
+    region: env.CDK_DEFAULT_REGION,
+    ...dropUndefined(base),
+    ...overrides,
+  });
+}
+
+function dropUndefined(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

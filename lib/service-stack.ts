@@ -1,0 +1,108 @@
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/shared/metric-names';
+import type { StageConfig } from './config/schema';
+import { GatewayAlarms } from './constructs/alarms';
+import { GatewayDashboard } from './constructs/dashboard';
+import { GatewayFunction } from './constructs/gateway-function';
+import { grantAccess } from './constructs/grants';
+import { WebhookApi } from './constructs/http-api';
+import { attachTrigger } from './constructs/triggers';
+import type { DataStack } from './data-stack';
+import { EVENT_BUS_ENV, functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName } from './topology';
+
+export interface ServiceStackProps extends StackProps {
+  config: StageConfig;
+  data: DataStack;
+}
+
+/** What holds no state: functions, the HTTP API, rules and schedules, alarms and the dashboard. */
+export class ServiceStack extends Stack {
+  readonly api: WebhookApi;
+  readonly functions = {} as Record<FunctionName, GatewayFunction>;
+  /** Dead-letter queues of the schedules and rules, by function. */
+  readonly eventDeadLetterQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
+  readonly alarms: GatewayAlarms;
+  readonly dashboard: GatewayDashboard;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    const { config, data } = props;
+    super(scope, id, { description: `SMS gateway ${config.stage}: functions, webhooks, schedules, alarms`, ...props });
+    // Logs go with a dev stack; prod keeps them for whoever investigates after a teardown.
+    const logRemovalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    Tags.of(this).add('sms-gateway:stage', config.stage);
+    Tags.of(this).add('sms-gateway:short-code', config.shortCode);
+
+    const customDomain = config.domainName && config.certificateArn ? { domainName: config.domainName, certificateArn: config.certificateArn } : undefined;
+    this.api = new WebhookApi(this, 'Webhooks', { stage: config.stage, logRetention, logRemovalPolicy, customDomain });
+
+    for (const [name, spec] of functionEntries()) {
+      const environment: Record<string, string> = {
+        POWERTOOLS_SERVICE_NAME: 'sms-gateway',
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...this.dataEnvironment(spec, data),
+        ...(spec.publishesEvents ? { [EVENT_BUS_ENV]: data.events.bus.eventBusName } : {}),
+        ...(spec.twilio ? this.twilioEnvironment(config, data) : {}),
+      };
+      const fn = new GatewayFunction(this, name, { spec, environment, logRetention, logRemovalPolicy });
+      grantAccess(fn, spec, data);
+      const attached = attachTrigger(fn, name, fn.fn, spec.trigger, {
+        httpApi: this.api.httpApi,
+        queues: data.stores.queues,
+        eventBus: data.events.bus,
+      });
+      if (attached.deadLetterQueue) this.eventDeadLetterQueues[name] = attached.deadLetterQueue;
+      this.functions[name] = fn;
+    }
+
+    const deadLetterQueues: Record<string, sqs.IQueue> = {};
+    for (const queue of Object.keys(queues) as QueueName[]) deadLetterQueues[queue] = data.stores.deadLetterQueues[queue];
+    for (const [name, queue] of Object.entries(this.eventDeadLetterQueues)) deadLetterQueues[`${name}Events`] = queue;
+    const functions = Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.fn]));
+    this.alarms = new GatewayAlarms(this, 'Alarms', {
+      stage: config.stage,
+      topic: data.alarmTopic.topic,
+      deadLetterQueues,
+      functions,
+      rejectedEvents: data.stores.queues.rejectedEvents,
+      carrierErrorThreshold: config.carrierErrorAlarmThreshold,
+    });
+    this.dashboard = new GatewayDashboard(this, 'Dashboard', { stage: config.stage, functions, deadLetterQueues });
+
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      value: this.api.publicUrl,
+      description: `Twilio webhooks for ${config.shortCode}: <this>/sms (incoming messages), <this>/sms/status (status callbacks)`,
+    });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.api.domainName.regionalDomainName,
+        description: `DNS: ${config.domainName} CNAME (or Route 53 alias) to this`,
+      });
+    }
+  }
+
+  /** Table names and queue URLs, only for what the spec says the function uses. */
+  private dataEnvironment(spec: FunctionSpec, data: DataStack): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const { name } of spec.tables) env[tables[name].env] = data.stores.tables[name].tableName;
+    // The handler's own default; set here so changing it is a deploy, not a code change.
+    if (spec.tables.some((t) => t.name === 'catalog')) env.CATALOG_CACHE_SECONDS = '60';
+    for (const queue of spec.sendsTo) env[queues[queue].env] = data.stores.queues[queue].queueUrl;
+    return env;
+  }
+
+  /** Identifiers and where to find the token; never the token itself. */
+  private twilioEnvironment(config: StageConfig, data: DataStack): Record<string, string> {
+    return {
+      TWILIO_ACCOUNT_SID: config.twilioAccountSid,
+      TWILIO_AUTH_TOKEN_SECRET_ARN: data.twilioAuthToken.secret.secretArn,
+      // Signatures are checked against, and status callbacks sent to, this URL.
+      PUBLIC_URL: this.api.publicUrl,
+      ...(config.messagingServiceSid ? { TWILIO_MESSAGING_SERVICE_SID: config.messagingServiceSid } : {}),
+    };
+  }
+}
