@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from '../../lib/local/settings';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../lib/local/child-processes';
@@ -140,6 +141,21 @@ describe('npm start and npm run text, as a new user runs them', () => {
     expect(gateway.output()).not.toMatch(/demo catalog loaded/);
     expect(texted.output).toMatch(/already signed up/);
   });
+  test('`npm run smoke` checks a running gateway the way Twilio talks to it', async () => {
+    // Prepare
+    const running = JSON.parse(readFileSync(join(dataDir, 'gateway.json'), 'utf8')) as { url: string };
+
+    // Act
+    const smoke = await finish('bin/smoke.ts', ['--url', running.url], { ...env, TWILIO_ACCOUNT_SID: SANDBOX_ACCOUNT_SID, TWILIO_AUTH_TOKEN: SANDBOX_AUTH_TOKEN });
+    const wrongToken = await finish('bin/smoke.ts', ['--url', running.url], { ...env, TWILIO_ACCOUNT_SID: SANDBOX_ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'not-the-token' });
+
+    // Assess
+    expect(smoke.code).toBe(0);
+    expect(smoke.output).toMatch(/smoke: all 3 checks passed/);
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.output).toMatch(/FAIL  signed HELP is accepted \(HTTP 403, expected 200\)/);
+  });
+
   test('a marketer\'s import is refused when it would clash with the table, and a valid edit takes effect on the next text', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));
