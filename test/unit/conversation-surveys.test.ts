@@ -1,6 +1,7 @@
 import type { Conversation, Subscription } from '../../functions/domain/audience';
 import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
 import { converse, type Outcome } from '../../functions/domain/conversation';
+import { applyOutcome } from '../support/conversation-fixtures';
 
 const demoItems: Record<string, unknown>[] = require('../../catalog/demo.json');
 const catalog: Catalog = validateCatalog(demoItems).catalog;
@@ -55,14 +56,6 @@ function conversationOf(subscription: Subscription): Conversation {
 
 const surveyPending = (askedAt = SURVEY_ASKED_AT) => subscriberWith({ pendingSurvey: { orderId: 'o1', askedAt } });
 
-/** What the adapter does with an outcome: store changed subscriptions and the phone, one version up. */
-function applyOutcome(conversation: Conversation, outcome: Outcome): Conversation {
-  const changed = new Map(outcome.subscriptions.map((s) => [s.programId, { ...s, version: s.version + 1 }]));
-  return {
-    phone: outcome.phone ? { ...outcome.phone, version: outcome.phone.version + 1 } : conversation.phone,
-    subscriptions: [...conversation.subscriptions.filter((s) => !changed.has(s.programId)), ...changed.values()],
-  };
-}
 
 const bodies = (outcome: Outcome) => outcome.replies.map((r) => r.body);
 const reply = (body: string) => ({ to: PHONE, from: SHORT_CODE, body, purpose: 'reply', programId: PROGRAM_ID });

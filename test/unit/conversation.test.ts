@@ -1,6 +1,7 @@
 import { newConversation, type Conversation, type Subscription } from '../../functions/domain/audience';
 import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
 import { converse, type Outcome } from '../../functions/domain/conversation';
+import { applyOutcome } from '../support/conversation-fixtures';
 
 const demoItems: Record<string, unknown>[] = require('../../catalog/demo.json');
 const catalog: Catalog = validateCatalog(demoItems).catalog;
@@ -32,14 +33,6 @@ function inbound(body: string, receivedAt = '2025-06-02T15:00:00.000Z', to = SHO
   return { messageSid: `SM${String(sidCounter).padStart(32, '0')}`, from: PHONE, to, body, receivedAt };
 }
 
-/** What the adapter does with an outcome: store changed subscriptions and the phone, one version up. */
-function applyOutcome(conversation: Conversation, outcome: Outcome): Conversation {
-  const changed = new Map(outcome.subscriptions.map((s) => [s.programId, { ...s, version: s.version + 1 }]));
-  return {
-    phone: outcome.phone ? { ...outcome.phone, version: outcome.phone.version + 1 } : conversation.phone,
-    subscriptions: [...conversation.subscriptions.filter((s) => !changed.has(s.programId)), ...changed.values()],
-  };
-}
 
 /** Sends the texts in turn from the given state; returns the state after them and the last outcome. */
 function textIn(

@@ -2,6 +2,7 @@ import { newConversation, type Conversation, type Subscription } from '../../fun
 import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
 import { converse, type ConverseContext, type Outcome } from '../../functions/domain/conversation';
 import { referralCodeIn } from '../../functions/domain/reward-referral';
+import { applyOutcome } from '../support/conversation-fixtures';
 
 const demoItems: Record<string, unknown>[] = require('../../catalog/demo.json');
 const catalog: Catalog = validateCatalog(demoItems).catalog;
@@ -34,14 +35,6 @@ function inbound(body: string, from = PHONE, receivedAt = JOINED_AT, to = SHORT_
   return { messageSid: `SM${String(sidCounter).padStart(32, '0')}`, from, to, body, receivedAt };
 }
 
-/** What the adapter does with an outcome: store changed subscriptions and the phone, one version up. */
-function applyOutcome(conversation: Conversation, outcome: Outcome): Conversation {
-  const changed = new Map(outcome.subscriptions.map((s) => [s.programId, { ...s, version: s.version + 1 }]));
-  return {
-    phone: outcome.phone ? { ...outcome.phone, version: outcome.phone.version + 1 } : conversation.phone,
-    subscriptions: [...conversation.subscriptions.filter((s) => !changed.has(s.programId)), ...changed.values()],
-  };
-}
 
 function member(phone: string, changes: Partial<Subscription> = {}): Subscription {
   return {
