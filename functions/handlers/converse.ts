@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { catalogSource, conversationStore, couponStore, eventPublisher, outbox, random } from '../adapters/dependencies';
@@ -9,7 +8,7 @@ import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
-import { metrics } from '../shared/metrics';
+import { metrics, metricsMiddleware } from '../shared/metrics';
 import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseQueueRecord } from './queue-records';
@@ -43,4 +42,4 @@ async function converseWith(record: SQSRecord): Promise<void> {
 const converse = (event: SQSEvent, context: Context) =>
   processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true });
 
-export const handler = middy(converse).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(converse).use(injectLambdaContext(logger)).use(metricsMiddleware());

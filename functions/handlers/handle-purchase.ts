@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import {
   catalogSource,
@@ -18,7 +17,7 @@ import { maskPhone, normalizeAddress } from '../domain/phone-numbers';
 import { purchaseCompleted } from '../schemas/purchase-event';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
-import { metrics } from '../shared/metrics';
+import { metricsMiddleware } from '../shared/metrics';
 
 /** POS PurchaseCompleted → redemptions, thanks, post-purchase coupon, follow-ups. */
 const onPurchase = async (event: EventBridgeEvent<'PurchaseCompleted', unknown>): Promise<PurchaseOutcome | { kind: 'rejected' }> => {
@@ -49,4 +48,4 @@ const onPurchase = async (event: EventBridgeEvent<'PurchaseCompleted', unknown>)
   return outcome;
 };
 
-export const handler = middy(onPurchase).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(onPurchase).use(injectLambdaContext(logger)).use(metricsMiddleware());

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
@@ -16,7 +15,7 @@ import { issueLunchPage } from '../domain/issue-lunch-coupons';
 import { lunchPageMessage } from '../schemas/lunch-page';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
-import { metrics } from '../shared/metrics';
+import { metricsMiddleware } from '../shared/metrics';
 import { parseQueueRecord } from './queue-records';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -33,4 +32,4 @@ async function issuePage(record: SQSRecord): Promise<void> {
 /** One page of one zone's audience: coupons issued once, texts queued, the next page handed on. */
 const issueLunchCoupons = (event: SQSEvent, context: Context) => processPartialResponse(event, issuePage, processor, { context });
 
-export const handler = middy(issueLunchCoupons).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(issueLunchCoupons).use(injectLambdaContext(logger)).use(metricsMiddleware());

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { catalogSource, conversationStore, messageLog, scheduledSends } from '../adapters/dependencies';
@@ -10,7 +9,7 @@ import { sendMessage } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
-import { metrics } from '../shared/metrics';
+import { metricsMiddleware } from '../shared/metrics';
 import { parseQueueRecord } from './queue-records';
 
 const processor = new SqsFifoPartialProcessorAsync();
@@ -38,4 +37,4 @@ async function sendOne(record: SQSRecord): Promise<void> {
 const sendSms = (event: SQSEvent, context: Context) =>
   processPartialResponse(event, sendOne, processor, { context, skipGroupOnError: true });
 
-export const handler = middy(sendSms).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(sendSms).use(injectLambdaContext(logger)).use(metricsMiddleware());

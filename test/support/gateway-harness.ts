@@ -35,6 +35,11 @@ export class GatewayHarness {
       dataDir,
       scheduler: false,
       logLevel: 'SILENT',
+    }).catch(async (error: unknown) => {
+      // A gateway that cannot start must not leave the fake Twilio API holding the test run open.
+      await twilio.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
     });
     const db = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: gateway.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
