@@ -92,6 +92,8 @@ export class ServiceStack extends Stack {
     // The handler's own default; set here so changing it is a deploy, not a code change.
     if (spec.tables.some((t) => t.name === 'catalog')) env.CATALOG_CACHE_SECONDS = '60';
     for (const queue of spec.sendsTo) env[queues[queue].env] = data.stores.queues[queue].queueUrl;
+    // A consumer brings its failed messages back early (ChangeMessageVisibility, part of the event source's grant).
+    if (spec.trigger.kind === 'queue') env[queues[spec.trigger.queue].env] = data.stores.queues[spec.trigger.queue].queueUrl;
     return env;
   }
 

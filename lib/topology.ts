@@ -63,17 +63,6 @@ export const tables: Record<TableName, TableSpec> = {
   },
 };
 
-export const queues: Record<QueueName, QueueSpec> = {
-  // FIFO so one sender's messages are handled one at a time, in order.
-  inbound: { env: 'INBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
-  // FIFO grouped by recipient so the welcome always lands before the first question.
-  outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
-  // One message per page of a time zone's audience, so a million subscribers never meet the Lambda time limit.
-  lunchPages: { env: 'LUNCH_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: 120, maxReceiveCount: 3 },
-  // Events that can never be processed (a POS event that fails validation), with the reason: for people.
-  rejectedEvents: { env: 'REJECTED_EVENTS_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
-};
-
 export const functions = {
   receiveSms: {
     entry: 'functions/handlers/receive-sms.ts',
@@ -110,10 +99,8 @@ export const functions = {
   },
   sendSms: {
     entry: 'functions/handlers/send-sms.ts',
-    // maxConcurrency paces the carrier: the FIFO processor sends a batch one message at a time, and a
-    // Twilio Messages API call takes ~100 ms, so one invocation sends ~10 messages/s. Ten at once is
-    // ~100 messages/s, a US short code's typical throughput; more would only buy 429s (retried after
-    // the visibility timeout, i.e. later anyway). Raise it with the short code's provisioned MPS.
+    // maxConcurrency paces the carrier: ten invocations, each sending its batch's recipients side by
+    // side, stay near a US short code's ~100 segments/s. Raise it with the short code's provisioned MPS.
     trigger: { kind: 'queue', queue: 'outbound', batchSize: 10, maxConcurrency: 10 },
     timeoutSeconds: 20,
     memoryMb: 256,
@@ -121,7 +108,8 @@ export const functions = {
       { name: 'catalog', access: 'read' },
       { name: 'audience', access: 'readWrite' },
     ],
-    sendsTo: [],
+    // The profile question riding along a marketing message goes out as a message of its own.
+    sendsTo: ['outbound'],
     publishesEvents: false,
     twilio: true,
   },
@@ -172,6 +160,34 @@ export const functions = {
     twilio: false,
   },
 } satisfies Record<string, FunctionSpec>;
+
+/**
+ * A queue's visibility timeout is at least this many times its consumer's function timeout, as AWS
+ * advises for Lambda event sources: a message must never reappear while a (retried) invocation may
+ * still be working on it. Consumers bring failed messages back sooner themselves when they can.
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** The longest timeout of the functions a queue triggers (30 s for a queue nobody consumes automatically). */
+function consumerTimeoutSeconds(queue: QueueName): number {
+  const consumers = Object.values(functions as Record<string, FunctionSpec>).filter((f) => f.trigger.kind === 'queue' && f.trigger.queue === queue);
+  return Math.max(30 / VISIBILITY_TIMEOUT_FACTOR, ...consumers.map((f) => f.timeoutSeconds));
+}
+
+const visibility = (queue: QueueName) => VISIBILITY_TIMEOUT_FACTOR * consumerTimeoutSeconds(queue);
+
+export const queues: Record<QueueName, QueueSpec> = {
+  // FIFO so one sender's messages are handled one at a time, in order.
+  inbound: { env: 'INBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: visibility('inbound'), maxReceiveCount: 5 },
+  // FIFO grouped by recipient so the welcome always lands before the first question. Sending is
+  // idempotent per message id, so a carrier outage may retry a message many times (with growing
+  // delays, about 15 minutes in all) before it is dead-lettered for a redrive.
+  outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: visibility('outbound'), maxReceiveCount: 20 },
+  // One message per page of a time zone's audience, so a million subscribers never meet the Lambda time limit.
+  lunchPages: { env: 'LUNCH_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: visibility('lunchPages'), maxReceiveCount: 3 },
+  // Events that can never be processed (a POS event that fails validation), with the reason: for people.
+  rejectedEvents: { env: 'REJECTED_EVENTS_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: visibility('rejectedEvents'), maxReceiveCount: 5 },
+};
 
 export type FunctionName = keyof typeof functions;
 

@@ -7,7 +7,8 @@
  * | phone record    | PHONE#<e164> | STATE#PHONE                         |
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
  * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
- * | message log     | PHONE#<e164> | MSG#<MessageSid>                    |
+ * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
+ * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
@@ -20,6 +21,8 @@
  * sweep reads a handful of small partitions and no partition grows hot.
  */
 export const STATE_PREFIX = 'STATE#';
+export const MESSAGE_PREFIX = 'MSG#';
+export const OUTBOUND_PREFIX = 'MSG#OUT#';
 
 const partition = (phone: string) => `PHONE#${phone}`;
 
@@ -32,6 +35,8 @@ export const audienceKeys = {
     sk: `CONSENT#${at}#${programId}#${action}`,
   }),
   message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
+  /** One outbound message for its whole life (outbox row, claim, carrier SID, delivery status). */
+  outboundMessage: (phone: string, id: string) => ({ pk: partition(phone), sk: `${OUTBOUND_PREFIX}${id}` }),
   offerMarker: (phone: string, programId: string, offerId: string, period: string) => ({
     pk: partition(phone),
     sk: `OFFER#${programId}#${offerId}#${period}`,

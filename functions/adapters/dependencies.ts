@@ -4,6 +4,7 @@ import { dynamo, sqs } from './aws-clients';
 import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
+import { DynamoDeliveries } from './dynamo-deliveries';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
 import { SqsLunchPageQueue, SqsOutbox, SqsRejectedEvents } from './sqs-queues';
 import { DynamoOrderStore } from './dynamo-orders';
@@ -24,6 +25,7 @@ export const catalogSource = once(
 );
 export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const deliveries = once(() => new DynamoDeliveries(dynamo(), requiredEnv('AUDIENCE_TABLE'), Number(process.env.SEND_CLAIM_SECONDS ?? 30) * 1000));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
 export const eventPublisher = once(() => new MeteredPublisher(new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'))));
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE')));

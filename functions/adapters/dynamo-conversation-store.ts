@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, PhoneRecord, Subscription } from '../domain/audience';
-import { newConversation } from '../domain/audience';
+import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
+import { newConversation, outboxEntries } from '../domain/audience';
+import { pendingDelivery } from './dynamo-deliveries';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
@@ -117,6 +118,9 @@ export class DynamoConversationStore implements ConversationStore {
       ...(outcome.referralCodes ?? []).map(({ code, phone, programId }) => ({
         Put: { TableName: table, Item: { ...audienceKeys.referral(code), type: 'referral', code, phone, programId }, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
+      // The replies' outbox rows: committed with the decision, so a crash before they reach the queue
+      // leaves a record of what still has to go out.
+      ...outboxEntries(inbound.messageSid, outcome.replies).map((entry) => pendingDelivery(table, entry, inbound.receivedAt)),
       {
         Put: {
           TableName: table,
@@ -157,43 +161,6 @@ export class DynamoConversationStore implements ConversationStore {
       },
     ]);
     await this.transact(items);
-  }
-
-  async recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean> {
-    return conditionHeld(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: audienceKeys.subscription(subscription.phone, subscription.programId),
-          UpdateExpression: `SET marketingSentAt = :sentAt, marketingSinceQuestion = :counter, #version = :next${update.rideAlong ? ', pendingQuestion = :question' : ''}`,
-          ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':sentAt': update.sentAt,
-            ':counter': update.rideAlong ? 0 : subscription.marketingSinceQuestion + 1,
-            ':version': subscription.version,
-            ':next': subscription.version + 1,
-            ...(update.rideAlong ? { ':question': update.rideAlong } : {}),
-          },
-        }),
-      ),
-    );
-  }
-
-  async markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void> {
-    // Opted out between sending and here: then there is nothing to wait for.
-    await conditionHeld(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: audienceKeys.subscription(phone, programId),
-          UpdateExpression: 'SET pendingSurvey = :survey, #version = #version + :one REMOVE pendingFeedback',
-          ConditionExpression: '#status = :subscribed',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: { ':survey': survey, ':subscribed': 'subscribed', ':one': 1 },
-        }),
-      ),
-    );
   }
 
   private async transact(items: TransactItem[]): Promise<void> {

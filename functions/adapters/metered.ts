@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OutboundMessage } from '../domain/audience';
 import type { DomainEvent } from '../domain/events';
-import { CarrierError, type Carrier, type EventPublisher, type SentMessage } from '../domain/ports';
-import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, MESSAGES_SENT_METRIC } from '../shared/metric-names';
+import { CarrierFailure, type Carrier, type CarrierRecord, type EventPublisher, type SentMessage } from '../domain/ports';
+import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
 import { metrics } from '../shared/metrics';
 
 /** Every domain event also counts on the funnel dashboard: one place, so the two never disagree. */
@@ -15,22 +15,35 @@ export class MeteredPublisher implements EventPublisher {
   }
 }
 
-/** Messages sent, and carrier refusals by Twilio error code (what the carrier alarm watches). */
+/** Messages sent, and carrier failures by the carrier's own code (what the carrier alarm watches). */
 export class MeteredCarrier implements Carrier {
   constructor(private readonly inner: Carrier) {}
 
-  async send(message: OutboundMessage, statusCallback?: string): Promise<SentMessage> {
+  async send(message: OutboundMessage, options?: { statusCallback?: string }): Promise<SentMessage> {
     try {
-      const sent = await this.inner.send(message, statusCallback);
+      const sent = await this.inner.send(message, options);
       metrics.addMetric(MESSAGES_SENT_METRIC, MetricUnit.Count, 1);
       return sent;
     } catch (error) {
-      if (error instanceof CarrierError) {
-        const single = metrics.singleMetric();
-        single.addDimension(CARRIER_ERROR_DIMENSION, String(error.code ?? error.httpStatus));
-        single.addMetric(CARRIER_ERRORS_METRIC, MetricUnit.Count, 1);
-      }
+      if (error instanceof CarrierFailure) countCarrierError(error.code);
       throw error;
     }
   }
+
+  recent(message: OutboundMessage): Promise<CarrierRecord[]> {
+    return this.inner.recent(message);
+  }
+}
+
+function countCarrierError(code: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension(CARRIER_ERROR_DIMENSION, code);
+  single.addMetric(CARRIER_ERRORS_METRIC, MetricUnit.Count, 1);
+}
+
+/** Attempts that ended in doubt, by how the next attempt resolved them (found at the carrier, or sent again). */
+export function countUncertainSend(resolution: 'found' | 'not-found'): void {
+  const single = metrics.singleMetric();
+  single.addDimension(UNCERTAIN_SEND_DIMENSION, resolution);
+  single.addMetric(UNCERTAIN_SENDS_METRIC, MetricUnit.Count, 1);
 }

@@ -1,5 +1,5 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { OutboundMessage } from '../domain/audience';
+import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { outboxEntries, type OutboundMessage } from '../domain/audience';
 import type { LunchPage } from '../domain/lunch';
 import type { LunchPageQueue, Outbox, RejectedEvents } from '../domain/ports';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
@@ -27,7 +27,7 @@ export class SqsOutbox implements Outbox {
   ) {}
 
   enqueue(messages: OutboundMessage[], causedBy: string): Promise<void> {
-    return this.enqueueEach(messages.map((message, index) => ({ id: `${causedBy}-${index}`, message })));
+    return this.enqueueEach(outboxEntries(causedBy, messages));
   }
 
   /** SendMessageBatch, ten at a time; the FIFO group is the recipient, the dedup id each entry's own. */
@@ -79,5 +79,17 @@ export class SqsRejectedEvents implements RejectedEvents {
         MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },
       }),
     );
+  }
+}
+
+/**
+ * Brings failed records back sooner (or later) than the queue's visibility timeout: the timeout must
+ * stay long enough for a whole invocation, but a message the carrier asked to retry should not wait
+ * that long. Best effort: without it the record simply returns after the visibility timeout.
+ */
+export async function retryAfter(client: SQSClient, queueUrl: string, records: { receiptHandle: string; seconds: number }[]): Promise<void> {
+  for (let start = 0; start < records.length; start += SQS_BATCH_LIMIT) {
+    const entries = records.slice(start, start + SQS_BATCH_LIMIT).map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle, VisibilityTimeout: record.seconds }));
+    await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
   }
 }

@@ -8,7 +8,12 @@ export interface TwilioSettings {
   authToken: string;
   /** Base URL of a Twilio-compatible API (sandbox carrier, test double); unset = real Twilio. */
   apiUrl?: string;
+  /** How long one request may take before it is abandoned (its outcome is then unknown). */
+  timeoutMs?: number;
 }
+
+/** Well inside send-sms's function timeout, so one slow call costs only its own message. */
+export const DEFAULT_CARRIER_TIMEOUT_MS = 5_000;
 
 /** The one part of Twilio's REST API the gateway uses. */
 export interface TwilioMessaging {
@@ -21,10 +26,13 @@ export interface TwilioMessaging {
  * the SDK rewrite the host (api.sydney.au1.twilio.com) before the http client sees it.
  */
 class RedirectingRequestClient extends RequestClient {
-  constructor(private readonly baseUrl: string) {
+  constructor(
+    private readonly baseUrl: string,
+    timeout: number,
+  ) {
     // No keep-alive: local targets come and go (tests restart them), and pooled sockets to a
     // closed server fail the next request.
-    super({ autoRetry: false, keepAlive: false });
+    super({ autoRetry: false, keepAlive: false, timeout });
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {
@@ -39,8 +47,8 @@ class RedirectingRequestClient extends RequestClient {
  * our queue owns retries (twilio ignores that option once an httpClient is given, so it is set there).
  */
 export function createTwilioClient(settings: TwilioSettings): TwilioMessaging {
-  const { accountSid, authToken, apiUrl } = settings;
-  const httpClient = apiUrl ? new RedirectingRequestClient(apiUrl.replace(/\/+$/, '')) : new RequestClient({ autoRetry: false });
+  const { accountSid, authToken, apiUrl, timeoutMs = DEFAULT_CARRIER_TIMEOUT_MS } = settings;
+  const httpClient = apiUrl ? new RedirectingRequestClient(apiUrl.replace(/\/+$/, ''), timeoutMs) : new RequestClient({ autoRetry: false, timeout: timeoutMs });
   const client = new Client(accountSid, authToken, { httpClient });
   return { messages: new Api(client as ConstructorParameters<typeof Api>[0]).v2010.accounts(accountSid).messages };
 }

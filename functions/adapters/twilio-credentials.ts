@@ -15,6 +15,7 @@ export async function twilioSettings(): Promise<TwilioSettings> {
     accountSid: requiredEnv('TWILIO_ACCOUNT_SID'),
     authToken,
     ...(process.env.TWILIO_API_URL ? { apiUrl: process.env.TWILIO_API_URL } : {}),
+    ...(process.env.CARRIER_TIMEOUT_MS ? { timeoutMs: Number(process.env.CARRIER_TIMEOUT_MS) } : {}),
   };
 }
 

@@ -67,15 +67,17 @@ export interface Conversation {
  * marketing only. Replies, profile questions in a live exchange and a purchase's receipt are
  * conversational or transactional: exempt from both.
  */
-export type MessagePurpose =
-  | 'opt-in-confirmation'
-  | 'opt-out-confirmation'
-  | 'help'
-  | 'reply'
-  | 'profile-question'
-  | 'transactional'
-  | 'follow-up'
-  | 'marketing';
+export const MESSAGE_PURPOSES = [
+  'opt-in-confirmation',
+  'opt-out-confirmation',
+  'help',
+  'reply',
+  'profile-question',
+  'transactional',
+  'follow-up',
+  'marketing',
+] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 
 export interface OutboundMessage {
   to: string;
@@ -86,6 +88,11 @@ export interface OutboundMessage {
   mediaUrl?: string[];
   /** Sending this asks the purchase survey: the subscription then waits for a 1-5. */
   survey?: { orderId: string };
+}
+
+/** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */
+export function outboxEntries(causedBy: string, messages: OutboundMessage[]): { id: string; message: OutboundMessage }[] {
+  return messages.map((message, index) => ({ id: `${causedBy}-${index}`, message }));
 }
 
 /** One line of the append-only consent ledger: the proof of consent. */

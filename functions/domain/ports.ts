@@ -19,17 +19,10 @@ export interface ConversationStore {
   commit(inbound: InboundText, outcome: Outcome): Promise<void>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
-  /**
-   * A marketing message went out: its time joins the cap log and the question counter moves; a
-   * question riding along becomes the pending one. False when the subscription changed meanwhile.
-   */
-  recordMarketingSent(subscription: Subscription, update: { sentAt: string[]; rideAlong?: PendingQuestion }): Promise<boolean>;
   /** Who owns a referral code, when anyone does. */
   referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined>;
   /** One more referral reward in `period` for this subscription. */
   countReferralReward(subscription: Subscription, period: string): Promise<void>;
-  /** The survey went out: the subscription now waits for a 1-5 (only while it is live). */
-  markSurveyAsked(phone: string, programId: string, survey: { orderId: string; askedAt: string }): Promise<void>;
 }
 
 export interface OrderRecord {
@@ -85,14 +78,80 @@ export interface SentMessage {
   status: string;
 }
 
+/** A message the carrier holds for a number, as its own records show it (for resolving doubt). */
+export interface CarrierRecord extends SentMessage {
+  body: string;
+}
+
 export interface Carrier {
-  send(message: OutboundMessage, statusCallback?: string): Promise<SentMessage>;
+  /** Hands one message to the carrier; throws CarrierFailure when it did not (or may not have) take it. */
+  send(message: OutboundMessage, options?: { statusCallback?: string }): Promise<SentMessage>;
+  /** The most recent messages the carrier accepted for `message.to` from our sender, newest first. */
+  recent(message: OutboundMessage): Promise<CarrierRecord[]>;
+}
+
+/**
+ * How a carrier failed, in the channel's neutral words (the adapter translates its error codes):
+ * - retry-later: the carrier answered and did not take the message (busy, rate limit, outage);
+ * - outcome-unknown: no answer (timeout, connection reset): it may or may not have taken it;
+ * - contact-stopped: the recipient opted out at the carrier (Twilio 21610);
+ * - unreachable: landline, unknown or unreachable number;
+ * - rejected: anything else the carrier will never accept as sent (invalid number, bad content).
+ */
+export const CARRIER_FAILURE_KINDS = ['retry-later', 'outcome-unknown', 'contact-stopped', 'unreachable', 'rejected'] as const;
+export type CarrierFailureKind = (typeof CARRIER_FAILURE_KINDS)[number];
+
+export class CarrierFailure extends Error {
+  override readonly name = 'CarrierFailure';
+  constructor(
+    readonly kind: CarrierFailureKind,
+    /** The carrier's own code (Twilio error code or HTTP status, or a network error name), for logs and metrics. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What becomes of an outbound message that did not go out. */
+export const UNSENT_OUTCOMES = ['blocked', 'deferred', 'capped', 'rejected', 'opted-out'] as const;
+export type UnsentOutcome = (typeof UNSENT_OUTCOMES)[number];
+
+/** Changes that take effect together with "the carrier took this message" (in one write). */
+export interface SentEffects {
+  /** A marketing message: the cap log, the ride-along counter and (when one rides along) the question now pending. */
+  marketing?: { programId: string; sentAt: string[]; sinceQuestion: number; rideAlong?: PendingQuestion };
+  /** The purchase survey went out: the subscription waits for its 1-5. */
+  survey?: { programId: string; orderId: string; askedAt: string };
+  /** Messages to queue once this one went out (the question riding along); re-queued on every redelivery. */
+  next?: { id: string; message: OutboundMessage }[];
+}
+
+export type DeliveryClaim =
+  /** This run may send it; `uncertain` when an earlier attempt ended without knowing whether the carrier took it. */
+  | { kind: 'claimed'; uncertain: boolean }
+  /** Its fate is sealed already: sent (with what had to follow it) or finished unsent. */
+  | { kind: 'done'; outcome: 'sent' | UnsentOutcome; next: { id: string; message: OutboundMessage }[] }
+  /** Another run holds it right now. */
+  | { kind: 'busy' };
+
+/**
+ * One record per outbound message id, for its whole life: the outbox row a producer commits, the
+ * claim a sender takes before calling the carrier, the carrier's SID once it took the message, and
+ * the delivery status the carrier reports later. A message with a SID is never handed over again.
+ */
+export interface Deliveries {
+  claim(id: string, message: OutboundMessage): Promise<DeliveryClaim>;
+  sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects?: SentEffects): Promise<void>;
+  finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void>;
+  /** Gives the claim back: the next delivery tries again (and first resolves doubt when `uncertain`). */
+  release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;
+  /** Every carrier SID this number's records know, to tell our own sends from a lost one. */
+  knownSids(phone: string): Promise<Set<string>>;
 }
 
 export interface MessageLog {
-  recordSent(message: OutboundMessage, sent: SentMessage, at: string): Promise<void>;
-  recordRejected(message: OutboundMessage, reason: string, at: string): Promise<void>;
-  recordStatus(update: { to: string; sid: string; status: string; errorCode?: number; at: string }): Promise<void>;
+  recordStatus(update: { to: string; sid: string; deliveryId?: string; status: string; errorCode?: number; at: string }): Promise<void>;
 }
 
 export interface Clock {
@@ -101,18 +160,6 @@ export interface Clock {
 
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
-}
-
-/** A carrier refusal, with Twilio's HTTP status and error code. */
-export class CarrierError extends Error {
-  override readonly name = 'CarrierError';
-  constructor(
-    readonly httpStatus: number,
-    readonly code: number | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export type IssueResult =

@@ -1,19 +1,21 @@
 import type { ConsentEvent, Conversation, OutboundMessage, Subscription } from './audience';
-import type { Program } from './catalog';
-import { guardMessage } from './marketing-guard';
-import { CarrierError, type Carrier, type CatalogSource, type Clock, type ConversationStore, type MessageLog, type ScheduledSends } from './ports';
+import type { Catalog, Program } from './catalog';
 import { pruneSendLog } from './frequency-caps';
+import { guardMessage } from './marketing-guard';
+import {
+  CarrierFailure,
+  type Carrier,
+  type CarrierRecord,
+  type CatalogSource,
+  type Clock,
+  type ConversationStore,
+  type Deliveries,
+  type Outbox,
+  type ScheduledSends,
+  type SentEffects,
+  type SentMessage,
+} from './ports';
 import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
-
-export type CarrierErrorAction = 'retry' | 'opted-out' | 'unreachable' | 'reject';
-
-/** Twilio's errors, read the way COMPLIANCE.md asks. */
-export function carrierErrorAction(httpStatus: number, code: number | undefined): CarrierErrorAction {
-  if (code === 21610) return 'opted-out';
-  if (httpStatus === 429 || httpStatus >= 500) return 'retry';
-  if (code !== undefined && [30003, 30005, 30006].includes(code)) return 'unreachable';
-  return 'reject';
-}
 
 /**
  * The last-moment consent check. An opt-out confirmation and HELP answers go to anyone; everything
@@ -27,90 +29,191 @@ export function mayReceive(message: OutboundMessage, conversation: Conversation)
   return !conversation.subscriptions.some((s) => s.status === 'opted-out');
 }
 
-/** Thrown when the carrier asks us to come back later; the queue's visibility timeout retries. */
+/**
+ * The carrier's record of our message, when an attempt ended in doubt: a message to the same number
+ * with the same text whose SID none of our records knows. Ours by elimination: every message the
+ * gateway knows it sent carries its SID in the log.
+ */
+export function lostSend(message: OutboundMessage, atCarrier: CarrierRecord[], knownSids: ReadonlySet<string>): CarrierRecord | undefined {
+  return atCarrier.find((record) => record.body === message.body && !knownSids.has(record.sid));
+}
+
+/** Thrown when the message must be tried again later; the queue redelivers it. */
 export class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 
 export interface SendMessageDeps {
-  store: Pick<ConversationStore, 'load' | 'recordOptOuts' | 'recordMarketingSent' | 'markSurveyAsked'>;
+  deliveries: Deliveries;
+  store: Pick<ConversationStore, 'load' | 'recordOptOuts'>;
   catalog: CatalogSource;
   scheduled: Pick<ScheduledSends, 'schedule'>;
+  outbox: Pick<Outbox, 'enqueueEach'>;
   carrier: Carrier;
-  log: MessageLog;
   clock: Clock;
-  statusCallback?: string;
+  /** Where the carrier reports delivery, given the message's id. */
+  statusCallback?: (id: string) => string;
+  /** Told how each doubtful attempt was resolved: found at the carrier, or not (then sent again). */
+  onUncertain?: (resolution: 'found' | 'not-found') => void;
 }
 
-export type SendResult = 'sent' | 'blocked' | 'deferred' | 'capped' | 'opted-out' | 'rejected';
+export type SendResult = 'sent' | 'recovered' | 'duplicate' | 'blocked' | 'deferred' | 'capped' | 'opted-out' | 'rejected';
 
-/** One outbound message at the last moment: consent, then the guard rails, then the carrier. */
+/**
+ * One outbound message, exactly once: claim it, check consent and the guard rails at the last
+ * moment, hand it to the carrier, and record the carrier's SID together with everything that
+ * follows from it. A message whose SID is recorded is never handed over again, whoever redelivers
+ * it. When an attempt ends in doubt (a timeout after the carrier may have taken it, or a run that
+ * died), the next attempt first looks for it at the carrier and only sends when it is not there.
+ */
 export async function sendMessage(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SendResult> {
-  const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
-  if (!mayReceive(message, conversation)) return 'blocked';
-  const subscription = conversation.subscriptions.find((s) => s.programId === message.programId);
-  const program = catalog.programs.find((p) => p.programId === message.programId);
-  const now = deps.clock.now();
-  const guard = guardMessage(message, subscription, program, now);
+  const claim = await deps.deliveries.claim(id, message);
+  if (claim.kind === 'busy') throw new RetryLater(`message ${id} is being sent by another run`);
+  if (claim.kind === 'done') {
+    // A redelivery after a crash between recording and queuing what follows: queue it again (idempotent).
+    if (claim.next.length > 0) await deps.outbox.enqueueEach(claim.next);
+    return 'duplicate';
+  }
+  let uncertain = claim.uncertain;
+  try {
+    const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
+    if (uncertain) {
+      const found = await findLostSend(message, deps);
+      deps.onUncertain?.(found ? 'found' : 'not-found');
+      if (found) {
+        await recordSent(id, message, found, conversation, catalog, deps);
+        return 'recovered';
+      }
+      uncertain = false;
+    }
+    const unsent = await lastMomentChecks(id, message, conversation, catalog, deps);
+    if (unsent) return unsent;
+    uncertain = true;
+    const sent = await deps.carrier.send(message, deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {});
+    await recordSent(id, message, sent, conversation, catalog, deps);
+    return 'sent';
+  } catch (error) {
+    if (error instanceof CarrierFailure && !['retry-later', 'outcome-unknown'].includes(error.kind)) {
+      return refused(id, message, error, deps);
+    }
+    // Definitely not taken (the carrier said so, or we never got to it): plain retry. Anything else
+    // after the attempt began (no answer, or our own write failing after the carrier took it) is doubt.
+    const definitelyNotTaken = error instanceof CarrierFailure && error.kind === 'retry-later';
+    await deps.deliveries.release(id, message, uncertain && !definitelyNotTaken, describe(error));
+    if (error instanceof CarrierFailure) throw new RetryLater(`carrier: ${error.kind} (${error.code})`);
+    throw error;
+  }
+}
+
+async function findLostSend(message: OutboundMessage, deps: SendMessageDeps): Promise<SentMessage | undefined> {
+  const [atCarrier, known] = await Promise.all([deps.carrier.recent(message), deps.deliveries.knownSids(message.to)]);
+  return lostSend(message, atCarrier, known);
+}
+
+/** Consent, quiet hours and caps: the reason this message does not go out now, after recording it. */
+async function lastMomentChecks(
+  id: string,
+  message: OutboundMessage,
+  conversation: Conversation,
+  catalog: Catalog,
+  deps: SendMessageDeps,
+): Promise<SendResult | undefined> {
+  const at = deps.clock.now();
+  if (!mayReceive(message, conversation)) {
+    await deps.deliveries.finish(id, message, 'blocked', 'no consent at the moment of sending', at.toISOString());
+    return 'blocked';
+  }
+  const { subscription, program } = subscriptionOf(message, conversation, catalog);
+  const guard = guardMessage(message, subscription, program, at);
   if (guard.kind === 'defer') {
-    await deps.scheduled.schedule([{ id: `${id}:quiet-hours`, dueAt: guard.until.toISOString(), reason: 'quiet-hours', message }]);
+    const until = guard.until.toISOString();
+    await deps.scheduled.schedule([{ id: `${id}:quiet-hours`, dueAt: until, reason: 'quiet-hours', message }]);
+    await deps.deliveries.finish(id, message, 'deferred', `quiet hours until ${until}`, at.toISOString());
     return 'deferred';
   }
   if (guard.kind === 'drop') {
-    await deps.log.recordRejected(message, guard.reason, now.toISOString());
+    await deps.deliveries.finish(id, message, 'capped', guard.reason, at.toISOString());
     return 'capped';
   }
-  const result = await deliver(message, conversation, deps);
-  if (result === 'sent' && message.purpose === 'marketing' && subscription && program) {
-    await afterMarketing(subscription, program, deps);
-  }
-  if (result === 'sent' && message.survey && message.programId) {
-    await deps.store.markSurveyAsked(message.to, message.programId, { orderId: message.survey.orderId, askedAt: deps.clock.now().toISOString() });
-  }
-  return result;
+  return undefined;
 }
 
-/** Counts the marketing message and lets the next profile question ride along when it is due. */
-async function afterMarketing(subscription: Subscription, program: Program, deps: SendMessageDeps): Promise<void> {
+function subscriptionOf(message: OutboundMessage, conversation: Conversation, catalog: Catalog): { subscription?: Subscription; program?: Program } {
+  const subscription = conversation.subscriptions.find((s) => s.programId === message.programId);
+  const program = catalog.programs.find((p) => p.programId === message.programId);
+  return { ...(subscription ? { subscription } : {}), ...(program ? { program } : {}) };
+}
+
+/** Records the carrier's SID with what follows from the send, then queues the question riding along. */
+async function recordSent(
+  id: string,
+  message: OutboundMessage,
+  sent: SentMessage,
+  conversation: Conversation,
+  catalog: Catalog,
+  deps: SendMessageDeps,
+): Promise<void> {
   const at = deps.clock.now().toISOString();
+  const effects = sentEffects(id, message, subscriptionOf(message, conversation, catalog), at);
+  await deps.deliveries.sent(id, message, sent, at, effects);
+  if (effects.next?.length) await deps.outbox.enqueueEach(effects.next);
+}
+
+/**
+ * What a message that went out changes: a marketing message joins the cap log and moves the
+ * "every few messages" counter, and when the next profile question is due it rides along as a
+ * message of its own; the purchase survey makes the subscription wait for a 1-5.
+ */
+export function sentEffects(id: string, message: OutboundMessage, target: { subscription?: Subscription; program?: Program }, at: string): SentEffects {
+  const { subscription, program } = target;
+  const effects: SentEffects = {};
+  if (message.survey && message.programId) effects.survey = { programId: message.programId, orderId: message.survey.orderId, askedAt: at };
+  if (message.purpose !== 'marketing' || !subscription || !program || subscription.status !== 'subscribed') return effects;
   const counted = { ...subscription, marketingSinceQuestion: subscription.marketingSinceQuestion + 1 };
   const question = questionToRideAlong(counted, program);
-  const rideAlong = question ? askQuestion(counted, question, at).pendingQuestion : undefined;
   const sentAt = [...pruneSendLog(subscription.marketingSentAt ?? [], new Date(at)), at];
-  const recorded = await deps.store.recordMarketingSent(subscription, { sentAt, ...(rideAlong ? { rideAlong } : {}) });
-  if (recorded && question) {
-    const message: OutboundMessage = { to: subscription.phone, from: program.shortCode, body: questionText(question), purpose: 'profile-question', programId: program.programId };
-    await deliver(message, { phone: { phone: subscription.phone, version: 0 }, subscriptions: [counted] }, deps);
+  if (!question) {
+    effects.marketing = { programId: program.programId, sentAt, sinceQuestion: counted.marketingSinceQuestion };
+    return effects;
   }
+  const asked = askQuestion(counted, question, at);
+  effects.marketing = { programId: program.programId, sentAt, sinceQuestion: 0, rideAlong: asked.pendingQuestion! };
+  effects.next = [
+    {
+      id: `${id}:question`,
+      message: { to: subscription.phone, from: program.shortCode, body: questionText(question), purpose: 'profile-question', programId: program.programId },
+    },
+  ];
+  return effects;
 }
 
-async function deliver(message: OutboundMessage, conversation: Conversation, deps: SendMessageDeps): Promise<SendResult> {
-  try {
-    const sent = await deps.carrier.send(message, deps.statusCallback);
-    await deps.log.recordSent(message, sent, deps.clock.now().toISOString());
-    return 'sent';
-  } catch (error) {
-    if (!(error instanceof CarrierError)) throw error;
-    const action = carrierErrorAction(error.httpStatus, error.code);
-    if (action === 'retry') throw new RetryLater(`carrier asked to retry: ${error.httpStatus} ${error.code ?? ''}`);
-    const at = deps.clock.now().toISOString();
-    await deps.log.recordRejected(message, `${error.code ?? error.httpStatus}: ${error.message}`, at);
-    if (action !== 'opted-out') return 'rejected';
-    await deps.store.recordOptOuts(carrierOptOuts(message, conversation, at));
-    return 'opted-out';
+async function refused(id: string, message: OutboundMessage, failure: CarrierFailure, deps: SendMessageDeps): Promise<SendResult> {
+  const at = deps.clock.now().toISOString();
+  const reason = `${failure.code}: ${failure.message}`;
+  if (failure.kind !== 'contact-stopped') {
+    await deps.deliveries.finish(id, message, 'rejected', reason, at);
+    return 'rejected';
   }
+  await deps.deliveries.finish(id, message, 'opted-out', reason, at);
+  await deps.store.recordOptOuts(carrierOptOuts(message.to, message.from, await deps.store.load(message.to), at));
+  return 'opted-out';
 }
 
-function carrierOptOuts(message: OutboundMessage, conversation: Conversation, at: string): ConsentEvent[] {
+/** The recipient stopped at the carrier: every live subscription of the number ends, recorded as the carrier's doing. */
+export function carrierOptOuts(phone: string, shortCode: string, conversation: Conversation, at: string): ConsentEvent[] {
   return conversation.subscriptions
     .filter((s) => s.status === 'subscribed')
     .map((s) => ({
-      phone: message.to,
+      phone,
       programId: s.programId,
       action: 'opt-out' as const,
       at,
       source: 'carrier' as const,
-      shortCode: message.from,
-      rawText: 'carrier error 21610: recipient has opted out',
+      shortCode,
+      rawText: 'carrier reported the recipient opted out (stopped)',
     }));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : String(error).slice(0, 300);
 }

@@ -11,6 +11,7 @@ import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';
 import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { failedRecords, retrySoon } from './fifo-batch';
 import { parseQueueRecord } from './queue-records';
 
 const processor = new SqsFifoPartialProcessorAsync();
@@ -39,7 +40,11 @@ async function converseWith(record: SQSRecord): Promise<void> {
 }
 
 /** The conversation: one sender's texts in order, each exactly once. */
-const converse = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true });
+const converse = async (event: SQSEvent, context: Context) => {
+  const response = await processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+  // A text that met a concurrent change is retried in a second or two, not after the visibility timeout.
+  await retrySoon(failedRecords(event, response), 'INBOUND_QUEUE_URL');
+  return response;
+};
 
 export const handler = middy(converse).use(injectLambdaContext(logger)).use(metricsMiddleware());

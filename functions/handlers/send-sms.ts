@@ -1,40 +1,55 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, messageLog, scheduledSends } from '../adapters/dependencies';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { catalogSource, conversationStore, deliveries, outbox, scheduledSends } from '../adapters/dependencies';
+import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
+import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';
 import { maskPhone } from '../domain/phone-numbers';
 import { sendMessage } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { metricsMiddleware } from '../shared/metrics';
+import { processFifoBatch, retrySoon } from './fifo-batch';
 import { parseQueueRecord } from './queue-records';
 
-const processor = new SqsFifoPartialProcessorAsync();
+const carrierTimeoutMs = Number(process.env.CARRIER_TIMEOUT_MS ?? DEFAULT_CARRIER_TIMEOUT_MS);
+/** At worst one record looks its message up at the carrier, sends it, and writes twice. */
+const RECORD_RESERVE_MS = 2 * carrierTimeoutMs + 2_000;
 
 async function sendOne(record: SQSRecord): Promise<void> {
   const parsed = parseQueueRecord(record, outboundQueueMessage);
   if (!parsed) return;
   const { id, queuedAt: _queuedAt, ...message } = parsed;
+  const callback = statusCallbackUrl();
   const result = await sendMessage(id, message, {
+    deliveries: deliveries(),
     store: conversationStore(),
     catalog: catalogSource(),
     scheduled: scheduledSends(),
+    outbox: outbox(),
     carrier: await carrier(),
-    log: messageLog(),
     clock,
-    statusCallback: statusCallbackUrl(),
+    ...(callback ? { statusCallback: callback } : {}),
+    onUncertain: countUncertainSend,
   });
   logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
 }
 
 /**
- * Last-moment consent, quiet hours (defer) and frequency caps (drop), then the carrier; 429/5xx throw
- * so SQS retries after the visibility timeout.
+ * Exactly once per message id: message groups (recipients) side by side, each in order; a carrier
+ * call has its own timeout well inside the function's, so one slow call fails only its own message
+ * (and its group's later ones). Failed records come back after a short, growing delay.
  */
-const sendSms = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, sendOne, processor, { context, skipGroupOnError: true });
+const sendSms = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const { batchItemFailures, failed } = await processFifoBatch(event, sendOne, {
+    context,
+    reserveMs: RECORD_RESERVE_MS,
+    onError: (record, error) => logger.warn('Outbound message will be retried', { messageId: record.messageId, error: (error as Error).message }),
+  });
+  await retrySoon(failed, 'OUTBOUND_QUEUE_URL');
+  return { batchItemFailures };
+};
 
 export const handler = middy(sendSms).use(injectLambdaContext(logger)).use(metricsMiddleware());

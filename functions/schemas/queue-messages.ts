@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_PURPOSES } from '../domain/audience';
 
 /** What receive-sms puts on the inbound queue for converse. */
 export const inboundQueueMessage = z.object({
@@ -17,7 +18,7 @@ export const outboundQueueMessage = z.object({
   to: z.string().min(1),
   from: z.string().min(1),
   body: z.string().min(1),
-  purpose: z.enum(['opt-in-confirmation', 'opt-out-confirmation', 'help', 'reply', 'profile-question', 'transactional', 'follow-up', 'marketing']),
+  purpose: z.enum(MESSAGE_PURPOSES),
   programId: z.string().optional(),
   mediaUrl: z.array(z.url()).optional(),
   survey: z.object({ orderId: z.string().min(1) }).optional(),

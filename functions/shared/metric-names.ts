@@ -24,3 +24,9 @@ export const CARRIER_ERRORS_METRIC = 'CarrierErrors';
 export const CARRIER_ERROR_DIMENSION = 'ErrorCode';
 /** Messages handed to the carrier. */
 export const MESSAGES_SENT_METRIC = 'MessagesSent';
+/**
+ * Sends whose outcome was unknown (carrier timeout or reset, or a run that died mid-call), with
+ * dimension Resolution: found (the carrier had it: recorded, not resent) or not-found (sent again).
+ */
+export const UNCERTAIN_SENDS_METRIC = 'UncertainSends';
+export const UNCERTAIN_SEND_DIMENSION = 'Resolution';

@@ -3,6 +3,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { clock } from '../../functions/shared/clock';
+import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
+import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
 import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
@@ -116,6 +118,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         cleanups.push(() => poller.stop());
       }
     }
+    // Fauxqs keeps its queues in memory: what a crashed run had committed to send but not yet sent
+    // is only in DynamoDB now. Queue it again; sending is idempotent per message id.
+    await requeueUnsent(dynamo.endpoint, sqs);
     const scheduler = new LocalScheduler(schedules, clock, onError);
     if (options.scheduler) scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -137,6 +142,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Outbound messages with no outcome yet (pending, or claimed by a run that died) back on the outbound queue. */
+async function requeueUnsent(endpoint: string, sqs: SqsLocal): Promise<number> {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials }));
+  try {
+    const unsent = await new DynamoDeliveries(client, localTableName('audience')).unsent();
+    await new SqsOutbox(sqs.client, sqs.queues.outbound.url, clock.now).enqueueEach(unsent);
+    return unsent.length;
+  } finally {
+    client.destroy();
   }
 }
 

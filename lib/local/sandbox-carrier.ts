@@ -12,8 +12,20 @@ export interface OutboxEntry {
   status: string;
   time: string;
   errorCode?: number;
+  messagingServiceSid?: string;
 }
+/** An error answer: the carrier did not take the message. */
 export interface CarrierFailure { httpStatus: number; code: number; message: string }
+/**
+ * A fault a real carrier shows now and then: an error answer, or no answer at all — the request hangs
+ * or the connection is reset — either before the message was taken (`accepted: false`) or after.
+ */
+export type CarrierFault =
+  | ({ kind: 'error' } & CarrierFailure)
+  | { kind: 'hang'; accepted: boolean }
+  | { kind: 'reset'; accepted: boolean };
+/** One request to create a message, whatever became of it. */
+export interface CarrierAttempt { to: string; body: string; time: string; fault?: CarrierFault['kind']; accepted: boolean }
 export interface SandboxCarrierOptions {
   accountSid: string;
   authToken: string;
@@ -27,7 +39,11 @@ export interface SandboxCarrierOptions {
 export interface SandboxCarrier {
   url: string;
   outbox(): OutboxEntry[];
-  failNext(to: string, failure: CarrierFailure, times?: number): void;
+  failNext(to: string, failure: CarrierFailure | CarrierFault, times?: number): void;
+  /** A fault plan consulted for every create request (after failNext); undefined clears it. */
+  setFaults(plan: ((request: { to: string; body: string }) => CarrierFault | undefined) | undefined): void;
+  /** Every create request received, oldest first. */
+  attempts(): CarrierAttempt[];
   clear(): void;
   close(): Promise<void>;
 }
@@ -48,6 +64,19 @@ function segments(body: string): number {
 
 /** Twilio's date format; deserializers in the SDK expect "+0000", not "GMT". */
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+/** A message as Twilio's API shows it. */
+function messageResource(accountSid: string, entry: OutboxEntry): Record<string, unknown> {
+  const uri = `/${API_VERSION}/Accounts/${accountSid}/Messages/${entry.sid}`;
+  const created = rfc2822(new Date(entry.time));
+  return {
+    account_sid: accountSid, api_version: API_VERSION, body: entry.body, date_created: created, date_sent: entry.status === 'queued' ? null : created,
+    date_updated: created, direction: 'outbound-api', error_code: entry.errorCode ?? null, error_message: null, from: entry.from,
+    messaging_service_sid: entry.messagingServiceSid ?? null, num_media: String(entry.mediaUrl.length), num_segments: String(segments(entry.body)),
+    price: null, price_unit: 'USD', sid: entry.sid, status: entry.status, to: entry.to, uri: `${uri}.json`,
+    subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
+  };
+}
 
 const errorBody = (status: number, code: number, message: string) =>
   ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
@@ -89,7 +118,9 @@ function postForm(url: string, params: Record<string, string>, signature: string
 export async function startSandboxCarrier(options: SandboxCarrierOptions): Promise<SandboxCarrier> {
   const { accountSid, authToken, host = '127.0.0.1', statusCallbacks = true, now = () => new Date() } = options;
   let entries: OutboxEntry[] = [];
-  const failures = new Map<string, CarrierFailure[]>();
+  let attempts: CarrierAttempt[] = [];
+  const failures = new Map<string, CarrierFault[]>();
+  let faultPlan: ((request: { to: string; body: string }) => CarrierFault | undefined) | undefined;
   const pending = new Set<Promise<void>>();
   let closed = false;
 
@@ -122,21 +153,18 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions): Promi
     if (!from && !serviceSid) return send(res, 400, errorBody(400, 21603, "A 'From' phone number is required."));
     if (!body && mediaUrl.length === 0) return send(res, 400, errorBody(400, 21602, 'Message body is required.'));
 
-    const failure = failures.get(to)?.shift();
-    if (failure) return send(res, failure.httpStatus, errorBody(failure.httpStatus, failure.code, failure.message));
+    const fault = failures.get(to)?.shift() ?? faultPlan?.({ to, body });
+    const attempt: CarrierAttempt = { to, body, time: now().toISOString(), accepted: !fault || fault.kind !== 'error' && fault.accepted, ...(fault ? { fault: fault.kind } : {}) };
+    attempts.push(attempt);
+    if (fault?.kind === 'error') return send(res, fault.httpStatus, errorBody(fault.httpStatus, fault.code, fault.message));
+    if (fault && !fault.accepted) return void (fault.kind === 'reset' ? req.socket.destroy() : undefined);
 
     const sid = 'SM' + randomBytes(16).toString('hex');
     const created = now();
-    const entry: OutboxEntry = { sid, to, from: from ?? serviceSid ?? '', body, mediaUrl, status: 'queued', time: created.toISOString() };
+    const entry: OutboxEntry = { sid, to, from: from ?? serviceSid ?? '', body, mediaUrl, status: 'queued', time: created.toISOString(), ...(serviceSid ? { messagingServiceSid: serviceSid } : {}) };
     entries.push(entry);
-    const uri = `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}`;
-    send(res, 201, {
-      account_sid: accountSid, api_version: API_VERSION, body, date_created: rfc2822(created), date_sent: null,
-      date_updated: rfc2822(created), direction: 'outbound-api', error_code: null, error_message: null, from,
-      messaging_service_sid: serviceSid, num_media: String(mediaUrl.length), num_segments: String(segments(body)),
-      price: null, price_unit: 'USD', sid, status: 'queued', to, uri: `${uri}.json`,
-      subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
-    });
+    if (fault?.kind === 'reset') return void req.socket.destroy();
+    if (fault?.kind !== 'hang') send(res, 201, messageResource(accountSid, entry));
     if (statusCallbacks) {
       const p = progress(entry, form.get('StatusCallback') ?? undefined).catch(() => undefined);
       pending.add(p);
@@ -144,8 +172,26 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions): Promi
     }
   }
 
+  /** GET Messages.json: the newest first, filtered by To and From, one page (PageSize, default 50). */
+  function listMessages(req: http.IncomingMessage, res: http.ServerResponse, pathSid: string, query: URLSearchParams): void {
+    if (pathSid !== accountSid || !isAuthorized(req.headers.authorization, accountSid, authToken)) {
+      return send(res, 401, errorBody(401, 20003, 'Authenticate'));
+    }
+    const to = query.get('To');
+    const from = query.get('From');
+    const pageSize = Math.min(1000, Number(query.get('PageSize') ?? 50) || 50);
+    const matching = entries.filter((e) => (!to || e.to === to) && (!from || e.from === from)).reverse().slice(0, pageSize);
+    const uri = `/${API_VERSION}/Accounts/${accountSid}/Messages.json`;
+    send(res, 200, {
+      messages: matching.map((entry) => messageResource(accountSid, entry)),
+      first_page_uri: uri, next_page_uri: null, previous_page_uri: null, page: 0, page_size: pageSize, start: 0, end: Math.max(0, matching.length - 1), uri,
+    });
+  }
+
   const server = http.createServer((req, res) => {
-    const match = MESSAGES_PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = MESSAGES_PATH.exec(url.pathname);
+    if (match && req.method === 'GET') return listMessages(req, res, decodeURIComponent(match[1]!), url.searchParams);
     if (req.method !== 'POST' || !match) {
       return send(res, 404, errorBody(404, 20404, `The requested resource ${req.url} was not found`));
     }
@@ -163,12 +209,19 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions): Promi
     outbox: () => entries.map((e) => ({ ...e, mediaUrl: [...e.mediaUrl] })),
     failNext(to, failure, times = 1) {
       const queue = failures.get(to) ?? [];
-      for (let i = 0; i < times; i++) queue.push({ ...failure });
+      const fault: CarrierFault = 'kind' in failure ? failure : { kind: 'error', ...failure };
+      for (let i = 0; i < times; i++) queue.push({ ...fault });
       failures.set(to, queue);
     },
+    setFaults(plan) {
+      faultPlan = plan;
+    },
+    attempts: () => attempts.map((attempt) => ({ ...attempt })),
     clear() {
       entries = [];
+      attempts = [];
       failures.clear();
+      faultPlan = undefined;
     },
     async close() {
       closed = true;

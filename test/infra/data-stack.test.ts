@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { DEAD_LETTER_QUEUE_TAG } from '../../lib/constructs/data-stores';
 import { stages } from '../../lib/config/stages';
-import { deadLetterQueueName, queueName, queues, tables, type QueueName, type TableName } from '../../lib/topology';
+import { deadLetterQueueName, functionEntries, queueName, queues, tables, type QueueName, type TableName } from '../../lib/topology';
 import { SYNTH_TIMEOUT, TEST_ACCOUNT, idOf, synthGateway, type Synthesized } from './gateway-fixture';
 
 jest.setTimeout(SYNTH_TIMEOUT);
@@ -42,6 +42,15 @@ describe('tables', () => {
 });
 
 describe('queues', () => {
+  it.each(queueEntries())('%s: visible again only after six times its consumer\'s function timeout (AWS advice for Lambda sources)', (name) => {
+    // Prepare
+    const consumers = functionEntries().filter(([, spec]) => spec.trigger.kind === 'queue' && spec.trigger.queue === name);
+    // Act
+    const visibility = gateway.dataTemplate.findResources('AWS::SQS::Queue')[idOf(gateway.data.stores.queues[name])]!.Properties.VisibilityTimeout as number;
+    // Assess
+    for (const [, consumer] of consumers) expect(visibility).toBeGreaterThanOrEqual(6 * consumer.timeoutSeconds);
+  });
+
   it.each(queueEntries())('%s: FIFO as specified, redrive to its tagged DLQ, SSE and TLS enforced', (name, spec) => {
     // Prepare
     const id = idOf(gateway.data.stores.queues[name]);

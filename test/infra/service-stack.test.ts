@@ -57,7 +57,7 @@ describe('functions', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       ...spec.tables.map((t) => tables[t.name].env),
       ...(spec.tables.some((t) => t.name === 'catalog') ? ['CATALOG_CACHE_SECONDS'] : []),
-      ...spec.sendsTo.map((q) => queues[q].env),
+      ...new Set([...spec.sendsTo, ...(spec.trigger.kind === 'queue' ? [spec.trigger.queue] : [])].map((q) => queues[q].env)),
       ...(spec.publishesEvents ? ['EVENT_BUS_NAME'] : []),
       ...(spec.twilio ? ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN_SECRET_ARN', 'PUBLIC_URL'] : []),
     ].sort();

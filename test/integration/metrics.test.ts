@@ -50,7 +50,7 @@ describe('metrics the alarms and the dashboard read', () => {
     const message = { to: '+15550009999', from: '55155', body: 'hi', purpose: 'reply' as const };
 
     // Act
-    await expect(metered.send(message)).rejects.toMatchObject({ code: 21610 });
+    await expect(metered.send(message)).rejects.toMatchObject({ code: '21610', kind: 'contact-stopped' });
     await metered.send(message);
     metrics.publishStoredMetrics();
 
@@ -60,6 +60,21 @@ describe('metrics the alarms and the dashboard read', () => {
     expect(documents).toContainEqual(expect.objectContaining({ MessagesSent: 1 }));
     const namespaces = documents.flatMap((doc) => (doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics.map((m) => m.Namespace));
     expect(new Set(namespaces)).toEqual(new Set(['SmsGateway']));
+  });
+
+  test('a send that ended in doubt is counted by how it was resolved', async () => {
+    // Prepare
+    const { countUncertainSend } = await import('../../functions/adapters/metered');
+    const { metrics } = await import('../../functions/shared/metrics');
+
+    // Act
+    countUncertainSend('found');
+    countUncertainSend('not-found');
+    metrics.publishStoredMetrics();
+
+    // Assess
+    expect(emf()).toContainEqual(expect.objectContaining({ UncertainSends: 1, Resolution: 'found' }));
+    expect(emf()).toContainEqual(expect.objectContaining({ UncertainSends: 1, Resolution: 'not-found' }));
   });
 
   test('every published domain event counts on its funnel metric', async () => {

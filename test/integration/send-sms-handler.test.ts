@@ -236,8 +236,8 @@ describe('guard rails on marketing messages', () => {
 
     // Assess
     expect(sentTo(phone)).toEqual(['First offer']);
-    const rejected = (await audienceItems(dynamo, phone, 'MSG#')).filter((item) => item.status === 'rejected');
-    expect(rejected).toEqual([expect.objectContaining({ body: 'Second offer', reason: 'frequency-cap' })]);
+    const capped = (await audienceItems(dynamo, phone, 'MSG#')).filter((item) => item.status === 'capped');
+    expect(capped).toEqual([expect.objectContaining({ body: 'Second offer', reason: 'frequency-cap' })]);
   });
 
   test('after every few marketing messages the next profile question rides along', async () => {

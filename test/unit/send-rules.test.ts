@@ -1,33 +1,50 @@
 import type { Conversation, MessagePurpose, OutboundMessage, Subscription } from '../../functions/domain/audience';
 import { newConversation, newSubscription } from '../../functions/domain/audience';
-import { carrierErrorAction, mayReceive } from '../../functions/domain/send-message';
+import { lostSend, mayReceive } from '../../functions/domain/send-message';
+import { translateTwilioError } from '../../functions/adapters/twilio-carrier';
 
 const PHONE = '+15551234567';
 const PROGRAM_ID = 'krusty-burger';
 
-describe('carrierErrorAction', () => {
+describe('Twilio errors in the channel\'s neutral words', () => {
   test.each([
-    ['21610 opted out at the carrier', 400, 21610, 'opted-out'],
-    ['21610 even on a 5xx', 500, 21610, 'opted-out'],
-    ['429 too many requests', 429, 20429, 'retry'],
-    ['429 without a code', 429, undefined, 'retry'],
-    ['500 server error', 500, undefined, 'retry'],
-    ['503 service unavailable', 503, 20503, 'retry'],
-    ['502 bad gateway', 502, undefined, 'retry'],
+    ['21610 opted out at the carrier', 400, 21610, 'contact-stopped'],
+    ['21610 even on a 5xx', 500, 21610, 'contact-stopped'],
+    ['429 too many requests', 429, 20429, 'retry-later'],
+    ['429 without a code', 429, undefined, 'retry-later'],
+    ['500 server error', 500, undefined, 'retry-later'],
+    ['503 service unavailable', 503, 20503, 'retry-later'],
+    ['502 bad gateway', 502, undefined, 'retry-later'],
+    ['401 bad credentials (a token being rotated): retried, not lost', 401, 20003, 'retry-later'],
     ['30003 unreachable handset', 400, 30003, 'unreachable'],
     ['30005 unknown destination', 400, 30005, 'unreachable'],
     ['30006 landline or unreachable carrier', 400, 30006, 'unreachable'],
-    ['21211 invalid To number', 400, 21211, 'reject'],
-    ['21408 permission to send to region not enabled', 400, 21408, 'reject'],
-    ['401 bad credentials', 401, 20003, 'reject'],
-    ['404 without a code', 404, undefined, 'reject'],
-  ] as const)('%s (HTTP %d, code %s) → %s', (_case, httpStatus, code, expected) => {
+    ['21211 invalid To number', 400, 21211, 'rejected'],
+    ['21408 permission to send to region not enabled', 400, 21408, 'rejected'],
+    ['404 without a code', 404, undefined, 'rejected'],
+  ] as const)('%s (HTTP %d, code %s) → %s', (_case, status, code, expected) => {
     // Prepare
-    const status: number = httpStatus;
+    const restError = { status, code, message: 'from Twilio' };
     // Act
-    const action = carrierErrorAction(status, code);
+    const failure = translateTwilioError(restError);
     // Assess
-    expect(action).toBe(expected);
+    expect(failure.kind).toBe(expected);
+    expect(failure.code).toBe(String(code ?? status));
+  });
+
+  test.each([
+    ['connection refused: never arrived', 'ECONNREFUSED', 'retry-later'],
+    ['unknown host: never arrived', 'ENOTFOUND', 'retry-later'],
+    ['timeout: Twilio may have the message', 'ECONNABORTED', 'outcome-unknown'],
+    ['connection reset: Twilio may have the message', 'ECONNRESET', 'outcome-unknown'],
+    ['socket hang up', 'ERR_SOCKET_HANG_UP', 'outcome-unknown'],
+  ] as const)('no HTTP answer, %s (%s) → %s', (_case, code, expected) => {
+    // Prepare
+    const networkError = Object.assign(new Error('network'), { code });
+    // Act
+    const failure = translateTwilioError(networkError);
+    // Assess
+    expect(failure.kind).toBe(expected);
   });
 });
 
@@ -107,5 +124,21 @@ describe('mayReceive', () => {
     const allowed = mayReceive(outbound, conversation());
     // Assess
     expect(allowed).toBe(expected);
+  });
+});
+
+describe('lostSend: resolving a send that ended in doubt', () => {
+  const ours = message('reply');
+  const known = new Set(['SM-known']);
+  test.each([
+    ['the carrier has it under a SID we never recorded: it went out', [{ sid: 'SM-lost', status: 'queued', body: 'text' }], 'SM-lost'],
+    ['the only match is a message we know (an earlier identical reply): not ours, send again', [{ sid: 'SM-known', status: 'delivered', body: 'text' }], undefined],
+    ['other texts only: send again', [{ sid: 'SM-other', status: 'delivered', body: 'another text' }], undefined],
+    ['nothing at the carrier: send again', [], undefined],
+  ] as const)('%s', (_case, atCarrier, expected) => {
+    // Act
+    const found = lostSend(ours, [...atCarrier], known);
+    // Assess
+    expect(found?.sid).toBe(expected);
   });
 });

@@ -1,0 +1,262 @@
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { OutboundMessage } from '../domain/audience';
+import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
+import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX } from './audience-keys';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type Next = { id: string; message: OutboundMessage };
+
+/** The life of an outbound message; a SID means the carrier took it, whatever the status says. */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'unknown', 'sent', ...UNSENT_OUTCOMES] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Later carrier statuses win; a late "sent" callback never overwrites "delivered". */
+export const CARRIER_STATUS_RANK: Record<string, number> = {
+  accepted: 1, scheduled: 1, queued: 2, sending: 3, sent: 4, delivered: 5, read: 6, undelivered: 6, failed: 6, canceled: 6,
+};
+
+const unsentOutcomes: ReadonlySet<string> = new Set(UNSENT_OUTCOMES);
+
+/** The message as stored on its record: who, what and why, for the log and for a resend after a crash. */
+function messageFields(id: string, message: OutboundMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    direction: 'out',
+    deliveryId: id,
+    to: message.to,
+    from: message.from,
+    body: message.body,
+    purpose: message.purpose,
+    programId: message.programId ?? '-',
+    ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
+    ...(message.survey ? { survey: message.survey } : {}),
+  };
+}
+
+/** The stored record back into the message it carries. */
+export function storedMessage(item: Record<string, unknown>): OutboundMessage {
+  return {
+    to: item.to as string,
+    from: item.from as string,
+    body: item.body as string,
+    purpose: item.purpose as OutboundMessage['purpose'],
+    ...(item.programId && item.programId !== '-' ? { programId: item.programId as string } : {}),
+    ...(item.mediaUrl ? { mediaUrl: item.mediaUrl as string[] } : {}),
+    ...(item.survey ? { survey: item.survey as { orderId: string } } : {}),
+  };
+}
+
+/** A Put of an outbox row: a message committed to be sent, not yet claimed. Never overwrites a record. */
+export function pendingDelivery(tableName: string, entry: Next, at: string): TransactItem {
+  const fields = messageFields(entry.id, entry.message);
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...audienceKeys.outboundMessage(entry.message.to, entry.id), ...fields, status: 'pending', createdAt: at, expiresAt: expiresAt(at) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Outbound message records in the recipient's partition (MSG#OUT#<id>). A claim is a conditional
+ * update that answers with the record as it was (ReturnValues / ReturnValuesOnConditionCheckFailure
+ * ALL_OLD): one request tells a first send, a retry after doubt, a duplicate and a busy message apart.
+ * Claims are leases on the wall clock (never the local runtime's settable clock): a run that dies
+ * loses its claim after `leaseMs`, and the next one resolves the doubt it left.
+ */
+export class DynamoDeliveries implements Deliveries {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly leaseMs = 30_000,
+  ) {}
+
+  async claim(id: string, message: OutboundMessage): Promise<DeliveryClaim> {
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const fields = messageFields(id, message);
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':sending': 'sending', ':pending': 'pending', ':unknown': 'unknown', ':now': now, ':lease': now + this.leaseMs,
+      ':zero': 0, ':one': 1, ':at': at, ':expiresAt': expiresAt(at),
+    };
+    const sets = Object.entries(fields).map(([name, value]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      return `#${name} = :${name}`;
+    });
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.outboundMessage(message.to, id),
+          UpdateExpression: `SET ${sets.join(', ')}, #status = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, createdAt = if_not_exists(createdAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND (#status IN (:pending, :unknown) OR (#status = :sending AND leaseUntil < :now)))',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      // A record left "sending" by a run that died, or "unknown" after no answer: the carrier may have it.
+      return { kind: 'claimed', uncertain: Attributes?.status === 'sending' || Attributes?.status === 'unknown' };
+    } catch (error) {
+      const old = conditionFailureItem(error);
+      if (!old) throw error;
+      if (old.sid) return { kind: 'done', outcome: 'sent', next: (old.next as Next[] | undefined) ?? [] };
+      if (unsentOutcomes.has(old.status as string)) return { kind: 'done', outcome: old.status as UnsentOutcome, next: [] };
+      return { kind: 'busy' };
+    }
+  }
+
+  async sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects: SentEffects = {}): Promise<void> {
+    const record = this.sentUpdate(id, message, sent, at, effects.next);
+    const follow = [...subscriptionEffects(this.tableName, message.to, effects), ...(effects.next ?? []).map((entry) => pendingDelivery(this.tableName, entry, at))];
+    if (follow.length === 0) {
+      await this.client.send(new UpdateCommand(record));
+      return;
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: record }, ...follow] }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // The subscription ended meanwhile (or a redelivery queued the follower first): the send
+      // itself must still be on record, or it would go out again.
+      await this.client.send(new UpdateCommand(record));
+    }
+  }
+
+  private sentUpdate(id: string, message: OutboundMessage, sent: SentMessage, at: string, next: Next[] | undefined) {
+    return {
+      TableName: this.tableName,
+      Key: audienceKeys.outboundMessage(message.to, id),
+      UpdateExpression: `SET sid = :sid, #status = :sent, sentAt = :at, carrierStatus = if_not_exists(carrierStatus, :carrierStatus), carrierStatusRank = if_not_exists(carrierStatusRank, :rank)${next?.length ? ', #next = :next' : ''} REMOVE leaseUntil`,
+      ExpressionAttributeNames: { '#status': 'status', ...(next?.length ? { '#next': 'next' } : {}) },
+      ExpressionAttributeValues: {
+        ':sid': sent.sid, ':sent': 'sent', ':at': at, ':carrierStatus': sent.status, ':rank': CARRIER_STATUS_RANK[sent.status] ?? 0,
+        ...(next?.length ? { ':next': next } : {}),
+      },
+    };
+  }
+
+  async finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: audienceKeys.outboundMessage(message.to, id),
+        UpdateExpression: 'SET #status = :outcome, reason = :reason, finishedAt = :at REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':outcome': outcome, ':reason': reason, ':at': at },
+      }),
+    );
+  }
+
+  async release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: audienceKeys.outboundMessage(message.to, id),
+        UpdateExpression: 'SET #status = :status, lastError = :reason REMOVE leaseUntil',
+        // Only a record still without a SID goes back: a status callback may have told us the SID meanwhile.
+        ConditionExpression: 'attribute_not_exists(sid)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': uncertain ? 'unknown' : 'pending', ':reason': reason },
+      }),
+    ).catch((error: unknown) => {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
+  }
+
+  async knownSids(phone: string): Promise<Set<string>> {
+    const sids = new Set<string>();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :message)',
+          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':message': MESSAGE_PREFIX },
+          ProjectionExpression: 'sk, sid',
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.sid === 'string') sids.add(item.sid);
+        // Records from before outbound messages had ids are keyed by the SID itself.
+        else if (!(item.sk as string).startsWith(OUTBOUND_PREFIX)) sids.add((item.sk as string).slice(MESSAGE_PREFIX.length));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return sids;
+  }
+
+  /**
+   * Every message committed to be sent that has no outcome yet (local runtime only: its queues live
+   * in memory, so after a crash the records are what is left). A full scan: fine for a laptop's table.
+   */
+  async unsent(): Promise<Next[]> {
+    const found: Next[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(sk, :outbound) AND attribute_not_exists(sid) AND #status IN (:pending, :sending, :unknown)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':outbound': OUTBOUND_PREFIX, ':pending': 'pending', ':sending': 'sending', ':unknown': 'unknown' },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) found.push({ id: item.deliveryId as string, message: storedMessage(item) });
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found.sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+/** The subscription changes that go with a send, as one update (only while the subscription is live). */
+function subscriptionEffects(tableName: string, phone: string, effects: SentEffects): TransactItem[] {
+  const { marketing, survey } = effects;
+  const programId = marketing?.programId ?? survey?.programId;
+  if (!programId) return [];
+  const sets = ['#version = #version + :one'];
+  const removes: string[] = [];
+  const values: Record<string, unknown> = { ':one': 1, ':subscribed': 'subscribed' };
+  if (marketing) {
+    sets.push('marketingSentAt = :sentAt', 'marketingSinceQuestion = :since');
+    Object.assign(values, { ':sentAt': marketing.sentAt, ':since': marketing.sinceQuestion });
+    if (marketing.rideAlong) {
+      sets.push('pendingQuestion = :question');
+      values[':question'] = marketing.rideAlong;
+    }
+  }
+  if (survey) {
+    sets.push('pendingSurvey = :survey');
+    removes.push('pendingFeedback');
+    values[':survey'] = { orderId: survey.orderId, askedAt: survey.askedAt };
+  }
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: audienceKeys.subscription(phone, programId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: '#status = :subscribed',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+}
+
+/** The item a failed condition returned (ReturnValuesOnConditionCheckFailure: ALL_OLD), unmarshalled. */
+function conditionFailureItem(error: unknown): Record<string, unknown> | undefined {
+  if ((error as Error).name !== 'ConditionalCheckFailedException') return undefined;
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? unmarshall(item) : {};
+}

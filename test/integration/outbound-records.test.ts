@@ -1,0 +1,265 @@
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { audienceKeys, MESSAGE_LOG_DAYS } from '../../functions/adapters/audience-keys';
+import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
+import { DynamoMessageLog } from '../../functions/adapters/dynamo-message-log';
+import { newConversation, type OutboundMessage } from '../../functions/domain/audience';
+import { validateCatalog } from '../../functions/domain/catalog';
+import { converse } from '../../functions/domain/conversation';
+import { freshPhone, sleep, startLocalDynamo, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
+
+jest.setTimeout(60_000);
+
+const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
+
+let db: LocalDynamo;
+let log: DynamoMessageLog;
+let deliveries: DynamoDeliveries;
+
+beforeAll(async () => {
+  db = await startLocalDynamo(uniqueStage('it-outbound'));
+  log = new DynamoMessageLog(db.doc, db.tables.audience);
+  deliveries = new DynamoDeliveries(db.doc, db.tables.audience, 1_000);
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+let counter = 0;
+function newSid(): string {
+  counter += 1;
+  return `SM${String(process.pid).padStart(8, '0')}${String(counter).padStart(24, '0')}`;
+}
+const newId = () => `it-${process.pid}-${(counter += 1)}`;
+
+function welcome(to: string): OutboundMessage {
+  return { to, from: '55155', body: 'Welcome to Krusty Burger Rewards!', purpose: 'opt-in-confirmation', programId: 'krusty-burger' };
+}
+
+async function record(phone: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tables.audience, Key: audienceKeys.outboundMessage(phone, id), ConsistentRead: true }));
+  return Item;
+}
+
+const SENT_AT = '2025-06-02T15:00:00.000Z';
+
+describe('claiming an outbound message', () => {
+  test('the first claim may send; the record keeps who, what and why, and expires 90 days on', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+
+    // Act
+    const claim = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(claim).toEqual({ kind: 'claimed', uncertain: false });
+    const item = await record(phone, id);
+    expect(item).toMatchObject({ type: 'message', direction: 'out', to: phone, from: '55155', body: 'Welcome to Krusty Burger Rewards!', purpose: 'opt-in-confirmation', status: 'sending', attempts: 1 });
+    expect(item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + (MESSAGE_LOG_DAYS - 1) * 24 * 3600);
+    const { TimeToLiveDescription } = await db.client.send(new DescribeTimeToLiveCommand({ TableName: db.tables.audience }));
+    expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
+  });
+
+  test('a message with a SID on record is never claimed again, however it comes back', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.sent(id, welcome(phone), { sid: newSid(), status: 'queued' }, SENT_AT);
+
+    // Act
+    const again = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(again).toEqual({ kind: 'done', outcome: 'sent', next: [] });
+  });
+
+  test('while one run holds the claim, another is told it is busy; once the lease runs out, the next run must resolve the doubt', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    await deliveries.claim(id, welcome(phone));
+
+    // Act
+    const meanwhile = await deliveries.claim(id, welcome(phone));
+    await sleep(1_100);
+    const afterLease = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(meanwhile).toEqual({ kind: 'busy' });
+    expect(afterLease).toEqual({ kind: 'claimed', uncertain: true });
+  });
+
+  test.each([
+    ['the carrier said no (retry later)', false, { kind: 'claimed', uncertain: false }],
+    ['no answer from the carrier (timeout)', true, { kind: 'claimed', uncertain: true }],
+  ] as const)('released after %s: the next claim knows whether to look first', async (_case, uncertain, expected) => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.release(id, welcome(phone), uncertain, 'carrier');
+
+    // Act
+    const next = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(next).toEqual(expected);
+  });
+
+  test('a message finished unsent (blocked, capped, rejected…) stays finished, with its reason', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.finish(id, welcome(phone), 'rejected', '21211: invalid To number', SENT_AT);
+
+    // Act
+    const again = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(again).toEqual({ kind: 'done', outcome: 'rejected', next: [] });
+    expect(await record(phone, id)).toMatchObject({ status: 'rejected', reason: '21211: invalid To number' });
+  });
+
+  test('what follows a send is on its record, so a redelivery queues it again', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    const question: OutboundMessage = { to: phone, from: '55155', body: 'Your birthday?', purpose: 'profile-question', programId: 'krusty-burger' };
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.sent(id, welcome(phone), { sid: newSid(), status: 'queued' }, SENT_AT, { next: [{ id: `${id}:question`, message: question }] });
+
+    // Act
+    const again = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(again).toEqual({ kind: 'done', outcome: 'sent', next: [{ id: `${id}:question`, message: question }] });
+    expect(await record(phone, `${id}:question`)).toMatchObject({ status: 'pending', body: 'Your birthday?' });
+  });
+
+  test('knownSids lists every SID the number\'s records know', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const [a, b] = [newId(), newId()];
+    const [sidA, sidB] = [newSid(), newSid()];
+    await deliveries.claim(a, welcome(phone));
+    await deliveries.sent(a, welcome(phone), { sid: sidA, status: 'queued' }, SENT_AT);
+    await deliveries.claim(b, welcome(phone));
+    await log.recordStatus({ to: phone, sid: sidB, deliveryId: b, status: 'delivered', at: SENT_AT });
+
+    // Act
+    const known = await deliveries.knownSids(phone);
+
+    // Assess
+    expect([...known].sort()).toEqual([sidA, sidB].sort());
+  });
+
+  test('replies committed by the conversation are outbox rows that a restart finds unsent', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const store = new DynamoConversationStore(db.doc, db.tables.audience);
+    const text = { messageSid: newSid(), from: phone, to: '55155', body: 'KRUSTY', receivedAt: new Date().toISOString() };
+    await store.commit(text, converse(text, newConversation(phone), catalog));
+
+    // Act
+    const unsent = (await deliveries.unsent()).filter((entry) => entry.message.to === phone);
+
+    // Assess
+    expect(unsent.map((entry) => entry.id)).toEqual([`${text.messageSid}-0`, `${text.messageSid}-1`]);
+    expect(unsent[0]!.message).toMatchObject({ to: phone, purpose: 'opt-in-confirmation', programId: 'krusty-burger' });
+  });
+});
+
+describe('delivery status callbacks', () => {
+  async function sentMessage(): Promise<{ phone: string; id: string; sid: string }> {
+    const phone = freshPhone();
+    const id = newId();
+    const sid = newSid();
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.sent(id, welcome(phone), { sid, status: 'queued' }, SENT_AT);
+    return { phone, id, sid };
+  }
+
+  test('sent then delivered: the message ends delivered', async () => {
+    // Prepare
+    const { phone, id, sid } = await sentMessage();
+
+    // Act
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'sent', at: '2025-06-02T15:00:01.000Z' });
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'delivered', at: '2025-06-02T15:00:02.000Z' });
+
+    // Assess
+    expect(await record(phone, id)).toMatchObject({ status: 'sent', carrierStatus: 'delivered', statusAt: '2025-06-02T15:00:02.000Z', sentAt: SENT_AT });
+  });
+
+  test('delivered arriving before sent: the late "sent" does not undo delivered', async () => {
+    // Prepare
+    const { phone, id, sid } = await sentMessage();
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'delivered', at: '2025-06-02T15:00:02.000Z' });
+
+    // Act
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'sent', at: '2025-06-02T15:00:03.000Z' });
+
+    // Assess
+    expect(await record(phone, id)).toMatchObject({ carrierStatus: 'delivered', statusAt: '2025-06-02T15:00:02.000Z' });
+  });
+
+  test('a callback that beats the send\'s own record: the record keeps the later status', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    const sid = newSid();
+    await deliveries.claim(id, welcome(phone));
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'delivered', at: '2025-06-02T15:00:02.000Z' });
+
+    // Act
+    await deliveries.sent(id, welcome(phone), { sid, status: 'queued' }, SENT_AT);
+
+    // Assess
+    expect(await record(phone, id)).toMatchObject({ carrierStatus: 'delivered', sid, body: 'Welcome to Krusty Burger Rewards!', sentAt: SENT_AT });
+  });
+
+  test('a callback for a send that ended in doubt settles it: the message is never sent again', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const id = newId();
+    await deliveries.claim(id, welcome(phone));
+    await deliveries.release(id, welcome(phone), true, 'timeout');
+
+    // Act
+    await log.recordStatus({ to: phone, sid: newSid(), deliveryId: id, status: 'sent', at: SENT_AT });
+    const next = await deliveries.claim(id, welcome(phone));
+
+    // Assess
+    expect(next).toEqual({ kind: 'done', outcome: 'sent', next: [] });
+  });
+
+  test('a failure keeps the carrier error code', async () => {
+    // Prepare
+    const { phone, id, sid } = await sentMessage();
+
+    // Act
+    await log.recordStatus({ to: phone, sid, deliveryId: id, status: 'undelivered', errorCode: 30003, at: '2025-06-02T15:00:05.000Z' });
+
+    // Assess
+    expect(await record(phone, id)).toMatchObject({ carrierStatus: 'undelivered', errorCode: 30003 });
+  });
+
+  test('a callback for a message sent before ids (keyed by SID) still lands, and expires', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const sid = newSid();
+
+    // Act
+    await log.recordStatus({ to: phone, sid, status: 'delivered', at: new Date().toISOString() });
+
+    // Assess
+    const { Item } = await db.doc.send(new GetCommand({ TableName: db.tables.audience, Key: audienceKeys.message(phone, sid), ConsistentRead: true }));
+    expect(Item).toMatchObject({ carrierStatus: 'delivered' });
+    expect(Item!.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+});
