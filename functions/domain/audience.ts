@@ -53,6 +53,9 @@ export interface PhoneRecord {
   phone: string;
   /** UTC date (YYYY-MM-DD) of the last fallback reply: at most one a day. */
   lastFallbackOn?: string;
+  /** UTC date and count of fallbacks sent for texts that mention stopping without opting out. */
+  stopHintsOn?: string;
+  stopHintsThatDay?: number;
   version: number;
 }
 

@@ -10,7 +10,7 @@ import {
 import { type Catalog, type Program, programsOnShortCode, welcomeOffer } from './catalog';
 import { classify } from './classify';
 import type { DomainEvent, DomainEventType } from './events';
-import { helpReply, optInConfirmation, optOutConfirmation } from './compliance';
+import { helpReply, optInConfirmation, optOutConfirmation, withOptOutHint } from './compliance';
 import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -312,24 +312,39 @@ function feedbackAnswer(turn: Turn, subscription: Subscription): Outcome {
   return turn.outcome('answered');
 }
 
-function chatter(turn: Turn): Outcome {
+/**
+ * Texts that mention stopping without clearly opting out ("stop by later?") get the fallback, which
+ * says how to opt out, even after the day's one fallback: up to this many a UTC day, so a sender
+ * who keeps saying such things cannot make the gateway loop.
+ */
+export const STOP_HINTS_PER_DAY = 3;
+
+function chatter(turn: Turn, mentionsStop = false): Outcome {
   const waiting = waitingFor(turn);
   if (waiting?.what === 'feedback') return feedbackAnswer(turn, waiting.subscription);
   if (waiting?.what === 'survey') return surveyAnswer(turn, waiting.subscription);
-  if (waiting?.what === 'question') return answer(turn, waiting.subscription);
+  // "Can't stop eating your fries" is not taken as a profile answer: the fallback says how to opt out.
+  if (waiting?.what === 'question' && !mentionsStop) return answer(turn, waiting.subscription);
 
   const onThisCode = turn.conversation.subscriptions.filter((s) => turn.programs.some((p) => p.programId === s.programId));
   const onlyOptedOut = onThisCode.length > 0 && onThisCode.every((s) => s.status === 'opted-out');
   const program = currentProgram(turn);
   if (onlyOptedOut || !program) return turn.outcome('ignored');
 
-  // One fallback a day per number, so a chatty sender cannot make the gateway loop or spend money.
+  // One fallback a day per number, so a chatty sender cannot make the gateway loop or spend money;
+  // a subscriber's stop-like texts get a few more, since they may be trying to leave.
   const today = turn.inbound.receivedAt.slice(0, 10);
   const phone = turn.conversation.phone;
-  if (phone.lastFallbackOn === today) return turn.outcome('ignored');
   const subscribed = onThisCode.some((s) => s.status === 'subscribed');
-  turn.reply(program, template(program, subscribed ? 'fallback' : 'fallback-stranger'), 'reply');
-  return turn.outcome('fallback', { ...phone, lastFallbackOn: today });
+  const stopHint = subscribed && mentionsStop;
+  const stopHintsToday = phone.stopHintsOn === today ? (phone.stopHintsThatDay ?? 0) : 0;
+  if (phone.lastFallbackOn === today && !(stopHint && stopHintsToday < STOP_HINTS_PER_DAY)) return turn.outcome('ignored');
+  turn.reply(program, subscribed ? withOptOutHint(template(program, 'fallback')) : template(program, 'fallback-stranger'), 'reply');
+  return turn.outcome('fallback', {
+    ...phone,
+    lastFallbackOn: today,
+    ...(stopHint ? { stopHintsOn: today, stopHintsThatDay: stopHintsToday + 1 } : {}),
+  });
 }
 
 /** Decides what one inbound text means and what it changes. Pure: no I/O, no clock. */
@@ -357,6 +372,6 @@ export function converse(inbound: InboundText, conversation: Conversation, catal
     case 'keyword':
       return join(turn, programs.find((p) => p.programId === intent.programId)!);
     case 'other':
-      return chatter(turn);
+      return chatter(turn, intent.mentionsStop === true);
   }
 }

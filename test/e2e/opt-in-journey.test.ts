@@ -229,3 +229,49 @@ describe('domain events', () => {
     expect(events[1]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
   });
 });
+
+describe('every ordinary way of saying stop', () => {
+  test('"Please stop" from one subscriber and a full-width "ＳＴＯＰ" from another both get the opt-out confirmation', async () => {
+    // Prepare
+    const polite = newPhone();
+    const fullWidth = newPhone();
+    await harness.textAndSettle(polite, 'KRUSTY');
+    await harness.textAndSettle(fullWidth, 'KRUSTY');
+
+    // Act
+    await harness.textAndSettle(polite, 'Please stop');
+    await harness.textAndSettle(fullWidth, 'ＳＴＯＰ');
+
+    // Assess
+    for (const phone of [polite, fullWidth]) {
+      const afterWelcome = harness.received(phone).slice(2).map((m) => m.body);
+      expect(afterWelcome).toEqual([
+        'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.',
+      ]);
+      expect(await harness.subscription(phone)).toMatchObject({ status: 'opted-out' });
+      const ledger = await harness.items(phone, 'CONSENT#');
+      expect(ledger.map((event) => [event.action, event.rawText])).toEqual([
+        ['opt-in', 'KRUSTY'],
+        ['opt-out', phone === polite ? 'Please stop' : 'ＳＴＯＰ'],
+      ]);
+    }
+  });
+
+  test('stop-like texts that are not opt-outs get the fallback saying how to opt out, a few times a day at most', async () => {
+    // Prepare
+    const phone = newPhone();
+    await harness.textAndSettle(phone, 'KRUSTY');
+    await harness.textAndSettle(phone, 'SKIP');
+    await harness.textAndSettle(phone, 'hello');
+
+    // Act
+    for (const body of ['stop by later?', 'cancel my order', "can't stop won't stop", 'the bus stop on 5th']) {
+      await harness.textAndSettle(phone, body);
+    }
+
+    // Assess
+    const replies = harness.received(phone).slice(3).map((m) => m.body);
+    expect(replies).toEqual(Array(4).fill("Krusty Burger Rewards: sorry, we didn't get that. Reply HELP for help, STOP to opt out."));
+    expect(await harness.subscription(phone)).toMatchObject({ status: 'subscribed' });
+  });
+});

@@ -15,13 +15,14 @@ function spellings(word: string): string[] {
   return [lower, word.toUpperCase(), mixed, `  ${word}  `, `${lower}.`, ` ${mixed}! `, `${word.toUpperCase()}!!!`, `${lower}?`];
 }
 
-/** The opt-out words COMPLIANCE.md lists, as a person would type them. */
+/** The carriers' opt-out words and the Spanish ones, as a person would type them. */
 const COMPLIANCE_OPT_OUT_WORDS = [
   'STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'OPT-OUT', 'OPT OUT', 'ARRET', 'REMOVE',
+  'PARAR', 'CANCELAR', 'BASTA', 'ALTO', 'NO MAS',
 ];
 
 describe('classify: opting out of everything', () => {
-  test('the compliance module lists every opt-out word from COMPLIANCE.md', () => {
+  test('the compliance module lists every carrier and Spanish opt-out word', () => {
     // Prepare
     const listed = new Set<string>(OPT_OUT_WORDS);
     // Act
@@ -112,13 +113,13 @@ describe('classify: opting out of everything', () => {
     expect(intent).toEqual({ kind: 'opt-out-all' });
   });
 
-  test('an unrelated sentence that merely contains "stop" is not an opt-out (current behaviour)', () => {
+  test('an unrelated sentence that merely contains "stop" is not an opt-out, but is flagged as mentioning it', () => {
     // Prepare
     const text = "I can't stop eating your fries";
     // Act
     const intent = classify(text, demo, noOptOut);
     // Assess
-    expect(intent).toEqual({ kind: 'other', text });
+    expect(intent).toEqual({ kind: 'other', text, mentionsStop: true });
   });
 });
 
@@ -155,7 +156,7 @@ describe('classify: opting out of one program on a shared short code', () => {
 });
 
 describe('classify: help', () => {
-  test.each([...spellings('HELP'), ...spellings('INFO'), 'help?', 'HELP me', 'Help!!!', 'aide'])(
+  test.each([...spellings('HELP'), ...spellings('INFO'), ...spellings('AYUDA'), 'help?', 'HELP me', 'Help!!!', 'aide', '¿Ayuda?'])(
     '%j asks for help',
     (text) => {
       // Prepare

@@ -6,6 +6,7 @@ import {
   optOutConfirmation,
   RATES_DISCLOSURE,
   RESERVED_WORDS,
+  withOptOutHint,
 } from '../../functions/domain/compliance';
 import { renderTemplate } from '../../functions/domain/templates';
 
@@ -127,7 +128,11 @@ describe('optOutConfirmation', () => {
 });
 
 describe('RESERVED_WORDS', () => {
-  test.each(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'ARRET', 'REMOVE', 'HELP', 'INFO', 'AIDE', 'START', 'UNSTOP', 'YES', 'SKIP'])(
+  test.each([
+    'STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'ARRET', 'REMOVE', 'UNSUB',
+    'PARAR', 'CANCELAR', 'BASTA', 'ALTO', 'NOMAS', 'BAJA', 'CANCELA', 'ARRETEZ',
+    'HELP', 'INFO', 'AIDE', 'AYUDA', 'START', 'UNSTOP', 'YES', 'SKIP',
+  ])(
     '%s is reserved',
     (word) => {
       // Prepare
@@ -147,5 +152,37 @@ describe('RESERVED_WORDS', () => {
     // Assess
     expect(words).toEqual(['KRUSTY', 'KRUSTYBURGER']);
     expect(reserved).toEqual([]);
+  });
+});
+
+describe('reserved words in the catalog', () => {
+  test.each(['AYUDA', 'ayuda', 'BASTA', 'NOMAS', 'UNSUB'])('a program whose keyword is %j is refused: the word already means HELP or STOP', (keyword) => {
+    // Prepare
+    const items = [
+      ...require('../../catalog/demo.json'),
+      { pk: 'PROGRAM#squishee', sk: 'PROGRAM', name: 'Squishee Club', shortCode: '55155', keyword, aliases: [], helpContact: 'help@squishee.example', frequency: 'Up to 2 msgs/mo' },
+    ];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([
+      expect.objectContaining({ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'is a reserved compliance word (STOP, HELP, START…)' }),
+    ]);
+    expect(catalog.programs.map((p) => p.programId)).toEqual(['krusty-burger']);
+  });
+});
+
+describe('withOptOutHint', () => {
+  test.each([
+    ["Krusty Burger Rewards: sorry, we didn't get that. Reply HELP for help, STOP to opt out.", "Krusty Burger Rewards: sorry, we didn't get that. Reply HELP for help, STOP to opt out."],
+    ["Sorry, we didn't get that", "Sorry, we didn't get that. Reply STOP to opt out."],
+    ['Huh? Reply HELP for help.', 'Huh? Reply HELP for help. Reply STOP to opt out.'],
+  ])('%j becomes %j', (copy, expected) => {
+    // Prepare
+    const text = copy;
+    // Act
+    const hinted = withOptOutHint(text);
+    // Assess
+    expect(hinted).toBe(expected);
   });
 });
