@@ -107,10 +107,26 @@ export class DynamoDeliveries implements Deliveries {
     } catch (error) {
       const old = conditionFailureItem(error);
       if (!old) throw error;
-      if (old.sid) return { kind: 'done', outcome: 'sent', next: (old.next as Next[] | undefined) ?? [] };
+      if (old.sid) {
+        // A status callback told us the SID of a send that ended in doubt: the record says so now too.
+        if (old.status !== 'sent') await this.settleAsSent(message.to, id);
+        return { kind: 'done', outcome: 'sent', next: (old.next as Next[] | undefined) ?? [] };
+      }
       if (unsentOutcomes.has(old.status as string)) return { kind: 'done', outcome: old.status as UnsentOutcome, next: [] };
       return { kind: 'busy' };
     }
+  }
+
+  private async settleAsSent(phone: string, id: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: audienceKeys.outboundMessage(phone, id),
+        UpdateExpression: 'SET #status = :sent REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent' },
+      }),
+    );
   }
 
   async sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects: SentEffects = {}): Promise<void> {

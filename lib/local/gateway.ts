@@ -40,6 +40,9 @@ export class PortTakenError extends Error {
 
 const ROOT = resolve(__dirname, '..', '..');
 
+/** Batches of one queue handled at the same time locally, as concurrent Lambda invocations would. */
+const LOCAL_CONCURRENCY = 3;
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((ok, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -114,8 +117,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (trigger.kind === 'schedule') schedules.push({ ...target, name: trigger.name, expression: trigger.expression, handler: await loadHandler<EventHandler>(spec) });
       if (trigger.kind === 'queue') {
         const queue = sqs.queues[trigger.queue];
-        const poller = startQueuePoller({ ...target, client: sqs.client, queueUrl: queue.url, queueArn: queue.arn, batchSize: trigger.batchSize, handler: await loadHandler<SqsHandler>(spec), onError });
-        cleanups.push(() => poller.stop());
+        const handler = await loadHandler<SqsHandler>(spec);
+        // Lambda runs several batches at once; so does the laptop, a few (FIFO groups stay one at a time).
+        for (let i = 0; i < Math.min(trigger.maxConcurrency ?? LOCAL_CONCURRENCY, LOCAL_CONCURRENCY); i += 1) {
+          const poller = startQueuePoller({ ...target, client: sqs.client, queueUrl: queue.url, queueArn: queue.arn, batchSize: trigger.batchSize, handler, onError });
+          cleanups.push(() => poller.stop());
+        }
       }
     }
     // Fauxqs keeps its queues in memory: what a crashed run had committed to send but not yet sent

@@ -95,6 +95,36 @@ export class GatewayHarness {
     return sent.messageSid;
   }
 
+  /** Texts, then waits (without waiting for the queues to drain) until the gateway handled that text. */
+  async textHandled(from: string, body: string, timeoutMs = 60_000): Promise<string> {
+    const sent = await this.text(from, body);
+    if (sent.status !== 200) throw new Error(`webhook answered ${sent.status}: ${sent.body}`);
+    await this.waitUntil(async () => (await this.items(from, `MSG#${sent.messageSid}`)).length > 0, timeoutMs);
+    return sent.messageSid;
+  }
+
+  /** Outbound messages without an outcome yet (waiting, being sent, or in doubt), across all numbers. */
+  async unsettledOutbound(): Promise<number> {
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.gateway.tables.audience,
+          FilterExpression: 'begins_with(sk, :outbound) AND attribute_not_exists(sid) AND #status IN (:pending, :sending, :unknown)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':outbound': 'MSG#OUT#', ':pending': 'pending', ':sending': 'sending', ':unknown': 'unknown' },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  }
+
   /** What was published on the local bus about one number. */
   async publishedEvents(phone: string): Promise<{ source: string; detailType: string; detail: Record<string, unknown> }[]> {
     const events = (await (await fetch(`${this.gateway.url}/local/events`)).json()) as { source: string; detailType: string; detail: Record<string, unknown> }[];
