@@ -3,6 +3,7 @@ import { outboxEntries, type OutboundMessage } from '../domain/audience';
 import type { LunchPage } from '../domain/lunch';
 import type { LunchPageQueue, Outbox, RejectedEvents } from '../domain/ports';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
+import { sqsAttributeText, sqsMessageBody } from './sqs-body';
 
 const SQS_BATCH_LIMIT = 10;
 
@@ -11,7 +12,7 @@ export async function enqueueInbound(client: SQSClient, queueUrl: string, messag
   await client.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
-      MessageBody: JSON.stringify(message),
+      MessageBody: sqsMessageBody(message),
       MessageGroupId: message.from,
       MessageDeduplicationId: message.messageSid,
     }),
@@ -35,7 +36,7 @@ export class SqsOutbox implements Outbox {
     const queuedAt = this.now().toISOString();
     const batch = entries.map(({ id, message }, index) => {
       const body: OutboundQueueMessage = { id, queuedAt, ...message };
-      return { Id: String(index), MessageBody: JSON.stringify(body), MessageGroupId: message.to, MessageDeduplicationId: id };
+      return { Id: String(index), MessageBody: sqsMessageBody(body), MessageGroupId: message.to, MessageDeduplicationId: id };
     });
     for (let start = 0; start < batch.length; start += SQS_BATCH_LIMIT) {
       const result = await this.client.send(
@@ -57,7 +58,7 @@ export class SqsLunchPageQueue implements LunchPageQueue {
 
   async send(pages: LunchPage[]): Promise<void> {
     for (let start = 0; start < pages.length; start += SQS_BATCH_LIMIT) {
-      const entries = pages.slice(start, start + SQS_BATCH_LIMIT).map((page, index) => ({ Id: String(index), MessageBody: JSON.stringify(page) }));
+      const entries = pages.slice(start, start + SQS_BATCH_LIMIT).map((page, index) => ({ Id: String(index), MessageBody: sqsMessageBody(page) }));
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
       if (result.Failed?.length) throw new Error(`lunch page queue refused ${result.Failed.length} page(s): ${result.Failed[0]?.Code}`);
     }
@@ -75,8 +76,8 @@ export class SqsRejectedEvents implements RejectedEvents {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify({ reason, event }),
-        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },
+        MessageBody: sqsMessageBody({ reason, event }),
+        MessageAttributes: { reason: { DataType: 'String', StringValue: sqsAttributeText(reason) } },
       }),
     );
   }

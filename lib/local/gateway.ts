@@ -61,7 +61,7 @@ function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: Dynam
     AWS_ENDPOINT_URL_DYNAMODB: parts.dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: parts.sqs.endpoint,
     // The gateway itself answers EventBridge's PutEvents and routes events by the topology's rules.
-    AWS_ENDPOINT_URL_EVENTBRIDGE: parts.gatewayUrl,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: `${parts.gatewayUrl}/local/eventbridge`,
     [EVENT_BUS_ENV]: 'sms-gateway-local',
     TWILIO_ACCOUNT_SID: options.accountSid,
     TWILIO_AUTH_TOKEN: options.authToken,

@@ -27,9 +27,24 @@ export interface RunningParts {
   health: Record<string, unknown>;
 }
 
+/**
+ * Where the handlers' EventBridge client is pointed (AWS_ENDPOINT_URL_EVENTBRIDGE); the SDK posts to
+ * the endpoint's path plus '/'. PutEvents is answered here only: the header alone means nothing elsewhere.
+ */
+export const LOCAL_EVENTBRIDGE_PATH = '/local/eventbridge';
+
+const detailJson = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'Detail is not JSON' });
+    return z.NEVER;
+  }
+});
+
 /** The part of EventBridge's PutEvents request the handlers' EventBridge client sends. */
 const putEventsRequest = z.object({
-  Entries: z.array(z.object({ Source: z.string(), DetailType: z.string(), Detail: z.string(), EventBusName: z.string().optional() })).min(1).max(10),
+  Entries: z.array(z.object({ Source: z.string(), DetailType: z.string(), Detail: detailJson, EventBusName: z.string().optional() })).min(1).max(10),
 });
 
 const localEvent = z.object({ source: z.string().min(1), detailType: z.string().min(1), detail: z.unknown() });
@@ -40,13 +55,67 @@ function send(res: ServerResponse, status: number, body: unknown, contentType = 
   res.end(typeof body === 'string' ? body : JSON.stringify(body, null, 2));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The largest body the local gateway reads. Twilio's webhooks are a few kilobytes (receive-sms and
+ * track-delivery refuse more than 64 KB themselves, in AWS too), local events and settings less;
+ * API Gateway's own cap is 10 MB.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body, or undefined when it is (declared or turns out) larger than `limit`: nothing more of it is kept. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.pause();
+      return resolve(undefined);
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** How long a refused upload's connection stays half-open for the client to read the 413. */
+const REFUSED_UPLOAD_GRACE_MS = 2000;
+
+/**
+ * 413 for a body over the limit. Nothing more of the upload is kept: whatever still arrives is
+ * discarded. Closing at once would reset the connection under a client still sending before it read
+ * the answer, so the gateway ends its side (FIN) once the answer is out, and cuts the connection when
+ * the client closes or after REFUSED_UPLOAD_GRACE_MS.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  const cut = setTimeout(() => socket.destroy(), REFUSED_UPLOAD_GRACE_MS);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  res.once('finish', () => socket.end());
+  send(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+}
+
+function safelyDecoded(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The query string exactly as the client sent it (as API Gateway's rawQueryString), which signatures cover. */
+function rawQueryString(requestUrl: string): string {
+  const start = requestUrl.indexOf('?');
+  return start === -1 ? '' : requestUrl.slice(start + 1);
 }
 
 function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T } | { ok: false; error: string } {
@@ -63,27 +132,32 @@ function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T 
 export function routeRequest(getParts: () => RunningParts | undefined, onError: (error: unknown) => void) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const url = new URL(req.url ?? '/', 'http://local');
+      const url = URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local') : undefined;
+      if (!url) return send(res, 400, { error: 'malformed request target' });
       const method = req.method ?? 'GET';
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (!body) return refuseTooLarge(req, res);
       const parts = getParts();
       if (method === 'GET' && url.pathname === '/health') {
         return parts ? send(res, 200, { status: 'ok', ...parts.health }) : send(res, 503, { status: 'starting' });
       }
       if (!parts) return send(res, 503, { error: 'the local gateway is still starting' });
 
-      if (method === 'POST' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') {
+      if (url.pathname === LOCAL_EVENTBRIDGE_PATH || url.pathname === `${LOCAL_EVENTBRIDGE_PATH}/`) {
+        if (method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
+          return send(res, 400, { __type: 'UnknownOperationException', message: 'the local bus answers POST with x-amz-target: AWSEvents.PutEvents only' }, 'application/x-amz-json-1.1');
+        }
         const parsed = parseJson(putEventsRequest, body);
         if (!parsed.ok) return send(res, 400, { __type: 'ValidationException', message: parsed.error }, 'application/x-amz-json-1.1');
         const entries = parsed.value.Entries.map((entry) => {
-          parts.bus.publish({ source: entry.Source, detailType: entry.DetailType, detail: JSON.parse(entry.Detail) as unknown });
+          parts.bus.publish({ source: entry.Source, detailType: entry.DetailType, detail: entry.Detail });
           return { EventId: parts.bus.published.at(-1)!.id };
         });
         return send(res, 200, { FailedEntryCount: 0, Entries: entries }, 'application/x-amz-json-1.1');
       }
       const route = parts.routes.find((r) => r.method === method && r.path === url.pathname);
       if (route) {
-        const event = httpApiEvent({ method, path: url.pathname, query: url.search.slice(1), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+        const event = httpApiEvent({ method, path: url.pathname, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
         const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
         return void res.end(result.body ?? '');
@@ -95,7 +169,8 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
       }
       const schedule = /^\/local\/schedules\/([^/]+)$/.exec(url.pathname);
       if (method === 'POST' && schedule) {
-        const name = decodeURIComponent(schedule[1]!);
+        const name = safelyDecoded(schedule[1]!);
+        if (name === undefined) return send(res, 400, { error: 'schedule name is not valid percent-encoding' });
         if (await parts.scheduler.fire(name)) return send(res, 200, { fired: name, at: parts.clock.now().toISOString() });
         return send(res, 404, { error: `no schedule named ${name}`, schedules: parts.scheduler.names() });
       }

@@ -2,6 +2,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import twilio from 'twilio';
 import { newMessageSid } from '../../lib/local/text-client';
 import { ACCOUNT_SID, AUTH_TOKEN, GatewayHarness, newPhone } from '../support/gateway-harness';
+import { uploadFromChildProcess } from '../support/large-upload';
 
 jest.setTimeout(60_000);
 
@@ -23,12 +24,25 @@ function inboundParams(from: string, body: string): Record<string, string> {
   return { MessageSid: newMessageSid(), AccountSid: ACCOUNT_SID, From: from, To: '55155', Body: body, NumMedia: '0' };
 }
 
-async function post(path: string, params: Record<string, string>, signature?: string): Promise<Response> {
+async function post(path: string, params: Record<string, string>, signature?: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${harness.gateway.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}), ...headers },
     body: form(params),
   });
+}
+
+/** The public URL with its port removed: what twilio's validateRequest would also have accepted. */
+function withoutPort(url: string): string {
+  const parsed = new URL(url);
+  parsed.port = '';
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/** The bodies of one number's inbound message log, oldest first. */
+async function loggedInbound(phone: string): Promise<unknown[]> {
+  const messages = await harness.items(phone, 'MSG#');
+  return messages.filter((item) => item.direction === 'in').sort((a, b) => String(a.at).localeCompare(String(b.at))).map((item) => item.body);
 }
 
 describe('webhook signatures', () => {
@@ -49,12 +63,13 @@ describe('webhook signatures', () => {
 
     // Act
     const response = await post('/sms', params, signature);
-    await new Promise((ok) => setTimeout(ok, 1500));
+    // A genuine text from the same sender, in the same FIFO group: once it is handled, a forged one would have been too.
+    await harness.textAndSettle(phone, 'HELP');
 
     // Assess
     expect(response.status).toBe(403);
-    expect(await harness.items(phone)).toEqual([]);
-    expect(harness.received(phone)).toEqual([]);
+    expect(await loggedInbound(phone)).toEqual(['HELP']);
+    expect(await harness.subscription(phone)).toBeUndefined();
   });
 
   test('a tampered body fails the signature it was signed with', async () => {
@@ -70,17 +85,35 @@ describe('webhook signatures', () => {
     expect(response.status).toBe(403);
   });
 
-  test('a correctly signed request that is not a Twilio message gets 400', async () => {
+  type Fields = [string, string][];
+  const withBody = (fields: Fields, body: string): Fields => [...fields.filter(([name]) => name !== 'Body'), ['Body', body]];
+  test.each([
+    { request: 'a form without the message fields', fields: (_message: Fields): Fields => [['hello', 'world']], contentType: 'application/x-www-form-urlencoded', expected: 400 },
+    { request: 'a message with From sent twice', fields: (message: Fields): Fields => [...message, ['From', '+15555550199']], contentType: 'application/x-www-form-urlencoded', expected: 400 },
+    { request: 'a message of 1601 characters', fields: (message: Fields) => withBody(message, 'x'.repeat(1601)), contentType: 'application/x-www-form-urlencoded', expected: 400 },
+    { request: 'a message posted as application/json', fields: (message: Fields) => message, contentType: 'application/json', expected: 415 },
+    { request: 'a message posted without a content type', fields: (message: Fields) => message, contentType: '', expected: 415 },
+    { request: 'a message with a charset in its content type', fields: (message: Fields) => message, contentType: 'application/x-www-form-urlencoded; charset=UTF-8', expected: 200 },
+  ])('a correctly signed request that is $request gets $expected', async ({ fields, contentType, expected }) => {
     // Prepare
-    const params = { hello: 'world' };
-    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${harness.gateway.publicUrl}/sms`, params);
+    const phone = newPhone();
+    const form = new URLSearchParams(fields(Object.entries(inboundParams(phone, 'HELP'))));
+    const signed: Record<string, string | string[]> = {};
+    // A copy of getAll's list: twilio tests `instanceof Array`, and under jest Node's own arrays come from another realm.
+    for (const name of new Set(form.keys())) signed[name] = form.getAll(name).length > 1 ? [...form.getAll(name)] : form.get(name)!;
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${harness.gateway.publicUrl}/sms`, signed);
 
     // Act
-    const response = await post('/sms', params, signature);
+    const response = await fetch(`${harness.gateway.url}/sms`, {
+      method: 'POST',
+      headers: { 'x-twilio-signature': signature, ...(contentType ? { 'content-type': contentType } : {}) },
+      body: new Blob([form.toString()]),
+    });
+    await harness.textAndSettle(phone, 'a text that really came from Twilio');
 
     // Assess
-    expect(response.status).toBe(400);
-    expect(await response.text()).toMatch(/not a Twilio message/);
+    expect(response.status).toBe(expected);
+    expect(await loggedInbound(phone)).toEqual(expected === 200 ? ['HELP', 'a text that really came from Twilio'] : ['a text that really came from Twilio']);
   });
 
   test('a forged status callback gets 403', async () => {
@@ -92,6 +125,130 @@ describe('webhook signatures', () => {
 
     // Assess
     expect(response.status).toBe(403);
+  });
+});
+
+describe('signatures are checked against exactly PUBLIC_URL + path + query', () => {
+  test.each([
+    { signed: 'for the URL without its port', signedFor: (publicUrl: string) => withoutPort(`${publicUrl}/sms`), path: '/sms', expected: 403 },
+    { signed: 'for the path with a trailing slash', signedFor: (publicUrl: string) => `${publicUrl}/sms/`, path: '/sms', expected: 403 },
+    { signed: 'without the query string', signedFor: (publicUrl: string) => `${publicUrl}/sms`, path: '/sms?campaign=spring', expected: 403 },
+    { signed: 'for another query string', signedFor: (publicUrl: string) => `${publicUrl}/sms?campaign=spring`, path: '/sms?campaign=summer', expected: 403 },
+    { signed: 'for exactly PUBLIC_URL + /sms', signedFor: (publicUrl: string) => `${publicUrl}/sms`, path: '/sms', expected: 200 },
+    { signed: 'for exactly PUBLIC_URL + path + query', signedFor: (publicUrl: string) => `${publicUrl}/sms?campaign=spring`, path: '/sms?campaign=spring', expected: 200 },
+  ])('a text signed $signed, posted to $path: $expected', async ({ signedFor, path, expected }) => {
+    // Prepare
+    const phone = newPhone();
+    const params = inboundParams(phone, 'HELP');
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedFor(harness.gateway.publicUrl), params);
+
+    // Act
+    const response = await post(path, params, signature);
+    await harness.textAndSettle(phone, 'a text that really came from Twilio');
+
+    // Assess
+    expect(response.status).toBe(expected);
+    expect(await loggedInbound(phone)).toEqual(expected === 200 ? ['HELP', 'a text that really came from Twilio'] : ['a text that really came from Twilio']);
+  });
+});
+
+describe('the local bus answers PutEvents on its own path only', () => {
+  test('an unsigned POST /sms carrying x-amz-target: AWSEvents.PutEvents is a forged webhook: 403 and no order', async () => {
+    // Prepare
+    const phone = newPhone();
+    const forged = { phone, orderId: `forged-${process.pid}`, total: 99, currency: 'USD' };
+    const genuine = { phone, orderId: `genuine-${process.pid}`, total: 1, currency: 'USD' };
+    const putEvents = { Entries: [{ Source: 'pos', DetailType: 'PurchaseCompleted', Detail: JSON.stringify(forged) }] };
+
+    // Act
+    const response = await fetch(`${harness.gateway.url}/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      body: JSON.stringify(putEvents),
+    });
+    await harness.publish('pos', 'PurchaseCompleted', genuine);
+    await harness.waitUntil(async () => (await harness.order(genuine.orderId)) !== undefined);
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(await harness.order(forged.orderId)).toBeUndefined();
+  });
+});
+
+describe('unicode texts', () => {
+  test('KRUSTY 🍔 opts in: the welcome arrives, the domain event is published and the log keeps the emoji', async () => {
+    // Prepare
+    const phone = newPhone();
+
+    // Act
+    await harness.textAndSettle(phone, 'KRUSTY 🍔');
+
+    // Assess
+    expect(harness.received(phone).map((m) => m.body)).toEqual([expect.stringContaining('Welcome to Krusty Burger Rewards'), expect.stringContaining('ZIP')]);
+    expect(await loggedInbound(phone)).toEqual(['KRUSTY 🍔']);
+    expect((await harness.publishedEvents(phone)).map((event) => event.detailType)).toContain('SubscriberOptedIn');
+  });
+
+  test.each([
+    ['emoji, a skin tone, fullwidth letters and U+FFFE', 'Hi 👋🏽 KRUSTY ＳＴＯＰ \uFFFE', 'Hi 👋🏽 KRUSTY ＳＴＯＰ \uFFFE'],
+    ['U+FFFF, an RTL mark, NUL and other control characters', '\u202Bمرحبا\u202C \u0000\u0007\u001B[0m \uFFFF', '\u202Bمرحبا\u202C \u0000\u0007\u001B[0m \uFFFF'],
+    ['a lone high surrogate (invalid UTF-16): replaced with U+FFFD', 'half \uD83C of a burger', 'half \uFFFD of a burger'],
+    ['a lone low surrogate: replaced with U+FFFD', '\uDF54 fries', '\uFFFD fries'],
+    ['1600 emoji (the longest text Twilio delivers)', '🍟'.repeat(1600), '🍟'.repeat(1600)],
+    ['nothing but emoji', '🍔🍟👍🏽', '🍔🍟👍🏽'],
+  ])('a subscriber\'s text with %s is accepted, logged as sent and answered', async (_case, body, logged) => {
+    // Prepare
+    const phone = newPhone();
+    await harness.textAndSettle(phone, 'KRUSTY');
+
+    // Act
+    await harness.textAndSettle(phone, body);
+
+    // Assess
+    expect(await loggedInbound(phone)).toEqual(['KRUSTY', logged]);
+    expect(harness.received(phone)).toHaveLength(3);
+  });
+});
+
+describe('body size limits', () => {
+  const MB = 1024 * 1024;
+
+  test.each(['content-length', 'chunked'] as const)('a 25 MB upload (%s) gets 413 and the gateway does not buffer it', async (encoding) => {
+    // Prepare
+    await uploadFromChildProcess(`${harness.gateway.url}/sms`, 2 * MB, encoding);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+
+    // Act
+    const result = await uploadFromChildProcess(`${harness.gateway.url}/sms`, 25 * MB, encoding).finally(() => clearInterval(sampler));
+
+    // Assess
+    expect(result).toMatchObject({ status: 413 });
+    expect((peak - before) / MB).toBeLessThan(8);
+  });
+
+  test('a signed webhook over 64 KB gets 413 and is not queued', async () => {
+    // Prepare
+    const phone = newPhone();
+    const params = { ...inboundParams(phone, 'KRUSTY'), Padding: 'x'.repeat(100 * 1024) };
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${harness.gateway.publicUrl}/sms`, params);
+
+    // Act
+    const response = await post('/sms', params, signature);
+    await harness.textAndSettle(phone, 'HELP');
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(await loggedInbound(phone)).toEqual(['HELP']);
+  });
+
+  test('local routes refuse bodies over 1 MB too', async () => {
+    // Act
+    const response = await fetch(`${harness.gateway.url}/local/events`, { method: 'POST', body: JSON.stringify({ source: 'pos', detailType: 'PurchaseCompleted', detail: { padding: 'x'.repeat(2 * MB) } }) });
+
+    // Assess
+    expect(response.status).toBe(413);
   });
 });
 
