@@ -9,7 +9,7 @@ import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalo
 import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { routeRequest, type HttpHandler, type RunningParts } from './http-routes';
+import { LOCAL_EVENTBRIDGE_PATH, routeRequest, type HttpHandler, type RunningParts } from './http-routes';
 import { startQueuePoller, type SqsHandler } from './queue-poller';
 import { startSandboxCarrier, type SandboxCarrier } from './sandbox-carrier';
 import { localCredentials, startSqsLocal, type SqsLocal } from './sqs-local';
@@ -61,7 +61,7 @@ function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: Dynam
     AWS_ENDPOINT_URL_DYNAMODB: parts.dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: parts.sqs.endpoint,
     // The gateway itself answers EventBridge's PutEvents and routes events by the topology's rules.
-    AWS_ENDPOINT_URL_EVENTBRIDGE: `${parts.gatewayUrl}/local/eventbridge`,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: `${parts.gatewayUrl}${LOCAL_EVENTBRIDGE_PATH}`,
     [EVENT_BUS_ENV]: 'sms-gateway-local',
     TWILIO_ACCOUNT_SID: options.accountSid,
     TWILIO_AUTH_TOKEN: options.authToken,
