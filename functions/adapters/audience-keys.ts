@@ -12,6 +12,7 @@
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
+ * | parked purchase | PHONE#<e164> | PARKED#<orderId>                    |
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  *
@@ -23,6 +24,7 @@
 export const STATE_PREFIX = 'STATE#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';
+export const PARKED_PREFIX = 'PARKED#';
 
 const partition = (phone: string) => `PHONE#${phone}`;
 
@@ -43,6 +45,8 @@ export const audienceKeys = {
   }),
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  /** A purchase waiting for its buyer's opt-in (in the buyer's partition, so one Query finds them). */
+  parkedPurchase: (phone: string, orderId: string) => ({ pk: partition(phone), sk: `${PARKED_PREFIX}${orderId}` }),
   referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,

@@ -71,12 +71,13 @@ export class DynamoConversationStore implements ConversationStore {
     return conversation;
   }
 
-  async handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'replies' | 'events' | 'referral'> | undefined> {
+  async handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: audienceKeys.message(phone, messageSid), ConsistentRead: true }),
     );
     if (!Item) return undefined;
     return {
+      kind: Item.outcome as Outcome['kind'],
       replies: (Item.replies as OutboundMessage[] | undefined) ?? [],
       events: (Item.events as DomainEvent[] | undefined) ?? [],
       ...(Item.referral ? { referral: Item.referral as CompletedReferral } : {}),

@@ -1,7 +1,8 @@
 import { converse, type ConverseContext, type InboundText, type Outcome } from './conversation';
 import type { Clock } from './ports';
 import { referralCode } from './codes';
-import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, Outbox, Random } from './ports';
+import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OrderStore, Outbox, Random, ScheduledSends } from './ports';
+import { replayParkedPurchases } from './handle-purchase';
 import { referralCodeIn, rewardReferral } from './reward-referral';
 
 export interface HandleInboundDeps {
@@ -10,6 +11,8 @@ export interface HandleInboundDeps {
   outbox: Outbox;
   events: EventPublisher;
   coupons: CouponStore;
+  orders: OrderStore;
+  scheduled: Pick<ScheduledSends, 'schedule'>;
   random: Random;
   clock: Clock;
 }
@@ -27,6 +30,7 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
     await deps.outbox.enqueue(earlier.replies, inbound.messageSid);
     await deps.events.publish(earlier.events);
     if (earlier.referral) await rewardReferral(earlier.referral, await deps.catalog.load(), deps);
+    if (earlier.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
     return { duplicate: true };
   }
   const code = referralCodeIn(inbound.body);
@@ -44,5 +48,7 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   await deps.outbox.enqueue(outcome.replies, inbound.messageSid);
   await deps.events.publish(outcome.events);
   if (outcome.referral) await rewardReferral(outcome.referral, catalog, deps);
+  // A purchase that overtook this opt-in (the keyword texted at the till) is followed up now.
+  if (outcome.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
   return { duplicate: false, outcome };
 }

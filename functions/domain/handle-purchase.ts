@@ -4,6 +4,7 @@ import { normalizeCode } from './codes';
 import { offerPeriod, redeem } from './coupons';
 import type { DomainEvent } from './events';
 import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon } from './issue-coupon';
+import { withinCaps } from './frequency-caps';
 import { effectiveZone, zoneOf } from './lunch';
 import type { CatalogSource, Clock, ConversationStore, CouponStore, EventPublisher, OrderStore, Outbox, Random, ScheduledSend, ScheduledSends } from './ports';
 import { renderTemplate, type TemplateName } from './templates';
@@ -33,10 +34,18 @@ export interface PurchaseDeps {
 
 export type PurchaseOutcome =
   | { kind: 'duplicate' }
+  /** No live subscription yet: kept for the opt-in that may still be on its way. */
+  | { kind: 'parked'; until: string }
   | { kind: 'not-subscribed'; redemptions: { code: string; result: string }[] }
   | { kind: 'followed-up'; redemptions: { code: string; result: string }[]; messages: number; scheduled: number };
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * How long a purchase from a number without a live subscription waits for its opt-in: people text
+ * the keyword at the till, and the purchase can overtake the opt-in still on its way.
+ */
+export const PARK_MINUTES = 15;
 
 function money(total: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(total);
@@ -88,6 +97,28 @@ function render(program: Program, name: TemplateName, values: Record<string, str
   return renderTemplate(program.templates[name], { programName: program.name, brandName: program.brandName, keyword: program.keyword, ...values });
 }
 
+/** A purchase by someone who is not (or no longer, or not yet in time) subscribed: coupons count, nothing is sent. */
+async function notSubscribed(purchase: Purchase, at: Date, deps: PurchaseDeps): Promise<PurchaseOutcome> {
+  const redemptions = await redeemAll(purchase, at, deps);
+  await deps.events.publish(redemptions.events);
+  await deps.orders.unpark(purchase.phone, purchase.orderId);
+  await deps.orders.record({ orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results });
+  return { kind: 'not-subscribed', redemptions: redemptions.results };
+}
+
+/**
+ * Purchases that waited for this number's opt-in: each is handled now (idempotent on orderId), and
+ * one whose wait ran out counts as a purchase by someone not subscribed.
+ */
+export async function replayParkedPurchases(phone: string, deps: PurchaseDeps): Promise<PurchaseOutcome[]> {
+  const outcomes: PurchaseOutcome[] = [];
+  const now = deps.clock.now().getTime();
+  for (const { purchase, until } of await deps.orders.parked(phone)) {
+    outcomes.push(new Date(until).getTime() < now ? await notSubscribed(purchase, new Date(now), deps) : await handlePurchase(purchase, deps));
+  }
+  return outcomes;
+}
+
 /**
  * A POS purchase: redeem the coupons it used, thank the customer (an MMS receipt when they said yes
  * to receipts by text), give the post-purchase coupon, and plan the follow-ups. Idempotent on
@@ -98,15 +129,17 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const at = deps.clock.now();
   const purchasedAt = purchase.purchasedAt ? new Date(purchase.purchasedAt) : at;
   const [catalog, conversation] = await Promise.all([deps.catalog.load(), deps.store.load(purchase.phone)]);
-  const redemptions = await redeemAll(purchase, at, deps);
-  const buyer = purchaser(conversation.subscriptions, catalog, purchase.programId);
-  const record = { orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results };
-
+  let buyer = purchaser(conversation.subscriptions, catalog, purchase.programId);
   if (!buyer) {
-    await deps.events.publish(redemptions.events);
-    await deps.orders.record(record);
-    return { kind: 'not-subscribed', redemptions: redemptions.results };
+    const until = new Date(purchasedAt.getTime() + PARK_MINUTES * 60_000);
+    if (until.getTime() <= at.getTime()) return notSubscribed(purchase, at, deps);
+    await deps.orders.park(purchase, until.toISOString());
+    // An opt-in committed between our read and the parking would not see this purchase: look again.
+    buyer = purchaser((await deps.store.load(purchase.phone)).subscriptions, catalog, purchase.programId);
+    if (!buyer) return { kind: 'parked', until: until.toISOString() };
   }
+  const redemptions = await redeemAll(purchase, at, deps);
+  const record = { orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results };
   const { subscription, program } = buyer;
   const timeZone = effectiveZone(zoneOf(subscription), program);
   const total = money(purchase.total, purchase.currency);
@@ -122,7 +155,9 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   await deps.outbox.enqueue([thanks], `order-${purchase.orderId}`);
 
   const offerOf = (kind: Offer['kind']) => program.offers.find((offer) => offer.kind === kind);
-  const postPurchase = offerOf('post-purchase');
+  // A coupon whose text the frequency cap would drop is never issued: nobody would know they have it.
+  const capped = !withinCaps(subscription.marketingSentAt ?? [], at, { perDay: program.maxPerDay, perWeek: program.maxPerWeek });
+  const postPurchase = capped ? undefined : offerOf('post-purchase');
   const period = offerPeriod('post-purchase', { localDate: '', orderId: purchase.orderId });
   const issued = postPurchase ? await issueAndNotify([{ phone: purchase.phone, program, offer: postPurchase, period, timeZone }], at, deps) : [];
 
@@ -148,6 +183,7 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   if (crossSell && crossSellCoupon) await deps.coupons.markNotified(crossSellCoupon, `${purchase.orderId}:cross-sell`);
 
   await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSell)] : [])]);
+  await deps.orders.unpark(purchase.phone, purchase.orderId);
   await deps.orders.record({ ...record, programId: program.programId });
   return { kind: 'followed-up', redemptions: redemptions.results, messages: 1 + issued.length, scheduled: scheduled.length };
 }

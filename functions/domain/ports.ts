@@ -4,6 +4,7 @@ import type { InboundText, Outcome } from './conversation';
 import type { DomainEvent } from './events';
 import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
+import type { Purchase } from './handle-purchase';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -14,7 +15,7 @@ export interface CatalogSource {
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
   /** Replies and events already produced for this inbound message, when it was handled before. */
-  handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'replies' | 'events' | 'referral'> | undefined>;
+  handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'> | undefined>;
   /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
   commit(inbound: InboundText, outcome: Outcome): Promise<void>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
@@ -37,6 +38,14 @@ export interface OrderRecord {
 
 export interface OrderStore {
   seen(orderId: string): Promise<boolean>;
+  /**
+   * A purchase from a number with no live subscription yet, kept a few minutes for the opt-in that
+   * may still be on its way (the keyword was texted at the till); `until` ends the wait.
+   */
+  park(purchase: Purchase, until: string): Promise<void>;
+  /** The purchases parked for this number, oldest first. */
+  parked(phone: string): Promise<{ purchase: Purchase; until: string }[]>;
+  unpark(phone: string, orderId: string): Promise<void>;
   /** Written last: a retry after a crash redoes the (idempotent) steps before it. */
   record(order: OrderRecord): Promise<void>;
 }

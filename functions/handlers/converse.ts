@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, couponStore, eventPublisher, outbox, random } from '../adapters/dependencies';
+import { catalogSource, conversationStore, couponStore, eventPublisher, orderStore, outbox, random, scheduledSends } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
 import { maskPhone } from '../domain/phone-numbers';
@@ -25,6 +25,8 @@ async function converseWith(record: SQSRecord): Promise<void> {
     outbox: outbox(),
     events: eventPublisher(),
     coupons: couponStore(),
+    orders: orderStore(),
+    scheduled: scheduledSends(),
     random,
     clock,
   });

@@ -22,6 +22,15 @@ async function subscriber(): Promise<string> {
   return phone;
 }
 
+/** Like subscriber(), joined at `at`, without waiting for the whole gateway to settle (for many at once). */
+async function subscriberNow(at: string): Promise<string> {
+  const phone = newPhone();
+  await harness.setClock(at);
+  await harness.textHandled(phone, 'KRUSTY');
+  await harness.textHandled(phone, '62701');
+  return phone;
+}
+
 let orderCounter = 0;
 function purchase(phone: string, extra: Record<string, unknown> = {}) {
   orderCounter += 1;
@@ -109,20 +118,83 @@ describe('a purchase', () => {
     expect(redeemed).toHaveLength(1);
   });
 
-  test('from an unknown or opted-out number sends nothing', async () => {
+  test('from an unknown or opted-out number sends nothing, and nothing later once the wait for an opt-in is over', async () => {
     // Prepare
     const stranger = newPhone();
     const optedOut = await subscriber();
     await harness.textAndSettle(optedOut, 'STOP');
     await harness.setClock('2026-11-24T18:00:00Z');
+    const orders = [purchase(stranger), purchase(optedOut)];
 
     // Act
-    await buy(purchase(stranger));
-    await buy(purchase(optedOut));
+    for (const order of orders) await harness.publish('pos', 'PurchaseCompleted', order);
+    await harness.waitUntil(async () => (await harness.items(stranger, 'PARKED#')).length === 1 && (await harness.items(optedOut, 'PARKED#')).length === 1);
+    await harness.settle();
+    const whileWaiting = [bodies(stranger), bodies(optedOut).at(-1)];
+    await harness.setClock('2026-11-24T18:20:00Z');
+    await harness.textAndSettle(stranger, 'KRUSTY');
 
     // Assess
-    expect(harness.received(stranger)).toEqual([]);
-    expect(bodies(optedOut).at(-1)).toMatch(/^You are unsubscribed/);
+    expect(whileWaiting).toEqual([[], expect.stringMatching(/^You are unsubscribed/)]);
+    expect(bodies(stranger)).toEqual([expect.stringContaining('Welcome'), expect.stringContaining('ZIP')]);
+    expect(await harness.order(orders[0]!.orderId)).toMatchObject({ phone: stranger, redemptions: [] });
+  });
+
+  test('a purchase that overtakes the opt-in (keyword texted at the till) is followed up once the opt-in lands', async () => {
+    // Prepare
+    const phone = newPhone();
+    await harness.setClock('2026-11-24T18:00:00Z');
+    const order = purchase(phone);
+
+    // Act
+    await harness.publish('pos', 'PurchaseCompleted', order);
+    await harness.waitUntil(async () => (await harness.items(phone, 'PARKED#')).length === 1);
+    await harness.textAndSettle(phone, 'KRUSTY');
+    await harness.waitUntil(async () => (await harness.order(order.orderId)) !== undefined);
+    await harness.settle();
+
+    // Assess
+    expect(bodies(phone)).toEqual([
+      expect.stringContaining('Welcome'),
+      expect.stringContaining('ZIP'),
+      'Thanks for visiting Krusty Burger! Order total $12.50.',
+      expect.stringMatching(/^Krusty Burger: Thanks for coming in! Free fries/),
+    ]);
+    expect(await harness.items(phone, 'PARKED#')).toEqual([]);
+  });
+
+  test('twenty buyers whose POS repeats each order three times at once are thanked once each', async () => {
+    // Prepare
+    const phones = await Promise.all(Array.from({ length: 20 }, () => subscriberNow('2026-11-24T18:00:00Z')));
+    const orders = phones.map((phone) => purchase(phone));
+
+    // Act
+    await Promise.all(orders.flatMap((order) => [1, 2, 3].map(() => harness.publish('pos', 'PurchaseCompleted', order))));
+    await harness.waitUntil(async () => (await Promise.all(orders.map((order) => harness.order(order.orderId)))).every(Boolean), 60_000);
+    await harness.settle();
+
+    // Assess
+    const twice = phones.filter((phone) => bodies(phone).filter((body) => body.startsWith('Thanks for visiting')).length !== 1);
+    const coupons = phones.map((phone) => bodies(phone).filter((body) => body.includes('Free fries')).length);
+    expect(twice).toEqual([]);
+    expect(coupons).toEqual(phones.map(() => 1));
+  });
+
+  test('no post-purchase coupon is issued on a day the frequency cap would drop its text', async () => {
+    // Prepare: the day's lunch coupon already used the demo's one marketing message a day
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T16:30:00Z');
+    await harness.fireSchedule('lunch-coupons');
+    await harness.setClock('2026-11-24T18:15:00Z');
+
+    // Act
+    await buy(purchase(phone));
+
+    // Assess
+    expect(bodies(phone).slice(4)).toEqual(['Thanks for visiting Krusty Burger! Order total $12.50.']);
+    const issued = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'CouponIssued').map((e) => e.detail.kind);
+    expect(issued).toContain('lunch');
+    expect(issued).not.toContain('post-purchase');
   });
 
   test('an invalid event goes to the rejected-events queue with the reason and sends nothing', async () => {

@@ -2,6 +2,8 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
 import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
+import { DynamoOrderStore } from '../../functions/adapters/dynamo-orders';
+import { DynamoScheduledSends } from '../../functions/adapters/dynamo-scheduled-sends';
 import { randomBytes } from 'node:crypto';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { converse, type InboundText } from '../../functions/domain/conversation';
@@ -48,6 +50,8 @@ beforeAll(async () => {
     outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
     events: publisher,
     coupons: new DynamoCouponStore(db.doc, db.tables.audience),
+    orders: new DynamoOrderStore(db.doc, db.tables.audience),
+    scheduled: new DynamoScheduledSends(db.doc, db.tables.audience),
     random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
     clock: { now: () => new Date() },
   };
