@@ -1,0 +1,152 @@
+import type { Conversation, OutboundMessage } from '../../functions/domain/audience';
+import { newConversation } from '../../functions/domain/audience';
+import type { Catalog } from '../../functions/domain/catalog';
+import {
+  CarrierFailure,
+  type Carrier,
+  type CarrierFailureKind,
+  type CarrierRecord,
+  type Deliveries,
+  type DeliveryClaim,
+  type ScheduledSend,
+  type SentEffects,
+  type SentMessage,
+  type UnsentOutcome,
+} from '../../functions/domain/ports';
+import type { SendMessageDeps } from '../../functions/domain/send-message';
+
+type Next = { id: string; message: OutboundMessage };
+interface Row { status: string; sid?: string; leaseUntil?: number; next: Next[]; reason?: string }
+
+/**
+ * The outbound message records as the DynamoDB adapter keeps them (claim, lease, SID, outcome), in
+ * memory, with a wall clock the test moves: for use-case tests that reach crash and retry branches.
+ */
+export class InMemoryDeliveries implements Deliveries {
+  readonly rows = new Map<string, Row>();
+  wallClock = 0;
+  /** The next write of this kind throws, as a DynamoDB outage would. */
+  failNext?: 'sent' | 'finish';
+
+  constructor(private readonly leaseMs = 30_000) {}
+
+  async claim(id: string): Promise<DeliveryClaim> {
+    const row = this.rows.get(id);
+    if (row?.sid) return { kind: 'done', outcome: 'sent', next: row.next };
+    if (row && !['pending', 'unknown', 'sending'].includes(row.status)) return { kind: 'done', outcome: row.status as UnsentOutcome, next: [] };
+    if (row?.status === 'sending' && (row.leaseUntil ?? 0) >= this.wallClock) return { kind: 'busy' };
+    const uncertain = row?.status === 'sending' || row?.status === 'unknown';
+    this.rows.set(id, { next: [], ...row, status: 'sending', leaseUntil: this.wallClock + this.leaseMs });
+    return { kind: 'claimed', uncertain };
+  }
+
+  async sent(id: string, _message: OutboundMessage, sent: SentMessage, _at: string, effects: SentEffects = {}): Promise<void> {
+    if (this.failNext === 'sent') {
+      this.failNext = undefined;
+      throw new Error('DynamoDB is down');
+    }
+    this.rows.set(id, { status: 'sent', sid: sent.sid, next: effects.next ?? [] });
+    this.effects.push(effects);
+  }
+
+  readonly effects: SentEffects[] = [];
+
+  async finish(id: string, _message: OutboundMessage, outcome: UnsentOutcome, reason: string): Promise<void> {
+    if (this.failNext === 'finish') {
+      this.failNext = undefined;
+      throw new Error('DynamoDB is down');
+    }
+    this.rows.set(id, { status: outcome, reason, next: [] });
+  }
+
+  async release(id: string, _message: OutboundMessage, uncertain: boolean): Promise<void> {
+    const row = this.rows.get(id);
+    if (row?.sid) return;
+    this.rows.set(id, { next: [], ...row, status: uncertain ? 'unknown' : 'pending', leaseUntil: undefined });
+  }
+
+  async knownSids(): Promise<Set<string>> {
+    return new Set([...this.rows.values()].flatMap((row) => (row.sid ? [row.sid] : [])));
+  }
+
+  /** A run that died holding the claim: its lease runs out. */
+  expireLeases(): void {
+    this.wallClock += this.leaseMs + 1;
+  }
+}
+
+type Script = CarrierFailureKind | 'accept-then-fail' | 'ok';
+
+/**
+ * A carrier that answers as scripted, one entry per send: `accept-then-fail` takes the message and
+ * then loses the answer (a timeout after Twilio created it).
+ */
+export class ScriptedCarrier implements Carrier {
+  readonly accepted: (CarrierRecord & { to: string })[] = [];
+  script: Script[] = [];
+  lookups = 0;
+  private counter = 0;
+
+  async send(message: OutboundMessage): Promise<SentMessage> {
+    const step = this.script.shift() ?? 'ok';
+    if (step === 'ok' || step === 'accept-then-fail') {
+      this.counter += 1;
+      const record = { sid: `SM${this.counter}`, status: 'queued', body: message.body, to: message.to };
+      this.accepted.push(record);
+      if (step === 'ok') return { sid: record.sid, status: record.status };
+      throw new CarrierFailure('outcome-unknown', 'ECONNABORTED', 'timeout of 5000ms exceeded');
+    }
+    throw new CarrierFailure(step, step, `scripted ${step}`);
+  }
+
+  async recent(message: OutboundMessage): Promise<CarrierRecord[]> {
+    this.lookups += 1;
+    return this.accepted.filter((r) => r.to === message.to).reverse();
+  }
+}
+
+export interface SendingWorld {
+  deps: SendMessageDeps;
+  deliveries: InMemoryDeliveries;
+  carrier: ScriptedCarrier;
+  conversations: Map<string, Conversation>;
+  scheduled: ScheduledSend[];
+  queued: Next[];
+  optOuts: number;
+  uncertain: string[];
+}
+
+/** Every port send-message talks to, in memory. */
+export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
+  const world: SendingWorld = {
+    deliveries: new InMemoryDeliveries(),
+    carrier: new ScriptedCarrier(),
+    conversations: new Map(),
+    scheduled: [],
+    queued: [],
+    optOuts: 0,
+    uncertain: [],
+    deps: undefined as unknown as SendMessageDeps,
+  };
+  world.deps = {
+    deliveries: world.deliveries,
+    carrier: world.carrier,
+    store: {
+      load: async (phone) => world.conversations.get(phone) ?? newConversation(phone),
+      recordOptOuts: async (events) => {
+        world.optOuts += events.length;
+        for (const event of events) {
+          const conversation = world.conversations.get(event.phone);
+          if (conversation) conversation.subscriptions = conversation.subscriptions.map((s) => (s.programId === event.programId ? { ...s, status: 'opted-out' } : s));
+        }
+      },
+    },
+    catalog: { load: async () => catalog },
+    scheduled: { schedule: async (sends) => void world.scheduled.push(...sends) },
+    outbox: { enqueueEach: async (entries) => void world.queued.push(...entries) },
+    clock: { now: () => now },
+    statusCallback: (id) => `https://gateway.example/sms/status?id=${id}`,
+    onUncertain: (resolution) => void world.uncertain.push(resolution),
+  };
+  return world;
+}
