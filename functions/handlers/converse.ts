@@ -2,14 +2,14 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, couponStore, eventPublisher, outbox, random } from '../adapters/dependencies';
+import { catalogSource, conversationStore, couponStore, eventPublisher, optInCeiling, outbox, random, referralSlots } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
-import { maskPhone } from '../domain/phone-numbers';
+import { maskedError, maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';
-import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
+import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION } from '../shared/metric-names';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseQueueRecord } from './queue-records';
 
@@ -24,17 +24,30 @@ async function converseWith(record: SQSRecord): Promise<void> {
     outbox: outbox(),
     events: eventPublisher(),
     coupons: couponStore(),
+    optInCeiling: optInCeiling(),
+    referralSlots: referralSlots(),
     random,
     clock,
+  }).catch((error: unknown) => {
+    // The error is logged, and goes back to SQS (and Lambda's own log), with every number masked.
+    const masked = maskedError(error);
+    logger.error('Could not handle inbound text', { from: maskPhone(inbound.from), messageSid: inbound.messageSid, error: masked });
+    throw masked;
   });
   metrics.addMetric(INBOUND_MESSAGES_METRIC, MetricUnit.Count, 1);
   if (!result.duplicate && ['opted-in', 'already-subscribed'].includes(result.outcome.kind)) {
     metrics.addMetric(KEYWORDS_METRIC, MetricUnit.Count, 1);
   }
+  const limitedBy = result.duplicate ? undefined : result.outcome.limitedBy;
+  if (limitedBy) {
+    const single = metrics.singleMetric();
+    single.addDimension(LIMIT_DIMENSION, limitedBy);
+    single.addMetric(LIMITED_TEXTS_METRIC, MetricUnit.Count, 1);
+  }
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),
     messageSid: inbound.messageSid,
-    ...(result.duplicate ? { duplicate: true } : { outcome: result.outcome.kind, replies: result.outcome.replies.length }),
+    ...(result.duplicate ? { duplicate: true } : { outcome: result.outcome.kind, replies: result.outcome.replies.length, ...(limitedBy ? { limitedBy } : {}) }),
   });
 }
 

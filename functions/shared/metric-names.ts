@@ -24,3 +24,9 @@ export const CARRIER_ERRORS_METRIC = 'CarrierErrors';
 export const CARRIER_ERROR_DIMENSION = 'ErrorCode';
 /** Messages handed to the carrier. */
 export const MESSAGES_SENT_METRIC = 'MessagesSent';
+/**
+ * Inbound texts a limit kept from their reply or subscription, with dimension Limit (own-number,
+ * short-code-sender, country-not-allowed, reply-limit, opt-in-ceiling): loops, abroad, floods.
+ */
+export const LIMITED_TEXTS_METRIC = 'LimitedTexts';
+export const LIMIT_DIMENSION = 'Limit';

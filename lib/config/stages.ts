@@ -17,6 +17,9 @@ export const stages: Record<string, StageConfigInput> = {
     logRetentionDays: 14,
     eventArchiveRetentionDays: 7,
     carrierErrorAlarmThreshold: 20,
+    // Real phones of the team, never a crowd: a runaway script costs little.
+    optInsPerMinute: 30,
+    optInsPerDay: 500,
     terminationProtection: false,
   },
   prod: {
@@ -32,6 +35,11 @@ export const stages: Record<string, StageConfigInput> = {
     // Long enough to replay a missed month-end after someone notices it.
     eventArchiveRetentionDays: 30,
     carrierErrorAlarmThreshold: 10,
+    // 300 opt-ins a minute send ~600 texts: a tenth of a short code's ~100 segments/s, so a flood never
+    // starves HELP, STOP and campaigns; 20,000 a day bounds the worst day to ~40,000 texts. Raise both
+    // for a stage before a campaign that will draw more (a TV spot), not after.
+    optInsPerMinute: 300,
+    optInsPerDay: 20_000,
     terminationProtection: true,
   },
 };

@@ -2,6 +2,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
 import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
+import { DynamoOptInCeiling, DynamoReferralSlots } from '../../functions/adapters/dynamo-limits';
 import { randomBytes } from 'node:crypto';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { converse, type InboundText } from '../../functions/domain/conversation';
@@ -48,6 +49,8 @@ beforeAll(async () => {
     outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
     events: publisher,
     coupons: new DynamoCouponStore(db.doc, db.tables.audience),
+    optInCeiling: new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 1000, perDay: 100_000 }),
+    referralSlots: new DynamoReferralSlots(db.doc, db.tables.audience, () => new Date()),
     random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
     clock: { now: () => new Date() },
   };
