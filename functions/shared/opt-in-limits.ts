@@ -9,7 +9,10 @@ export interface OptInLimits {
 /** Where the converse function reads the ceiling: set from the stage config in AWS, optional locally. */
 export const OPT_IN_LIMIT_ENV = { perMinute: 'OPT_INS_PER_MINUTE', perDay: 'OPT_INS_PER_DAY' } as const;
 
-/** Without the variables (the local gateway): the production stage's values. */
+/**
+ * Without the variables (the local gateway, whose sandbox carrier costs nothing): generous enough for
+ * `npm run bench`'s burst of 100 new numbers; set them lower to watch the ceiling work.
+ */
 export const DEFAULT_OPT_IN_LIMITS: OptInLimits = { perMinute: 300, perDay: 20_000 };
 
 const limit = z.coerce.number().int().min(1);

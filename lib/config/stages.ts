@@ -35,11 +35,12 @@ export const stages: Record<string, StageConfigInput> = {
     // Long enough to replay a missed month-end after someone notices it.
     eventArchiveRetentionDays: 30,
     carrierErrorAlarmThreshold: 10,
-    // 300 opt-ins a minute send ~600 texts: a tenth of a short code's ~100 segments/s, so a flood never
-    // starves HELP, STOP and campaigns; 20,000 a day bounds the worst day to ~40,000 texts. Raise both
-    // for a stage before a campaign that will draw more (a TV spot), not after.
-    optInsPerMinute: 300,
-    optInsPerDay: 20_000,
+    // 100 opt-ins a minute send ~200 texts (a welcome and a question each): a few percent of a short
+    // code's ~100 segments/s, so a flood of numbers never starves HELP, STOP and campaigns, and costs
+    // at most ~200 texts a minute and ~20,000 a day. Far above a billboard's or a till's pace; raise
+    // both before a campaign that will draw more (a TV spot, a stadium), not after.
+    optInsPerMinute: 100,
+    optInsPerDay: 10_000,
     terminationProtection: true,
   },
 };
