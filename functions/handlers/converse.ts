@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { countLimitedText } from '../adapters/metered';
 import { catalogSource, conversationStore, couponStore, eventPublisher, optInCeiling, outbox, random, referralSlots } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
@@ -9,7 +10,7 @@ import { maskedError, maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';
-import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION } from '../shared/metric-names';
+import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseQueueRecord } from './queue-records';
 
@@ -39,11 +40,7 @@ async function converseWith(record: SQSRecord): Promise<void> {
     metrics.addMetric(KEYWORDS_METRIC, MetricUnit.Count, 1);
   }
   const limitedBy = result.duplicate ? undefined : result.outcome.limitedBy;
-  if (limitedBy) {
-    const single = metrics.singleMetric();
-    single.addDimension(LIMIT_DIMENSION, limitedBy);
-    single.addMetric(LIMITED_TEXTS_METRIC, MetricUnit.Count, 1);
-  }
+  if (limitedBy) countLimitedText(limitedBy);
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),
     messageSid: inbound.messageSid,
