@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names';
+import { OPT_IN_LIMIT_ENV } from '../functions/shared/opt-in-limits';
 import type { StageConfig } from './config/schema';
 import { GatewayAlarms } from './constructs/alarms';
 import { GatewayDashboard } from './constructs/dashboard';
@@ -47,6 +48,7 @@ export class ServiceStack extends Stack {
         ...this.dataEnvironment(spec, data),
         ...(spec.publishesEvents ? { [EVENT_BUS_ENV]: data.events.bus.eventBusName } : {}),
         ...(spec.twilio ? this.twilioEnvironment(config, data) : {}),
+        ...(spec.optInCeiling ? { [OPT_IN_LIMIT_ENV.perMinute]: String(config.optInsPerMinute), [OPT_IN_LIMIT_ENV.perDay]: String(config.optInsPerDay) } : {}),
       };
       const fn = new GatewayFunction(this, name, { spec, environment, logRetention, logRemovalPolicy });
       grantAccess(fn, spec, data);

@@ -49,6 +49,8 @@ export interface FunctionSpec {
   publishesEvents: boolean;
   /** Needs the Twilio credentials (signature checks or sending). */
   twilio: boolean;
+  /** Enforces the stage's opt-in ceiling (optInsPerMinute / optInsPerDay, given in its environment). */
+  optInCeiling?: boolean;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -96,6 +98,7 @@ export const functions = {
     sendsTo: ['outbound'],
     publishesEvents: true,
     twilio: false,
+    optInCeiling: true,
   },
   sendSms: {
     entry: 'functions/handlers/send-sms.ts',

@@ -10,11 +10,13 @@
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
+ * | referral slots  | PHONE#<e164> | REWARDS#<programId>#<yyyy-mm>       |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
  * | parked purchase | PHONE#<e164> | PARKED#<orderId>                    |
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
+ * | opt-in counter  | OPTINS#<shortCode>#<UTC minute yyyy-mm-ddThh:mm or day yyyy-mm-dd> | OPTINS |
  *
  * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
  *
@@ -48,6 +50,10 @@ export const audienceKeys = {
   /** A purchase waiting for its buyer's opt-in (in the buyer's partition, so one Query finds them). */
   parkedPurchase: (phone: string, orderId: string) => ({ pk: partition(phone), sk: `${PARKED_PREFIX}${orderId}` }),
   referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
+  /** A referrer's reward slots in one cap period: the friends rewarded (a string set). */
+  referralSlots: (phone: string, programId: string, period: string) => ({ pk: partition(phone), sk: `REWARDS#${programId}#${period}` }),
+  /** Opt-ins on one short code in one UTC minute or day: one item (and partition) per period, so none grows hot for long. */
+  optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),

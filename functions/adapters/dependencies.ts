@@ -13,6 +13,8 @@ import { DynamoCouponStore } from './dynamo-coupons';
 import { randomBytes } from 'node:crypto';
 import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
 import { MeteredPublisher } from './metered';
+import { DynamoOptInCeiling, DynamoReferralSlots } from './dynamo-limits';
+import { optInLimitsFromEnv } from '../shared/opt-in-limits';
 
 /** Adapters built from the environment once per container, on first use. */
 export function once<T>(build: () => T): () => T {
@@ -32,6 +34,8 @@ export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requ
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));
+export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
+export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
 export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const rejectedEvents = once(() => new SqsRejectedEvents(sqs(), requiredEnv('REJECTED_EVENTS_QUEUE_URL')));

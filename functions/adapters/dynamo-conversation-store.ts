@@ -6,6 +6,7 @@ import { pendingDelivery } from './dynamo-deliveries';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
+import { maskPhonesIn } from '../domain/phone-numbers';
 import { ConflictError, type ConversationStore } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
 import { conditionHeld } from './conditional-writes';
@@ -89,19 +90,6 @@ export class DynamoConversationStore implements ConversationStore {
     return Item ? { phone: Item.phone as string, programId: Item.programId as string } : undefined;
   }
 
-  async countReferralReward(subscription: Subscription, period: string): Promise<void> {
-    const current = subscription.referralRewards?.period === period ? subscription.referralRewards.count : 0;
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: audienceKeys.subscription(subscription.phone, subscription.programId),
-        UpdateExpression: 'SET referralRewards = :rewards, #version = #version + :one',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':rewards': { period, count: current + 1 }, ':one': 1 },
-      }),
-    );
-  }
-
   async commit(inbound: InboundText, outcome: Outcome): Promise<void> {
     const table = this.tableName;
     const items: TransactItem[] = [
@@ -134,6 +122,7 @@ export class DynamoConversationStore implements ConversationStore {
             body: inbound.body,
             at: inbound.receivedAt,
             outcome: outcome.kind,
+            ...(outcome.limitedBy ? { limitedBy: outcome.limitedBy } : {}),
             replies: outcome.replies,
             events: outcome.events,
             ...(outcome.referral ? { referral: outcome.referral } : {}),
@@ -169,7 +158,8 @@ export class DynamoConversationStore implements ConversationStore {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        throw new ConflictError(`conversation changed concurrently: ${error.message}`);
+        // DynamoDB may echo keys (PHONE#+1…) in its messages: an error must never carry a whole number.
+        throw new ConflictError(`conversation changed concurrently: ${maskPhonesIn(error.message)}`);
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Coupon } from '../domain/coupons';
+import { maskPhonesIn } from '../domain/phone-numbers';
 import type { CouponStore, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
 import { conditionHeld } from './conditional-writes';
@@ -55,7 +56,8 @@ export class DynamoCouponStore implements CouponStore {
   private async existing(marker: Record<string, string>): Promise<IssueResult> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
     const coupon = Item && (await this.find(Item.code as string));
-    if (!Item || !coupon) throw new Error(`offer marker ${marker.sk} has no coupon`);
+    // The marker's period may be a friend's number (referral rewards): never a whole number in an error.
+    if (!Item || !coupon) throw new Error(`offer marker ${maskPhonesIn(marker.sk)} has no coupon`);
     return { outcome: 'exists', coupon, notified: Item.notified === true };
   }
 

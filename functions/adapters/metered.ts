@@ -2,7 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OutboundMessage } from '../domain/audience';
 import type { DomainEvent } from '../domain/events';
 import { CarrierFailure, type Carrier, type CarrierRecord, type EventPublisher, type SentMessage } from '../domain/ports';
-import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
+import type { Limit } from '../domain/limits';
+import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
 import { metrics } from '../shared/metrics';
 
 /** Every domain event also counts on the funnel dashboard: one place, so the two never disagree. */
@@ -13,6 +14,13 @@ export class MeteredPublisher implements EventPublisher {
     await this.inner.publish(events);
     for (const event of events) metrics.addMetric(FUNNEL_METRICS[event.type], MetricUnit.Count, 1);
   }
+}
+
+/** An inbound text a limit turned away, by limit (what the opt-in ceiling alarm and the dashboard read). */
+export function countLimitedText(limit: Limit): void {
+  const single = metrics.singleMetric();
+  single.addDimension(LIMIT_DIMENSION, limit);
+  single.addMetric(LIMITED_TEXTS_METRIC, MetricUnit.Count, 1);
 }
 
 /** Messages sent, and carrier failures by the carrier's own code (what the carrier alarm watches). */

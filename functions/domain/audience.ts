@@ -39,8 +39,6 @@ export interface Subscription {
   marketingSentAt?: string[];
   /** What a friend texts after the keyword to join on this subscriber's recommendation. */
   referralCode?: string;
-  /** Referral rewards in the current calendar month (the cap's period). */
-  referralRewards?: { period: string; count: number };
   /** The "how was your visit?" question that is waiting for a 1-5. */
   pendingSurvey?: { orderId: string; askedAt: string };
   /** A low rating's "what could we do better?" that is waiting for free text. */
@@ -56,6 +54,8 @@ export interface PhoneRecord {
   /** UTC date and count of fallbacks sent for texts that mention stopping without opting out. */
   stopHintsOn?: string;
   stopHintsThatDay?: number;
+  /** When the HELP and "already subscribed" replies of the last hour went out: what replyLimitPerHour counts. */
+  repliesAt?: string[];
   version: number;
 }
 

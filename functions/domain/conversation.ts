@@ -11,6 +11,7 @@ import { type Catalog, type Program, programsOnShortCode, welcomeOffer } from '.
 import { classify } from './classify';
 import type { DomainEvent, DomainEventType } from './events';
 import { helpReply, optInConfirmation, optOutConfirmation, withOptOutHint } from './compliance';
+import { countryAllowed, takeReplySlot, unanswerableSender, type Limit } from './limits';
 import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -38,6 +39,8 @@ export interface ConverseContext {
   newReferralCode?: string;
   /** The owner of the referral code the text carried after the keyword, when there is one. */
   referrer?: { phone: string; programId: string; code: string };
+  /** The short code's opt-in ceiling for this minute or day is reached: nobody new joins now. */
+  optInCeilingReached?: boolean;
 }
 
 /** A friend joined with a referral code: the referrer may earn a reward. */
@@ -53,6 +56,8 @@ export interface Outcome {
   /** Referral codes given out by this text: the store makes sure each is unique. */
   referralCodes?: { code: string; phone: string; programId: string }[];
   referral?: CompletedReferral;
+  /** The limit that kept this text from the reply (or the subscription) it would otherwise have got. */
+  limitedBy?: Limit;
   replies: OutboundMessage[];
   events: DomainEvent[];
   consentEvents: ConsentEvent[];
@@ -126,6 +131,22 @@ class Turn {
     });
   }
 
+  /** Nothing happens beyond recording the text, because of `limit`. */
+  limited(limit: Limit): Outcome {
+    return { ...this.outcome('ignored'), limitedBy: limit };
+  }
+
+  /**
+   * A HELP or "already subscribed" reply, within the program's replyLimitPerHour for this number;
+   * beyond it the text is recorded and not answered, so a loop or a prankster cannot make us spend.
+   */
+  limitedReply(program: Program, body: string, purpose: MessagePurpose, kind: OutcomeKind): Outcome {
+    const phone = takeReplySlot(this.conversation.phone, program.replyLimitPerHour, this.inbound.receivedAt);
+    if (!phone) return this.limited('reply-limit');
+    this.reply(program, body, purpose);
+    return this.outcome(kind, phone);
+  }
+
   outcome(kind: OutcomeKind, phone?: PhoneRecord): Outcome {
     return {
       kind,
@@ -188,10 +209,7 @@ function optOut(turn: Turn, targets: OptOutTarget[]): Outcome {
 
 function join(turn: Turn, program: Program): Outcome {
   const current = turn.subscription(program.programId);
-  if (current.status === 'subscribed') {
-    turn.reply(program, template(program, 'already-subscribed'), 'reply');
-    return turn.outcome('already-subscribed');
-  }
+  if (current.status === 'subscribed') return turn.limitedReply(program, template(program, 'already-subscribed'), 'reply', 'already-subscribed');
   const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
   const intro = offer ? template(program, 'welcome', { offer: offer.copy }) : template(program, 'welcome-back');
   // One fresh code per text: when one text joins several programs, the first gets it, the rest later.
@@ -347,14 +365,48 @@ function chatter(turn: Turn, mentionsStop = false): Outcome {
   });
 }
 
+/**
+ * A number from a country no program on the short code allows gets no reply and joins nothing. Its
+ * opt-out is still honoured (recorded like any other); it is confirmed only when we were texting that
+ * number (a live subscription here), so nobody can make the gateway text premium numbers abroad.
+ */
+function fromAbroad(turn: Turn, optOutTargets: OptOutTarget[] | undefined): Outcome {
+  if (!optOutTargets) return turn.limited('country-not-allowed');
+  const wasTexting = turn.conversation.subscriptions.some((s) => s.status === 'subscribed' && optOutTargets.some((p) => p.programId === s.programId));
+  const outcome = optOut(turn, optOutTargets);
+  return wasTexting ? outcome : { ...outcome, replies: [], limitedBy: 'country-not-allowed' };
+}
+
 /** Decides what one inbound text means and what it changes. Pure: no I/O, no clock. */
 export function converse(inbound: InboundText, conversation: Conversation, catalog: Catalog, context: ConverseContext = {}): Outcome {
-  const programs = programsOnShortCode(catalog, inbound.to);
-  const turn = new Turn(inbound, conversation, programs, new Set(catalog.programs.map((p) => p.programId)), context);
+  const outcome = decide(inbound, conversation, catalog, context);
+  // Beyond the opt-in ceiling nobody joins and nobody is answered: answering is what a flood costs.
+  if (context.optInCeilingReached && outcome.consentEvents.some((event) => event.action === 'opt-in')) {
+    return newTurn(inbound, conversation, catalog, context).limited('opt-in-ceiling');
+  }
+  return outcome;
+}
+
+function newTurn(inbound: InboundText, conversation: Conversation, catalog: Catalog, context: ConverseContext): Turn {
+  return new Turn(inbound, conversation, programsOnShortCode(catalog, inbound.to), new Set(catalog.programs.map((p) => p.programId)), context);
+}
+
+function decide(inbound: InboundText, conversation: Conversation, catalog: Catalog, context: ConverseContext): Outcome {
+  const turn = newTurn(inbound, conversation, catalog, context);
+  const programs = turn.programs;
+  // Never answer a machine or ourselves, whatever it says, and change no consent for it.
+  const unanswerable = unanswerableSender(inbound, catalog);
+  if (unanswerable) return turn.limited(unanswerable);
   const hasOptOut = conversation.subscriptions.some(
     (s) => s.status === 'opted-out' && s.version > 0 && programs.some((p) => p.programId === s.programId),
   );
   const intent = classify(inbound.body, programs, { hasOptOut });
+
+  if (!countryAllowed(inbound.from, programs)) {
+    if (intent.kind === 'opt-out-all') return fromAbroad(turn, optOutAllTargets(turn));
+    if (intent.kind === 'opt-out-program') return fromAbroad(turn, programs.filter((p) => p.programId === intent.programId));
+    return fromAbroad(turn, undefined);
+  }
 
   switch (intent.kind) {
     case 'opt-out-all':
@@ -364,8 +416,7 @@ export function converse(inbound: InboundText, conversation: Conversation, catal
     case 'help': {
       const program = currentProgram(turn);
       if (!program) return turn.outcome('ignored');
-      turn.reply(program, helpReply(program), 'help');
-      return turn.outcome('help');
+      return turn.limitedReply(program, helpReply(program), 'help', 'help');
     }
     case 'opt-in':
       return optBackIn(turn);

@@ -1,7 +1,7 @@
 import { converse, type ConverseContext, type InboundText, type Outcome } from './conversation';
 import type { Clock } from './ports';
 import { referralCode } from './codes';
-import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OrderStore, Outbox, Random, ScheduledSends } from './ports';
+import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
 import { replayParkedPurchases } from './handle-purchase';
 import { referralCodeIn, rewardReferral } from './reward-referral';
 
@@ -13,6 +13,8 @@ export interface HandleInboundDeps {
   coupons: CouponStore;
   orders: OrderStore;
   scheduled: Pick<ScheduledSends, 'schedule'>;
+  optInCeiling: OptInCeiling;
+  referralSlots: ReferralSlots;
   random: Random;
   clock: Clock;
 }
@@ -43,7 +45,11 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
     newReferralCode: referralCode(deps.random.bytes(6)),
     ...(referrer && code ? { referrer: { ...referrer, code } } : {}),
   };
-  const outcome = converse(inbound, conversation, catalog, context);
+  let outcome = converse(inbound, conversation, catalog, context);
+  // The ceiling is counted only for texts that would open a subscription, not for every text.
+  if (outcome.consentEvents.some((event) => event.action === 'opt-in') && !(await deps.optInCeiling.reserve(inbound.to, inbound.receivedAt))) {
+    outcome = converse(inbound, conversation, catalog, { ...context, optInCeilingReached: true });
+  }
   await deps.store.commit(inbound, outcome);
   await deps.outbox.enqueue(outcome.replies, inbound.messageSid);
   await deps.events.publish(outcome.events);

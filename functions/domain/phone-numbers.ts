@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 const SHORT_CODE = /^\d{3,8}$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** E.164 for phone numbers (US by default); short codes are kept as they are. */
 export function normalizeAddress(raw: string): string | undefined {
@@ -10,8 +11,47 @@ export function normalizeAddress(raw: string): string | undefined {
   return parsed?.isPossible() ? parsed.number : undefined;
 }
 
+/** Whether an address is a person's phone number (E.164), not a short code or another service's sender id. */
+export function isE164(address: string): boolean {
+  return E164.test(address);
+}
+
+/**
+ * The ISO 3166 alpha-2 country of an E.164 number, as libphonenumber-js places it. A number it cannot
+ * place exactly (a +1 number in an unassigned or fictional range such as 555) counts as the main
+ * country of its calling code (US for +1); undefined for anything that is not a phone number.
+ */
+export function countryOf(e164: string): string | undefined {
+  if (!isE164(e164)) return undefined;
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed?.country ?? parsed?.getPossibleCountries()[0];
+}
+
 /** For logs: enough to tell numbers apart, never the whole number. */
 export function maskPhone(phone: string): string {
   if (SHORT_CODE.test(phone)) return phone;
   return phone.length <= 4 ? '****' : `${phone.slice(0, 2)}${'*'.repeat(Math.max(0, phone.length - 6))}${phone.slice(-4)}`;
+}
+
+/** An E.164 number inside free text: as itself, or URL-encoded (%2B) as in Twilio's request URLs. */
+const NUMBER_IN_TEXT = /(\+|%2B)(\d{7,15})(?!\d)/gi;
+
+/**
+ * Masks every phone number inside a text (an error message, a stack, a DynamoDB key such as
+ * PHONE#+15551234567 or OFFER#…#+15557654321), so a message can be logged whatever it echoes.
+ */
+export function maskPhonesIn(text: string): string {
+  return text.replace(NUMBER_IN_TEXT, (_match, plus: string, digits: string) => {
+    const masked = maskPhone(`+${digits}`);
+    return plus === '+' ? masked : `${plus}${masked.slice(1)}`;
+  });
+}
+
+/** The same error with every phone number in its message and stack masked (nothing else of it kept). */
+export function maskedError(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(maskPhonesIn(String(error)));
+  const masked = new Error(maskPhonesIn(error.message));
+  masked.name = error.name;
+  masked.stack = error.stack ? maskPhonesIn(error.stack) : masked.stack;
+  return masked;
 }

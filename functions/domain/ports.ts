@@ -5,6 +5,7 @@ import type { DomainEvent } from './events';
 import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
 import type { Purchase } from './handle-purchase';
+import type { RewardSlot } from './referrals';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -22,8 +23,21 @@ export interface ConversationStore {
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
   /** Who owns a referral code, when anyone does. */
   referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined>;
-  /** One more referral reward in `period` for this subscription. */
-  countReferralReward(subscription: Subscription, period: string): Promise<void>;
+}
+
+/**
+ * The short code's opt-in ceiling, shared by every concurrent invocation: one slot of this minute's
+ * and one of this day's opt-ins (UTC, from `at`), or false when either is used up.
+ */
+export interface OptInCeiling {
+  reserve(shortCode: string, at: string): Promise<boolean>;
+}
+
+/** A referrer's reward slots per period (the monthly cap), taken atomically, one per friend. */
+export interface ReferralSlots {
+  take(slot: { referrerPhone: string; programId: string; friendPhone: string; period: string }, cap: number): Promise<RewardSlot>;
+  /** Frees a slot just taken for a friend who turned out to be rewarded in an earlier period. */
+  giveBack(slot: { referrerPhone: string; programId: string; friendPhone: string; period: string }): Promise<void>;
 }
 
 export interface OrderRecord {

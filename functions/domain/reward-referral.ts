@@ -5,7 +5,7 @@ import { offerPeriod } from './coupons';
 import { issueAndNotify } from './issue-coupon';
 import { localDate } from './local-time';
 import { effectiveZone, zoneOf } from './lunch';
-import type { Clock, ConversationStore, CouponStore, EventPublisher, Outbox, Random } from './ports';
+import type { Clock, ConversationStore, CouponStore, EventPublisher, Outbox, Random, ReferralSlots } from './ports';
 import { decideReferralReward, referralCapPeriod, type ReferralDecision } from './referrals';
 
 /** The referral code a text carries right after the keyword ("KRUSTY 7K2Q9X please"), when it could be one. */
@@ -16,7 +16,8 @@ export function referralCodeIn(text: string): string | undefined {
 }
 
 export interface RewardDeps {
-  store: Pick<ConversationStore, 'load' | 'countReferralReward'>;
+  store: Pick<ConversationStore, 'load'>;
+  referralSlots: ReferralSlots;
   coupons: CouponStore;
   random: Random;
   outbox: Outbox;
@@ -27,7 +28,9 @@ export interface RewardDeps {
 /**
  * A friend joined with a referral code: the referrer gets the program's referral reward, once per
  * friend (the coupon's period is the friend's number), never for themselves, and at most the
- * program's monthly cap. Safe to run again: an issued reward is found, not issued twice.
+ * program's monthly cap, exactly, however many friends join at once: a slot of the cap is taken with
+ * a conditional write before the coupon is issued. Safe to run again: the friend's slot is found (not
+ * taken twice) and the issued reward is found (not issued twice).
  */
 export async function rewardReferral(referral: CompletedReferral, catalog: Catalog, deps: RewardDeps): Promise<ReferralDecision> {
   const program = catalog.programs.find((p) => p.programId === referral.programId);
@@ -37,21 +40,26 @@ export async function rewardReferral(referral: CompletedReferral, catalog: Catal
   const timeZone = program && referrer ? effectiveZone(zoneOf(referrer), program) : 'UTC';
   const today = localDate(now, timeZone);
   const period = referralCapPeriod(today);
+  const capPerPeriod = program?.referralRewardsPerMonth ?? 0;
   const decision = decideReferralReward({
     referrerPhone: referral.referrerPhone,
     friendPhone: referral.friendPhone,
-    alreadyRewardedForFriend: false,
-    rewardsThisPeriod: referrer?.referralRewards?.period === period ? referrer.referralRewards.count : 0,
-    capPerPeriod: program?.referralRewardsPerMonth ?? 0,
+    capPerPeriod,
     referrerSubscribed: referrer?.status === 'subscribed',
   });
   if (!decision.reward || !program || !offer || !referrer) return decision;
+  const slot = { referrerPhone: referral.referrerPhone, programId: referral.programId, friendPhone: referral.friendPhone, period };
+  const taken = await deps.referralSlots.take(slot, capPerPeriod);
+  if (taken === 'full') return { reward: false, reason: 'cap-reached' };
 
   // A thank-you for something the referrer did: quiet hours apply, marketing caps do not.
   const grant = { phone: referral.referrerPhone, program, offer, timeZone, template: 'referral-reward' as const, purpose: 'follow-up' as const };
   const issued = await issueAndNotify([{ ...grant, period: offerPeriod('referral-reward', { localDate: today, friendPhone: referral.friendPhone }) }], now, deps);
-  if (issued.length === 0) return { reward: false, reason: 'already-rewarded' };
-  await deps.store.countReferralReward(referrer, period);
+  if (issued.length === 0) {
+    // Rewarded for this friend in an earlier month: the slot just taken belongs to someone else.
+    if (taken === 'taken') await deps.referralSlots.giveBack(slot);
+    return { reward: false, reason: 'already-rewarded' };
+  }
   await deps.events.publish([
     {
       type: 'ReferralCompleted',

@@ -2,10 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, couponStore, eventPublisher, orderStore, outbox, random, scheduledSends } from '../adapters/dependencies';
+import { countLimitedText } from '../adapters/metered';
+import { catalogSource, conversationStore, couponStore, eventPublisher, optInCeiling, orderStore, outbox, random, referralSlots, scheduledSends } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
-import { maskPhone } from '../domain/phone-numbers';
+import { maskedError, maskPhone } from '../domain/phone-numbers';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';
@@ -27,17 +28,26 @@ async function converseWith(record: SQSRecord): Promise<void> {
     coupons: couponStore(),
     orders: orderStore(),
     scheduled: scheduledSends(),
+    optInCeiling: optInCeiling(),
+    referralSlots: referralSlots(),
     random,
     clock,
+  }).catch((error: unknown) => {
+    // The error is logged, and goes back to SQS (and Lambda's own log), with every number masked.
+    const masked = maskedError(error);
+    logger.error('Could not handle inbound text', { from: maskPhone(inbound.from), messageSid: inbound.messageSid, error: masked });
+    throw masked;
   });
   metrics.addMetric(INBOUND_MESSAGES_METRIC, MetricUnit.Count, 1);
   if (!result.duplicate && ['opted-in', 'already-subscribed'].includes(result.outcome.kind)) {
     metrics.addMetric(KEYWORDS_METRIC, MetricUnit.Count, 1);
   }
+  const limitedBy = result.duplicate ? undefined : result.outcome.limitedBy;
+  if (limitedBy) countLimitedText(limitedBy);
   logger.info('Handled inbound text', {
     from: maskPhone(inbound.from),
     messageSid: inbound.messageSid,
-    ...(result.duplicate ? { duplicate: true } : { outcome: result.outcome.kind, replies: result.outcome.replies.length }),
+    ...(result.duplicate ? { duplicate: true } : { outcome: result.outcome.kind, replies: result.outcome.replies.length, ...(limitedBy ? { limitedBy } : {}) }),
   });
 }
 

@@ -1,5 +1,7 @@
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { KEYWORD_PATTERN, RESERVED_WORDS } from '../domain/compliance';
+import { DEFAULT_ALLOWED_COUNTRIES, DEFAULT_REPLY_LIMIT_PER_HOUR } from '../domain/limits';
 
 /**
  * The catalog items marketers edit in the DynamoDB console: flat, readable attributes. Lists may be
@@ -21,6 +23,11 @@ const stringList = z.preprocess((value) => {
   if (typeof value === 'string') return value.split(',').map((part) => part.trim()).filter(Boolean);
   return value;
 }, z.array(z.string().min(1)));
+
+const country = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .pipe(z.string().refine((value) => /^[A-Z]{2}$/.test(value) && isSupportedCountry(value), 'must be an ISO 3166 alpha-2 country code such as US or CA'));
 
 function isTimeZone(value: string): boolean {
   try {
@@ -55,6 +62,10 @@ export const programItem = z.object({
   crossSellDelayDays: z.number().min(0).max(60).default(3),
   /** Referral rewards per referrer per calendar month. */
   referralRewardsPerMonth: z.number().int().min(0).max(100).default(5),
+  /** Countries whose numbers the program answers (ISO 3166 alpha-2); texts from elsewhere get no reply. */
+  allowedCountries: stringList.pipe(z.array(country).min(1)).default([...DEFAULT_ALLOWED_COUNTRIES]),
+  /** HELP and "already subscribed" replies per number in any 60 minutes; more are recorded, not answered. */
+  replyLimitPerHour: z.number().int().min(1).max(30).default(DEFAULT_REPLY_LIMIT_PER_HOUR),
 });
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

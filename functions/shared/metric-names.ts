@@ -30,3 +30,9 @@ export const MESSAGES_SENT_METRIC = 'MessagesSent';
  */
 export const UNCERTAIN_SENDS_METRIC = 'UncertainSends';
 export const UNCERTAIN_SEND_DIMENSION = 'Resolution';
+/**
+ * Inbound texts a limit kept from their reply or subscription, with dimension Limit (own-number,
+ * short-code-sender, country-not-allowed, reply-limit, opt-in-ceiling): loops, abroad, floods.
+ */
+export const LIMITED_TEXTS_METRIC = 'LimitedTexts';
+export const LIMIT_DIMENSION = 'Limit';

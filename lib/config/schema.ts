@@ -44,9 +44,19 @@ export const stageConfigSchema = z
     eventArchiveRetentionDays: z.number().int().min(0),
     /** Carrier refusals (CarrierErrors, all codes) in 5 minutes above which someone is paged. */
     carrierErrorAlarmThreshold: z.number().int().min(0),
+    /**
+     * The short code's opt-in ceiling: new subscriptions per UTC minute and per UTC day, across all
+     * programs on it. Beyond it a keyword from a new number gets no subscription and no reply (and
+     * the opt-in-ceiling alarm fires), so a flood of numbers cannot make the gateway text them all.
+     */
+    optInsPerMinute: z.number().int().min(1),
+    optInsPerDay: z.number().int().min(1),
     terminationProtection: z.boolean(),
   })
   .superRefine((config, ctx) => {
+    if (config.optInsPerDay < config.optInsPerMinute) {
+      ctx.addIssue({ code: 'custom', path: ['optInsPerDay'], message: 'must be at least optInsPerMinute' });
+    }
     if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
       const missing = config.domainName ? 'certificateArn' : 'domainName';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'domainName and certificateArn go together: set both or neither' });

@@ -17,6 +17,9 @@ export const stages: Record<string, StageConfigInput> = {
     logRetentionDays: 14,
     eventArchiveRetentionDays: 7,
     carrierErrorAlarmThreshold: 20,
+    // Real phones of the team, never a crowd: a runaway script costs little.
+    optInsPerMinute: 30,
+    optInsPerDay: 500,
     terminationProtection: false,
   },
   prod: {
@@ -32,6 +35,12 @@ export const stages: Record<string, StageConfigInput> = {
     // Long enough to replay a missed month-end after someone notices it.
     eventArchiveRetentionDays: 30,
     carrierErrorAlarmThreshold: 10,
+    // 100 opt-ins a minute send ~200 texts (a welcome and a question each): a few percent of a short
+    // code's ~100 segments/s, so a flood of numbers never starves HELP, STOP and campaigns, and costs
+    // at most ~200 texts a minute and ~20,000 a day. Far above a billboard's or a till's pace; raise
+    // both before a campaign that will draw more (a TV spot, a stadium), not after.
+    optInsPerMinute: 100,
+    optInsPerDay: 10_000,
     terminationProtection: true,
   },
 };

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CARRIER_ERRORS_METRIC, METRICS_NAMESPACE } from '../../functions/shared/metric-names';
+import { CARRIER_ERRORS_METRIC, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION, METRICS_NAMESPACE } from '../../functions/shared/metric-names';
 
 export interface GatewayAlarmsProps {
   stage: string;
@@ -49,6 +49,16 @@ export class GatewayAlarms extends Construct {
       usingMetrics: {},
     });
     this.add('carrierErrors', carrierErrors, props.carrierErrorThreshold, `More than ${props.carrierErrorThreshold} messages refused by the carrier in 5 minutes.`);
+
+    // Any text turned away at the opt-in ceiling: a flood of new numbers, or a campaign bigger than the
+    // stage's optInsPerMinute/optInsPerDay (then raise them): either way someone should look.
+    const optInCeiling = new cloudwatch.MathExpression({
+      expression: `SELECT SUM(${LIMITED_TEXTS_METRIC}) FROM "${METRICS_NAMESPACE}" WHERE ${LIMIT_DIMENSION} = 'opt-in-ceiling'`,
+      label: 'Opt-ins turned away at the ceiling',
+      period: FIVE_MINUTES,
+      usingMetrics: {},
+    });
+    this.add('optInCeiling', optInCeiling, 0, 'New numbers were turned away at the opt-in ceiling (no subscription, no reply): a flood of numbers, or a campaign bigger than optInsPerMinute/optInsPerDay.');
   }
 
   private notEmpty(id: string, queue: sqs.IQueue, description: string): void {

@@ -8,6 +8,7 @@ import {
   FUNNEL_METRICS,
   INBOUND_MESSAGES_METRIC,
   KEYWORDS_METRIC,
+  LIMITED_TEXTS_METRIC,
   MESSAGES_SENT_METRIC,
   METRICS_NAMESPACE,
 } from '../../functions/shared/metric-names';
@@ -58,6 +59,17 @@ export class GatewayDashboard extends Construct {
         // One line per ErrorCode: 21610 is opt-outs, 30003/30005 bad numbers, 429 our own pace.
         left: [new cloudwatch.MathExpression({
           expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${CARRIER_ERRORS_METRIC}"', 'Sum', ${period.toSeconds()})`,
+          label: '',
+          period,
+          usingMetrics: {},
+        })],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Texts turned away by a limit',
+        // One line per Limit: own-number, short-code-sender, country-not-allowed, reply-limit, opt-in-ceiling.
+        left: [new cloudwatch.MathExpression({
+          expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${LIMITED_TEXTS_METRIC}"', 'Sum', ${period.toSeconds()})`,
           label: '',
           period,
           usingMetrics: {},

@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { maskPhonesIn } from '../../functions/domain/phone-numbers';
 import { clock } from '../../functions/shared/clock';
 import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
@@ -82,8 +84,13 @@ async function loadHandler<T>(spec: FunctionSpec): Promise<T> {
   return module.handler;
 }
 
+/** What a handler, poller or route threw, on the console: whole phone numbers masked, as in Lambda's logs. */
+export function printLocalError(error: unknown): void {
+  console.error('[local gateway]', maskPhonesIn(inspect(error)));
+}
+
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  const onError = options.onError ?? ((error: unknown) => console.error('[local gateway]', error));
+  const onError = options.onError ?? printLocalError;
   let parts: RunningParts | undefined;
   const server = createServer(routeRequest(() => parts, onError));
   const port = await listen(server, options.port);

@@ -84,6 +84,25 @@ describe('referrals', () => {
     for (const friend of friends) expect(await harness.subscription(friend)).toMatchObject({ status: 'subscribed' });
   });
 
+  test('ten friends texting KRUSTY <code> at the same moment earn the referrer exactly the monthly cap (3), and all ten join', async () => {
+    // Prepare
+    const referrer = await member();
+    const friends = Array.from({ length: 10 }, () => newPhone());
+
+    // Act
+    const sent = await Promise.all(friends.map((friend) => harness.text(friend, `KRUSTY ${referrer.code}`)));
+    for (const friend of friends) await harness.waitForMessages(friend, 2, 60_000);
+    await harness.settle();
+
+    // Assess
+    expect(sent.map((s) => s.status)).toEqual(friends.map(() => 200));
+    expect(rewards(referrer.phone)).toHaveLength(3);
+    expect(await harness.items(referrer.phone, 'OFFER#krusty-burger#referral#')).toHaveLength(3);
+    const completed = (await harness.publishedEvents(referrer.phone)).filter((e) => e.detailType === 'ReferralCompleted');
+    expect(completed).toHaveLength(3);
+    for (const friend of friends) expect(await harness.subscription(friend)).toMatchObject({ status: 'subscribed' });
+  });
+
   test('an unknown code is just a word after the keyword: the friend joins, nobody else is texted', async () => {
     // Prepare
     const friend = newPhone();

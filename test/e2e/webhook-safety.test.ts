@@ -167,10 +167,12 @@ describe('the local bus answers PutEvents on its own path only', () => {
       body: JSON.stringify(putEvents),
     });
     await harness.publish('pos', 'PurchaseCompleted', genuine);
-    await harness.waitUntil(async () => (await harness.order(genuine.orderId)) !== undefined);
+    // A stranger's purchase waits for an opt-in (parked): the genuine one got that far, the forged one not.
+    await harness.waitUntil(async () => (await harness.items(phone, 'PARKED#')).length > 0);
 
     // Assess
     expect(response.status).toBe(403);
+    expect((await harness.items(phone, 'PARKED#')).map((item) => item.sk)).toEqual([`PARKED#${genuine.orderId}`]);
     expect(await harness.order(forged.orderId)).toBeUndefined();
   });
 });

@@ -60,6 +60,9 @@ describe('validation names the field', () => {
     ['logRetentionDays', { logRetentionDays: 10 }, /logRetentionDays: must be one of 1, 3, 5/],
     ['prod without account', { account: undefined }, /account: is required for prod/],
     ['prod without termination protection', { terminationProtection: false }, /terminationProtection: must be true for prod/],
+    ['optInsPerMinute (0 would refuse everyone)', { optInsPerMinute: 0 }, /optInsPerMinute: /],
+    ['optInsPerDay (not a whole number)', { optInsPerDay: 10.5 }, /optInsPerDay: /],
+    ['optInsPerDay below optInsPerMinute', { optInsPerMinute: 300, optInsPerDay: 100 }, /optInsPerDay: must be at least optInsPerMinute/],
     ['unknown field', { shortcode: '55155' } as Partial<StageConfigInput>, /shortcode/],
   ];
 

@@ -5,6 +5,7 @@ import {
   FUNNEL_METRICS,
   INBOUND_MESSAGES_METRIC,
   KEYWORDS_METRIC,
+  LIMITED_TEXTS_METRIC,
   MESSAGES_SENT_METRIC,
 } from '../../functions/shared/metric-names';
 import { functionEntries, queues, type QueueName } from '../../lib/topology';
@@ -71,6 +72,15 @@ describe('alarms', () => {
     });
   });
 
+  it('any text turned away at the opt-in ceiling in 5 minutes raises an alarm', () => {
+    gateway.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'sms-gateway-test-optInCeiling',
+      Metrics: [Match.objectLike({ Expression: `SELECT SUM(${LIMITED_TEXTS_METRIC}) FROM "SmsGateway" WHERE Limit = 'opt-in-ceiling'`, Period: 300, ReturnData: true })],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
   it('every alarm notifies the one alarm topic (and says so when it clears)', () => {
     // Prepare
     const topic = inTemplateOf(gateway.service, gateway.data.alarmTopic.topic.topicArn);
@@ -104,7 +114,7 @@ describe('dashboard', () => {
     expect(charts(metric)).toBe(true);
   });
 
-  it.each([INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC, MESSAGES_SENT_METRIC, CARRIER_ERRORS_METRIC])('charts %s', (metric) => {
+  it.each([INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC, MESSAGES_SENT_METRIC, CARRIER_ERRORS_METRIC, LIMITED_TEXTS_METRIC])('charts %s', (metric) => {
     expect(charts(metric)).toBe(true);
   });
 

@@ -60,6 +60,7 @@ describe('functions', () => {
       ...new Set([...spec.sendsTo, ...(spec.trigger.kind === 'queue' ? [spec.trigger.queue] : [])].map((q) => queues[q].env)),
       ...(spec.publishesEvents ? ['EVENT_BUS_NAME'] : []),
       ...(spec.twilio ? ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN_SECRET_ARN', 'PUBLIC_URL'] : []),
+      ...(spec.optInCeiling ? ['OPT_INS_PER_DAY', 'OPT_INS_PER_MINUTE'] : []),
     ].sort();
     // Act
     const variables = functionProps(name).Environment.Variables;
@@ -71,12 +72,22 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: gateway.config.logLevel,
       POWERTOOLS_METRICS_NAMESPACE: 'SmsGateway',
     });
+    if (spec.optInCeiling) {
+      expect(variables).toMatchObject({ OPT_INS_PER_MINUTE: String(gateway.config.optInsPerMinute), OPT_INS_PER_DAY: String(gateway.config.optInsPerDay) });
+    }
     if (spec.twilio) {
       expect(variables.TWILIO_ACCOUNT_SID).toBe(gateway.config.twilioAccountSid);
       expect(variables.TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual(imported(gateway.data.twilioAuthToken.secret.secretArn));
       // Without a custom domain: the API endpoint itself, not its stage URL (that would be a cycle).
       expect(variables.PUBLIC_URL).toEqual({ 'Fn::GetAtt': [idOf(gateway.service.api.httpApi), 'ApiEndpoint'] });
     }
+  });
+
+  it("converse, the only function that opens subscriptions, is given the stage's opt-in ceiling", () => {
+    // Act
+    const withCeiling = functionEntries().filter(([name]) => 'OPT_INS_PER_MINUTE' in functionProps(name).Environment.Variables);
+    // Assess
+    expect(withCeiling.map(([name]) => name)).toEqual(['converse']);
   });
 
   it('never puts the Twilio auth token (or anything named like a secret) in an environment', () => {

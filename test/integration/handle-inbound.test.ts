@@ -4,6 +4,7 @@ import { DynamoConversationStore } from '../../functions/adapters/dynamo-convers
 import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
 import { DynamoOrderStore } from '../../functions/adapters/dynamo-orders';
 import { DynamoScheduledSends } from '../../functions/adapters/dynamo-scheduled-sends';
+import { DynamoOptInCeiling, DynamoReferralSlots } from '../../functions/adapters/dynamo-limits';
 import { randomBytes } from 'node:crypto';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { converse, type InboundText } from '../../functions/domain/conversation';
@@ -52,6 +53,8 @@ beforeAll(async () => {
     coupons: new DynamoCouponStore(db.doc, db.tables.audience),
     orders: new DynamoOrderStore(db.doc, db.tables.audience),
     scheduled: new DynamoScheduledSends(db.doc, db.tables.audience),
+    optInCeiling: new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 1000, perDay: 100_000 }),
+    referralSlots: new DynamoReferralSlots(db.doc, db.tables.audience, () => new Date()),
     random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
     clock: { now: () => new Date() },
   };

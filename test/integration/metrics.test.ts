@@ -77,6 +77,26 @@ describe('metrics the alarms and the dashboard read', () => {
     expect(emf()).toContainEqual(expect.objectContaining({ UncertainSends: 1, Resolution: 'not-found' }));
   });
 
+  test('a text turned away by a limit counts as LimitedTexts with the limit, as the opt-in ceiling alarm reads it', async () => {
+    // Prepare
+    const { countLimitedText } = await import('../../functions/adapters/metered');
+    const { metrics } = await import('../../functions/shared/metrics');
+
+    // Act
+    countLimitedText('opt-in-ceiling');
+    countLimitedText('reply-limit');
+    metrics.publishStoredMetrics();
+
+    // Assess
+    const documents = emf();
+    expect(documents).toContainEqual(expect.objectContaining({ LimitedTexts: 1, Limit: 'opt-in-ceiling' }));
+    expect(documents).toContainEqual(expect.objectContaining({ LimitedTexts: 1, Limit: 'reply-limit' }));
+    const dimensions = documents
+      .filter((doc) => doc.Limit === 'opt-in-ceiling')
+      .flatMap((doc) => (doc._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics.flatMap((m) => m.Dimensions.flat()));
+    expect(dimensions).toContain('Limit');
+  });
+
   test('every published domain event counts on its funnel metric', async () => {
     // Prepare
     const { MeteredPublisher } = await import('../../functions/adapters/metered');

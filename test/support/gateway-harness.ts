@@ -24,7 +24,8 @@ export class GatewayHarness {
     private readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<GatewayHarness> {
+  /** `logLevel`: the handlers' Powertools log level (default SILENT: tests read state, not logs). */
+  static async start(options: { logLevel?: string } = {}): Promise<GatewayHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-e2e-'));
     const twilio = await startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
     const gateway = await startLocalGateway({
@@ -34,7 +35,7 @@ export class GatewayHarness {
       twilioApiUrl: twilio.url,
       dataDir,
       scheduler: false,
-      logLevel: 'SILENT',
+      logLevel: options.logLevel ?? 'SILENT',
     }).catch(async (error: unknown) => {
       // A gateway that cannot start must not leave the fake Twilio API holding the test run open.
       await twilio.close();

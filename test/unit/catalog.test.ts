@@ -195,6 +195,26 @@ const brokenCases: BrokenCase[] = [
     extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'QUESTION#shoe-size', order: 5, prompt: 'Shoe size?', example: '10' }],
     problems: [{ key: 'PROGRAM#krusty-burger / QUESTION#shoe-size', field: 'sk', reason: /must be QUESTION#zip/ }],
   },
+  {
+    case: 'an allowed country that is not an ISO 3166 alpha-2 code',
+    extra: [squishee({ allowedCountries: 'US, USA' })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'allowedCountries.1', reason: 'must be an ISO 3166 alpha-2 country code such as US or CA' }],
+  },
+  {
+    case: 'an allowed country code that does not exist',
+    extra: [squishee({ allowedCountries: ['XX'] })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'allowedCountries.0', reason: 'must be an ISO 3166 alpha-2 country code such as US or CA' }],
+  },
+  {
+    case: 'no allowed country at all',
+    extra: [squishee({ allowedCountries: [] })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'allowedCountries', reason: /at least 1|>=1/ }],
+  },
+  {
+    case: 'a reply limit of 0 (HELP must always be answered)',
+    extra: [squishee({ replyLimitPerHour: 0 })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'replyLimitPerHour', reason: /1/ }],
+  },
 ];
 
 describe('validateCatalog: broken items are reported and the rest still loads', () => {
@@ -294,6 +314,32 @@ describe('validateCatalog: lists and keywords as marketers type them', () => {
     // Assess
     expect(problems).toEqual([]);
     expect(catalog.programs.find((p) => p.programId === 'squishee')!.keyword).toBe('SQUISHEE');
+  });
+
+  test.each([
+    ['a comma-separated string', 'us, ca', ['US', 'CA']],
+    ['a string set', new Set(['US', 'pr']), ['US', 'PR']],
+    ['a list', ['GB'], ['GB']],
+    ['nothing (the default)', undefined, ['US']],
+  ])('allowedCountries given as %s are read and upper-cased', (_case, allowedCountries, expected) => {
+    // Prepare
+    const program = allowedCountries === undefined ? squishee() : squishee({ allowedCountries });
+    // Act
+    const { catalog, problems } = validateCatalog([...demoItems, program]);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs.find((p) => p.programId === 'squishee')!.allowedCountries).toEqual(expected);
+  });
+
+  test('replyLimitPerHour is 3 unless the program says otherwise', () => {
+    // Prepare
+    const items = [...demoItems, squishee({ pk: 'PROGRAM#chatty', keyword: 'CHATTY', aliases: [], replyLimitPerHour: 10 }), squishee()];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    const limits = Object.fromEntries(catalog.programs.map((p) => [p.programId, p.replyLimitPerHour]));
+    expect(limits).toEqual({ 'krusty-burger': 3, chatty: 10, squishee: 3 });
   });
 
   test('meal choices given as a comma-separated string become a list', () => {

@@ -7,8 +7,6 @@ function check(overrides: Partial<ReferralCheck> = {}): ReferralCheck {
   return {
     referrerPhone: REFERRER,
     friendPhone: FRIEND,
-    alreadyRewardedForFriend: false,
-    rewardsThisPeriod: 0,
     capPerPeriod: 5,
     referrerSubscribed: true,
     ...overrides,
@@ -16,9 +14,9 @@ function check(overrides: Partial<ReferralCheck> = {}): ReferralCheck {
 }
 
 describe('decideReferralReward', () => {
-  test.each([0, 4])('a new friend of a subscribed referrer with %i rewards this month (cap 5) earns a reward', (rewardsThisPeriod) => {
+  test.each([1, 5, 100])('a friend of a subscribed referrer (cap %i) is worth trying to reward', (capPerPeriod) => {
     // Prepare
-    const input = check({ rewardsThisPeriod });
+    const input = check({ capPerPeriod });
 
     // Act
     const decision = decideReferralReward(input);
@@ -30,9 +28,6 @@ describe('decideReferralReward', () => {
   test.each([
     ['self-referral', { friendPhone: REFERRER }],
     ['referrer-not-subscribed', { referrerSubscribed: false }],
-    ['already-rewarded', { alreadyRewardedForFriend: true }],
-    ['cap-reached', { rewardsThisPeriod: 5 }],
-    ['cap-reached', { rewardsThisPeriod: 6 }],
     ['cap-reached', { capPerPeriod: 0 }],
   ] as const)('no reward: %s (%j)', (reason, overrides) => {
     // Prepare
@@ -45,15 +40,10 @@ describe('decideReferralReward', () => {
     expect(decision).toEqual({ reward: false, reason });
   });
 
-  test('checks run in order: self-referral, referrer-not-subscribed, already-rewarded, cap-reached', () => {
+  test('checks run in order: self-referral, referrer-not-subscribed, cap-reached', () => {
     // Prepare: each case fails every check from its position onwards.
-    const allFail = { referrerSubscribed: false, alreadyRewardedForFriend: true, rewardsThisPeriod: 5 };
-    const cases = [
-      check({ ...allFail, friendPhone: REFERRER }),
-      check(allFail),
-      check({ ...allFail, referrerSubscribed: true }),
-      check({ ...allFail, referrerSubscribed: true, alreadyRewardedForFriend: false }),
-    ];
+    const allFail = { referrerSubscribed: false, capPerPeriod: 0 };
+    const cases = [check({ ...allFail, friendPhone: REFERRER }), check(allFail), check({ ...allFail, referrerSubscribed: true })];
 
     // Act
     const reasons = cases.map((input) => {
@@ -62,7 +52,7 @@ describe('decideReferralReward', () => {
     });
 
     // Assess
-    expect(reasons).toEqual(['self-referral', 'referrer-not-subscribed', 'already-rewarded', 'cap-reached']);
+    expect(reasons).toEqual(['self-referral', 'referrer-not-subscribed', 'cap-reached']);
   });
 });
 
