@@ -24,16 +24,46 @@ function dynamoDbLocalHome(): string {
 export interface JavaCommand {
   args: string[];
   cwd: string;
-  /** False when this Java cannot compile the loopback launcher, so DynamoDB Local listens on every interface. */
+  /** False when the loopback launcher could not be compiled, so DynamoDB Local listens on every interface. */
   loopbackOnly: boolean;
+  /** Why not, when not. */
+  problem?: string;
 }
 
 let command: JavaCommand | undefined;
 
 /**
- * How to run DynamoDB Local. Normally through lib/local/DynamoDbLocalOnLoopback.java (127.0.0.1 only, exits
- * with its parent), compiled once by the java at hand into node_modules/.cache; a Java without the compiler
- * module (some JRE-only builds) gets the stock server, and the gateway says so when it starts.
+ * Compiles the launcher with the java at hand (its compiler module, so a JRE that has one will do) into
+ * node_modules/.cache; undefined when the cache cannot be written, an error text when javac fails.
+ */
+function compileLauncher(source: string, classpath: string[], key: string): { classes: string } | { error: string } | undefined {
+  const classes = resolve(ROOT, 'node_modules', '.cache', 'sms-gateway', `${LAUNCHER}-${key}`);
+  if (existsSync(join(classes, `${LAUNCHER}.class`))) return { classes };
+  let scratch: string;
+  try {
+    mkdirSync(dirname(classes), { recursive: true });
+    // Compiled into a fresh folder and renamed into place, so two starts at once never see half a class.
+    scratch = mkdtempSync(`${classes}-`);
+  } catch {
+    return undefined;
+  }
+  const javac = spawnSync('java', ['--module', 'jdk.compiler/com.sun.tools.javac.Main', '-proc:none', '-nowarn', '-d', scratch, '-cp', classpath.join(delimiter), source], { encoding: 'utf8' });
+  if (javac.status === 0) {
+    try {
+      renameSync(scratch, classes);
+    } catch {
+      // another start got there first; its class is the same
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  if (existsSync(join(classes, `${LAUNCHER}.class`))) return { classes };
+  return { error: `${javac.stderr || javac.stdout || javac.error?.message || 'javac failed'}`.trim().split('\n')[0]! };
+}
+
+/**
+ * How to run DynamoDB Local: through lib/local/DynamoDbLocalOnLoopback.java (127.0.0.1 only, exits with its
+ * parent), compiled once; from source on every start when the cache cannot be written; the stock server when
+ * this Java cannot compile it (a JRE without the compiler module), and then the gateway says so when it starts.
  */
 export function dynamoDbLocalCommand(): JavaCommand {
   if (command) return command;
@@ -44,25 +74,11 @@ export function dynamoDbLocalCommand(): JavaCommand {
   const classpath = [jar, join(libraries, '*')];
   const source = resolve(__dirname, `${LAUNCHER}.java`);
   const key = createHash('sha256').update(readFileSync(source)).update(javaVersion).update(home).digest('hex').slice(0, 16);
-  const compiled = resolve(ROOT, 'node_modules', '.cache', 'sms-gateway', `${LAUNCHER}-${key}`);
-  if (!existsSync(join(compiled, `${LAUNCHER}.class`))) {
-    mkdirSync(dirname(compiled), { recursive: true });
-    // Compiled into a fresh folder and renamed into place, so two starts at once never see half a class.
-    const scratch = mkdtempSync(`${compiled}-`);
-    const javac = spawnSync('java', ['--module', 'jdk.compiler/com.sun.tools.javac.Main', '-proc:none', '-nowarn', '-d', scratch, '-cp', classpath.join(delimiter), source], { encoding: 'utf8' });
-    if (javac.status === 0) {
-      try {
-        renameSync(scratch, compiled);
-      } catch {
-        // another start got there first; its class is the same
-      }
-    }
-    rmSync(scratch, { recursive: true, force: true });
-  }
   const native = `-Djava.library.path=${libraries}`;
-  command = existsSync(join(compiled, `${LAUNCHER}.class`))
-    ? { args: [native, '-cp', [compiled, ...classpath].join(delimiter), LAUNCHER], cwd: home, loopbackOnly: true }
-    : { args: [native, '-jar', jar], cwd: home, loopbackOnly: false };
+  const compiled = compileLauncher(source, classpath, key);
+  if (compiled === undefined) command = { args: [native, '-cp', classpath.join(delimiter), source], cwd: home, loopbackOnly: true };
+  else if ('classes' in compiled) command = { args: [native, '-cp', [compiled.classes, ...classpath].join(delimiter), LAUNCHER], cwd: home, loopbackOnly: true };
+  else command = { args: [native, '-jar', jar], cwd: home, loopbackOnly: false, problem: compiled.error };
   return command;
 }
 

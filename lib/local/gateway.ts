@@ -123,7 +123,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     onChange,
     log,
   };
-  const dynamoPort = await freePort();
+  const dynamoPort = await freePort().catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   const dynamodbEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const dynamo: SupervisedChild = new SupervisedChild({
     ...supervision,
@@ -167,8 +170,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         : startSandboxCarrier({ accountSid: options.accountSid, authToken: options.authToken, now: clock.now }).then((c) => (cleanups.push(() => c.close()), c)),
     ]);
     cleanups.push(() => client.destroy());
-    if (!dynamoDbLocalCommand().loopbackOnly) {
-      log('Warning: this Java cannot compile the launcher that keeps DynamoDB Local on 127.0.0.1 (no jdk.compiler module), so DynamoDB Local listens on every network interface. Install a full JDK 17+ to keep it local.');
+    const java = dynamoDbLocalCommand();
+    if (!java.loopbackOnly) {
+      log(`Warning: DynamoDB Local listens on every network interface: the launcher that keeps it on 127.0.0.1 could not be compiled (${java.problem}). A JDK 17+ (or a JRE with the jdk.compiler module) keeps it local.`);
     }
     queues = await createQueues(client);
     const carrierUrl = options.twilioApiUrl ?? (carrier as SandboxCarrier).url;
