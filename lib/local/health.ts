@@ -1,5 +1,7 @@
 import type { SupervisedChild } from './supervisor';
 
+class NoAnswer extends Error {}
+
 export type DependencyState = 'up' | 'down' | 'restarting' | 'failed';
 
 export interface DependencyReport {
@@ -21,7 +23,7 @@ export interface Dependency {
   /** A cheap request that succeeds only when the dependency serves (ListTables, ListQueues…). */
   probe?: (signal: AbortSignal) => Promise<unknown>;
   /** The child process behind it, when there is one: a dead or restarting child is down without asking. */
-  child?: SupervisedChild;
+  child?: Pick<SupervisedChild, 'state' | 'problem'>;
   /** What /health shows about it besides its state (endpoint, pid…). */
   details?: () => Record<string, unknown>;
 }
@@ -38,6 +40,7 @@ export class HealthMonitor {
     private readonly dependencies: Record<string, Dependency>,
     private readonly ttlMs = 1500,
     private readonly timeoutMs = 1000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Forgets cached answers (a child came back: ask again rather than wait out the ttl). */
@@ -69,15 +72,26 @@ export class HealthMonitor {
   /** undefined when the probe succeeded, else what went wrong. */
   private probe(name: string, probe: NonNullable<Dependency['probe']>): Promise<string | undefined> {
     const cached = this.cache.get(name);
-    if (cached && Date.now() - cached.at < this.ttlMs) return cached.result;
-    const result = probe(AbortSignal.timeout(this.timeoutMs)).then(
-      () => undefined,
-      (error: unknown) => {
-        const reason = error instanceof Error ? (error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : error.message) : String(error);
-        return reason || 'the health check failed';
-      },
-    );
-    this.cache.set(name, { at: Date.now(), result });
+    if (cached && this.now() - cached.at < this.ttlMs) return cached.result;
+    const timeout = new AbortController();
+    // Raced with a timer too, so a check that ignores its signal cannot hold /health (or a webhook) up.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => {
+        timeout.abort();
+        fail(new NoAnswer());
+      }, this.timeoutMs);
+    });
+    const result = Promise.race([probe(timeout.signal), deadline])
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (timeout.signal.aborted || error instanceof NoAnswer) return `no answer within ${this.timeoutMs} ms`;
+          return (error instanceof Error ? error.message : String(error)) || 'the health check failed';
+        },
+      )
+      .finally(() => clearTimeout(timer));
+    this.cache.set(name, { at: this.now(), result });
     return result;
   }
 }
