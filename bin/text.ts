@@ -31,8 +31,13 @@ async function main(): Promise<void> {
   const gatewayUrl = values.url ?? running?.url ?? `http://127.0.0.1:${settings.port}`;
   const publicUrl = settings.publicUrl ?? running?.publicUrl ?? gatewayUrl;
   const health = await fetch(`${gatewayUrl}/health`).catch(() => undefined);
-  if (!health?.ok) {
+  if (!health) {
     console.error(`No local gateway answers at ${gatewayUrl}. Start it first with: npm start`);
+    process.exit(1);
+  }
+  if (!health.ok) {
+    const { status, down = [] } = (await health.json().catch(() => ({}))) as { status?: string; down?: string[] };
+    console.error(`The local gateway at ${gatewayUrl} cannot take a text now: ${down.length > 0 ? `${down.join(', ')} down` : (status ?? `HTTP ${health.status}`)} (see ${gatewayUrl}/health).`);
     process.exit(1);
   }
   const seen = new Set((await outbox(gatewayUrl)).map((entry) => entry.sid));

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -10,18 +11,29 @@ import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
 import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { freePort, LocalSetupError } from './child-processes';
+import { dynamoDbLocalCommand, launchDynamoDbLocal } from './dynamodb-local';
+import { HealthMonitor, type Dependency } from './health';
 import { LOCAL_EVENTBRIDGE_PATH, routeRequest, type HttpHandler, type RunningParts } from './http-routes';
 import { startQueuePoller, type SqsHandler } from './queue-poller';
 import { startSandboxCarrier, type SandboxCarrier } from './sandbox-carrier';
-import { localCredentials, startSqsLocal, type SqsLocal } from './sqs-local';
-import type { LocalSettings } from './settings';
+import { createQueues, launchFauxqs, localCredentials, sqsClient, type LocalQueue } from './sqs-local';
+import type { LocalSettings, RecordedChild } from './settings';
+import { DependencyFailedError, SupervisedChild } from './supervisor';
 import { ensureTables, localTableName } from './tables';
 
 export interface LocalGatewayOptions extends LocalSettings {
   /** Powertools log level for the handlers (default WARN, so the console stays readable). */
   logLevel?: string;
   onError?: (error: unknown) => void;
+  /** DynamoDB Local or fauxqs died and could not be kept running (default: onError; /health stays 503). */
+  onFatal?: (error: DependencyFailedError) => void;
+  /** The child processes changed (spawned, restarted): the running-info file records their pids. */
+  onChildren?: (children: RecordedChild[]) => void;
+  /** Restarts and warnings (default: stderr). */
+  log?: (line: string) => void;
+  /** A child that dies again within this long of being restarted is given up on (default 60 s). */
+  restartWindowMs?: number;
 }
 
 export interface LocalGateway {
@@ -33,6 +45,8 @@ export interface LocalGateway {
   queues: Record<QueueName, string>;
   carrierUrl: string;
   seededCatalog: boolean;
+  /** The child processes running now (DynamoDB Local, fauxqs), with their pids. */
+  children(): RecordedChild[];
   stop(): Promise<void>;
 }
 
@@ -55,13 +69,16 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /** The handlers read their wiring from the environment, exactly as in Lambda. */
-function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: DynamoDbLocal; sqs: SqsLocal; carrierUrl: string; publicUrl: string; gatewayUrl: string }) {
+function handlerEnvironment(
+  options: LocalGatewayOptions,
+  parts: { dynamodbEndpoint: string; sqsEndpoint: string; queues: Record<QueueName, LocalQueue>; carrierUrl: string; publicUrl: string; gatewayUrl: string },
+) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: parts.dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: parts.sqs.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: parts.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SQS: parts.sqsEndpoint,
     // The gateway itself answers EventBridge's PutEvents and routes events by the topology's rules.
     AWS_ENDPOINT_URL_EVENTBRIDGE: `${parts.gatewayUrl}${LOCAL_EVENTBRIDGE_PATH}`,
     [EVENT_BUS_ENV]: 'sms-gateway-local',
@@ -76,7 +93,7 @@ function handlerEnvironment(options: LocalGatewayOptions, parts: { dynamo: Dynam
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
-  for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.sqs.queues[queue as QueueName].url;
+  for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;
 }
 
 async function loadHandler<T>(spec: FunctionSpec): Promise<T> {
@@ -91,31 +108,99 @@ export function printLocalError(error: unknown): void {
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const onError = options.onError ?? printLocalError;
+  const log = options.log ?? ((line: string) => console.error(`[local gateway] ${line}`));
   let parts: RunningParts | undefined;
   const server = createServer(routeRequest(() => parts, onError));
   const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
   const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const cleanups: (() => Promise<void> | void)[] = [() => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); })];
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
 
+  // DynamoDB Local and fauxqs are kept running on fixed ports (the handlers' endpoints stay valid across a restart).
+  let monitor: HealthMonitor | undefined;
+  const children = (): RecordedChild[] =>
+    [dynamo, sqs].flatMap((child) => (child.pid !== undefined && child.argv ? [{ name: child.dependency, pid: child.pid, argv: child.argv }] : []));
+  const onChange = () => {
+    monitor?.invalidate();
+    if (!stopping) options.onChildren?.(children());
+  };
+  const supervision = {
+    restartWindowMs: options.restartWindowMs ?? 60_000,
+    onFatal: options.onFatal ?? ((error: DependencyFailedError) => onError(error)),
+    onChange,
+    log,
+  };
+  const dynamoPort = await freePort().catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  const dynamodbEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const dynamo: SupervisedChild = new SupervisedChild({
+    ...supervision,
+    dependency: 'dynamodb',
+    label: 'DynamoDB Local',
+    launch: (spawned) => launchDynamoDbLocal(options.dataDir, dynamoPort, spawned),
+  });
+  let sqsPort = 0;
+  let queues: Record<QueueName, LocalQueue> | undefined;
+  const sqsEndpoint = () => `http://127.0.0.1:${sqsPort}`;
+  const sqs: SupervisedChild = new SupervisedChild({
+    ...supervision,
+    dependency: 'sqs',
+    label: 'The local SQS server (fauxqs)',
+    launch: async (spawned) => {
+      const launched = await launchFauxqs(sqsPort, spawned);
+      sqsPort = launched.port;
+      return launched.child;
+    },
+    // fauxqs keeps everything in memory: the queues are made again, under the same URLs, and what they held is gone.
+    afterRestart: async () => {
+      const client = sqsClient(sqsEndpoint());
+      try {
+        const again = await createQueues(client);
+        const moved = (Object.keys(again) as QueueName[]).filter((name) => JSON.stringify(again[name]) !== JSON.stringify(queues?.[name]));
+        if (moved.length > 0) throw new LocalSetupError(`its queues came back under other URLs (${moved.join(', ')})`);
+        // Outbound messages are also recorded in DynamoDB: those not yet sent go back on the queue.
+        const requeued = await requeueUnsent(dynamodbEndpoint, client, again.outbound.url);
+        log(`Its queues are created again and ${requeued} unsent outbound message(s) queued again from their records; the other messages they held when it died are lost (fauxqs keeps them in memory only).`);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+  cleanups.push(() => dynamo.stop(), () => sqs.stop());
+
   try {
-    const [dynamo, sqs, carrier] = await Promise.all([
-      startDynamoDbLocal(options.dataDir).then((d) => (cleanups.push(d.stop), d)),
-      startSqsLocal().then((s) => (cleanups.push(s.stop), s)),
+    const [, client, carrier] = await Promise.all([
+      dynamo.start(),
+      sqs.start().then(() => sqsClient(sqsEndpoint())),
       options.twilioApiUrl
         ? Promise.resolve(undefined)
         : startSandboxCarrier({ accountSid: options.accountSid, authToken: options.authToken, now: clock.now }).then((c) => (cleanups.push(() => c.close()), c)),
     ]);
+    cleanups.push(() => client.destroy());
+    const java = dynamoDbLocalCommand();
+    if (!java.loopbackOnly) {
+      log(`Warning: DynamoDB Local listens on every network interface: the launcher that keeps it on 127.0.0.1 could not be compiled (${java.problem}). A JDK 17+ (or a JRE with the jdk.compiler module) keeps it local.`);
+    }
+    queues = await createQueues(client);
     const carrierUrl = options.twilioApiUrl ?? (carrier as SandboxCarrier).url;
-    const seededCatalog = await prepareTables(dynamo.endpoint);
-    handlerEnvironment(options, { dynamo, sqs, carrierUrl, publicUrl, gatewayUrl: url });
+    const seededCatalog = await prepareTables(dynamodbEndpoint);
+    handlerEnvironment(options, { dynamodbEndpoint, sqsEndpoint: sqsEndpoint(), queues, carrierUrl, publicUrl, gatewayUrl: url });
 
     const routes: RunningParts['routes'] = [];
     const rules: ConstructorParameters<typeof LocalBus>[0] = [];
     const schedules: ConstructorParameters<typeof LocalScheduler>[0] = [];
+    // Every queue consumer needs both: while either is down its messages wait instead of failing toward the DLQ.
+    const paused = () => dynamo.state !== 'up' || sqs.state !== 'up';
+    const pollers: { stop(): Promise<void> }[] = [];
+    // Stopped together: each may be in a one-second long poll.
+    cleanups.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
     for (const [functionName, spec] of functionEntries()) {
       const trigger = spec.trigger;
       const target = { functionName, timeoutSeconds: spec.timeoutSeconds };
@@ -123,18 +208,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (trigger.kind === 'rule') rules.push({ ...target, source: trigger.source, detailType: trigger.detailType, handler: await loadHandler<EventHandler>(spec) });
       if (trigger.kind === 'schedule') schedules.push({ ...target, name: trigger.name, expression: trigger.expression, handler: await loadHandler<EventHandler>(spec) });
       if (trigger.kind === 'queue') {
-        const queue = sqs.queues[trigger.queue];
+        const queue = queues[trigger.queue];
         const handler = await loadHandler<SqsHandler>(spec);
         // Lambda runs several batches at once; so does the laptop, a few (FIFO groups stay one at a time).
         for (let i = 0; i < Math.min(trigger.maxConcurrency ?? LOCAL_CONCURRENCY, LOCAL_CONCURRENCY); i += 1) {
-          const poller = startQueuePoller({ ...target, client: sqs.client, queueUrl: queue.url, queueArn: queue.arn, batchSize: trigger.batchSize, handler, onError });
-          cleanups.push(() => poller.stop());
+          pollers.push(startQueuePoller({ ...target, client, queueUrl: queue.url, queueArn: queue.arn, batchSize: trigger.batchSize, handler, onError, paused }));
         }
       }
     }
     // Fauxqs keeps its queues in memory: what a crashed run had committed to send but not yet sent
     // is only in DynamoDB now. Queue it again; sending is idempotent per message id.
-    await requeueUnsent(dynamo.endpoint, sqs);
+    await requeueUnsent(dynamodbEndpoint, client, queues.outbound.url);
     const scheduler = new LocalScheduler(schedules, clock, onError);
     if (options.scheduler) scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -142,16 +226,29 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const gateway: LocalGateway = {
       url,
       publicUrl,
-      dynamodbEndpoint: dynamo.endpoint,
-      sqsEndpoint: sqs.endpoint,
+      dynamodbEndpoint,
+      sqsEndpoint: sqsEndpoint(),
       tables: Object.fromEntries(Object.keys(tables).map((t) => [t, localTableName(t as TableName)])) as Record<TableName, string>,
-      queues: Object.fromEntries(Object.entries(sqs.queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>,
+      queues: Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.url])) as Record<QueueName, string>,
       carrierUrl,
       seededCatalog,
+      children,
       stop,
     };
-    const { stop: _stop, ...health } = gateway;
-    parts = { routes, bus: new LocalBus(rules, clock, onError), scheduler, clock, outbox: () => carrier?.outbox() ?? [], health: { ...health, schedules: scheduler.names() } };
+    monitor = healthMonitor({ dynamo, sqs, dynamodbEndpoint, sqsEndpoint: sqsEndpoint(), carrier, scheduler, schedulerOn: options.scheduler, rules: rules.length }, cleanups);
+    const { stop: _stop, children: _children, ...info } = gateway;
+    const ready = monitor;
+    parts = {
+      routes,
+      bus: new LocalBus(rules, clock, onError),
+      scheduler,
+      clock,
+      outbox: () => carrier?.outbox() ?? [],
+      health: async () => {
+        const report = await ready.report();
+        return { healthy: report.healthy, down: report.down, body: { status: report.healthy ? 'ok' : 'down', down: report.down, dependencies: report.dependencies, ...info, schedules: scheduler.names() } };
+      },
+    };
     return gateway;
   } catch (error) {
     await stop();
@@ -160,15 +257,46 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 }
 
 /** Outbound messages with no outcome yet (pending, or claimed by a run that died) back on the outbound queue. */
-async function requeueUnsent(endpoint: string, sqs: SqsLocal): Promise<number> {
+async function requeueUnsent(endpoint: string, sqs: SQSClient, outboundQueueUrl: string): Promise<number> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials }));
   try {
     const unsent = await new DynamoDeliveries(client, localTableName('audience')).unsent();
-    await new SqsOutbox(sqs.client, sqs.queues.outbound.url, clock.now).enqueueEach(unsent);
+    await new SqsOutbox(sqs, outboundQueueUrl, clock.now).enqueueEach(unsent);
     return unsent.length;
   } finally {
     client.destroy();
   }
+}
+
+/** What /health checks, each with a cheap request on its own client (one attempt: a dead port answers at once). */
+function healthMonitor(
+  parts: { dynamo: SupervisedChild; sqs: SupervisedChild; dynamodbEndpoint: string; sqsEndpoint: string; carrier?: SandboxCarrier; scheduler: LocalScheduler; schedulerOn: boolean; rules: number },
+  cleanups: (() => Promise<void> | void)[],
+): HealthMonitor {
+  const dynamoClient = new DynamoDBClient({ endpoint: parts.dynamodbEndpoint, region: 'us-east-1', credentials: localCredentials, maxAttempts: 1 });
+  const queueClient = sqsClient(parts.sqsEndpoint);
+  cleanups.push(() => dynamoClient.destroy(), () => queueClient.destroy());
+  const child = (supervised: SupervisedChild, endpoint: string, extra: Record<string, unknown> = {}) => () => ({ endpoint, pid: supervised.pid, restarts: supervised.restarts, ...extra });
+  const dependencies: Record<string, Dependency> = {
+    dynamodb: {
+      child: parts.dynamo,
+      probe: (abortSignal) => dynamoClient.send(new ListTablesCommand({ Limit: 1 }), { abortSignal }),
+      details: child(parts.dynamo, parts.dynamodbEndpoint, { listensOn: dynamoDbLocalCommand().loopbackOnly ? '127.0.0.1' : 'every interface' }),
+    },
+    sqs: {
+      child: parts.sqs,
+      probe: (abortSignal) => queueClient.send(new ListQueuesCommand({}), { abortSignal }),
+      details: child(parts.sqs, parts.sqsEndpoint),
+    },
+  };
+  const carrier = parts.carrier;
+  if (carrier) {
+    dependencies.carrier = { probe: async (signal) => (await fetch(carrier.url, { signal })).arrayBuffer(), details: () => ({ url: carrier.url, kind: 'sandbox' }) };
+  }
+  // The bus and the scheduler run inside the gateway: they are up as long as it answers.
+  dependencies.bus = { details: () => ({ rules: parts.rules }) };
+  dependencies.scheduler = { details: () => ({ running: parts.schedulerOn, schedules: parts.scheduler.names() }) };
+  return new HealthMonitor(dependencies);
 }
 
 /** Creates missing tables; a brand-new catalog table gets the demo catalog. */

