@@ -16,12 +16,14 @@
  * | parked purchase | PHONE#<e164> | PARKED#<orderId>                    |
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
+ * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
  * | opt-in counter  | OPTINS#<shortCode>#<UTC minute yyyy-mm-ddThh:mm or day yyyy-mm-dd> | OPTINS |
  *
  * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
  *
  * Scheduled sends are spread over one partition per hour of their due time, so the minute-by-minute
- * sweep reads a handful of small partitions and no partition grows hot.
+ * sweep reads a handful of small partitions and no partition grows hot. The sweep starts at the
+ * cursor's hour, which scheduling lowers whenever it files a send in an older hour.
  */
 export const STATE_PREFIX = 'STATE#';
 export const MESSAGE_PREFIX = 'MSG#';
@@ -56,7 +58,10 @@ export const audienceKeys = {
   optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
-  scheduledSend: (dueAt: string, id: string) => ({ pk: `DUE#${dueAt.slice(0, 13)}`, sk: `${dueAt}#${id}` }),
+  /** Filed under the hour it is due, or the current hour when it is overdue already (never behind the sweep). */
+  scheduledSend: (dueAt: string, id: string, filedUnder = `DUE#${dueAt.slice(0, 13)}`) => ({ pk: filedUnder, sk: `${dueAt}#${id}` }),
+  /** The oldest hour partition that may still hold a scheduled send: where the sweep starts. */
+  dueCursor: () => ({ pk: 'DUE#CURSOR', sk: 'CURSOR' }),
 };
 
 /** How long message log items (and with them MessageSid idempotency) are kept. */

@@ -30,7 +30,7 @@ export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv(
 export const deliveries = once(() => new DynamoDeliveries(dynamo(), requiredEnv('AUDIENCE_TABLE'), Number(process.env.SEND_CLAIM_SECONDS ?? 30) * 1000));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
 export const eventPublisher = once(() => new MeteredPublisher(new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'))));
-export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));

@@ -74,14 +74,19 @@ export interface ScheduledSend {
   /** Stable: scheduling the same send twice keeps one. */
   id: string;
   dueAt: string;
+  /** Where the store filed it (set by the store; a send overdue when scheduled is filed under the current hour). */
+  filedUnder?: string;
   reason: string;
   message: OutboundMessage;
 }
 
 export interface ScheduledSends {
   schedule(sends: ScheduledSend[]): Promise<void>;
-  /** Sends due at `now`, looking back `lookBackHours` for ones a pause left behind. */
-  due(now: Date, lookBackHours: number): Promise<ScheduledSend[]>;
+  /**
+   * Every send due at `now`, however long ago it fell due (a paused sweep, an outage, a local clock
+   * moved forward by days); `swept` then tells the store everything before `now` was handled.
+   */
+  due(now: Date): Promise<{ sends: ScheduledSend[]; swept(): Promise<void> }>;
   done(send: ScheduledSend): Promise<void>;
 }
 

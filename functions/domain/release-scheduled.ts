@@ -1,21 +1,17 @@
 import type { Clock, Outbox, ScheduledSends } from './ports';
 
 /**
- * How far back the sweep looks for sends left behind by a pause (an outage, or a local clock moved
- * forward by hours): 49 small partition reads a minute, in parallel, cost less than a lost survey.
- */
-export const LOOK_BACK_HOURS = 48;
-
-/**
  * Hands every send that is due to the outbound queue, where send-sms judges it again at the last
- * moment. Queued first, removed second: a crash in between re-queues it under the same
- * deduplication id instead of losing it.
+ * moment. Queued first, removed second: a crash in between re-queues it under the same message id,
+ * which sending deduplicates. Nothing is too old to be released: the store remembers the oldest
+ * hour that may still hold a send.
  */
 export async function releaseScheduledSends(deps: { scheduled: ScheduledSends; outbox: Outbox; clock: Clock }): Promise<number> {
-  const due = await deps.scheduled.due(deps.clock.now(), LOOK_BACK_HOURS);
-  for (const send of due) {
+  const due = await deps.scheduled.due(deps.clock.now());
+  for (const send of due.sends) {
     await deps.outbox.enqueue([send.message], send.id);
     await deps.scheduled.done(send);
   }
-  return due.length;
+  await due.swept();
+  return due.sends.length;
 }
