@@ -13,6 +13,8 @@ export interface TableSpec {
   sortKey: string;
   /** Attribute DynamoDB expires items by, when the table has one. */
   timeToLiveAttribute?: string;
+  /** Read whole with Scan (small and read-mostly); other tables are only ever read by key. */
+  readWhole?: true;
   /** Global secondary indexes (all attributes projected), by name. */
   indexes?: Record<string, { partitionKey: string; sortKey: string }>;
 }
@@ -43,7 +45,8 @@ export interface FunctionSpec {
   trigger: Trigger;
   timeoutSeconds: number;
   memoryMb: number;
-  tables: { name: TableName; access: 'read' | 'readWrite' }[];
+  /** What the function does to each table: read items, or also write them; `deletes` when it removes items too. */
+  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true }[];
   sendsTo: QueueName[];
   /** Publishes domain events on the gateway's bus. */
   publishesEvents: boolean;
@@ -54,7 +57,7 @@ export interface FunctionSpec {
 }
 
 export const tables: Record<TableName, TableSpec> = {
-  catalog: { env: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  catalog: { env: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk', readWhole: true },
   audience: {
     env: 'AUDIENCE_TABLE',
     partitionKey: 'pk',
@@ -93,7 +96,7 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite' },
+      { name: 'audience', access: 'readWrite', deletes: true },
     ],
     sendsTo: ['outbound'],
     publishesEvents: true,
@@ -121,7 +124,7 @@ export const functions = {
     trigger: { kind: 'schedule', name: 'follow-ups', expression: 'rate(1 minute)' },
     timeoutSeconds: 60,
     memoryMb: 256,
-    tables: [{ name: 'audience', access: 'readWrite' }],
+    tables: [{ name: 'audience', access: 'readWrite', deletes: true }],
     sendsTo: ['outbound'],
     publishesEvents: false,
     twilio: false,
@@ -156,7 +159,7 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite' },
+      { name: 'audience', access: 'readWrite', deletes: true },
     ],
     sendsTo: ['outbound', 'rejectedEvents'],
     publishesEvents: true,

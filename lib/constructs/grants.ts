@@ -1,28 +1,34 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { DataStack } from '../data-stack';
-import { tables, type FunctionSpec } from '../topology';
+import { tables, type FunctionSpec, type TableSpec } from '../topology';
 import type { GatewayFunction } from './gateway-function';
 
-/** What Table.grantReadData / grantReadWriteData allow, minus the stream actions (no streams here). */
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/**
+ * The DynamoDB actions a table access allows: reads by key (GetItem, Query, ConditionCheckItem for
+ * transactions), Scan only on a table read whole, PutItem/UpdateItem for writers, DeleteItem only for
+ * functions that remove items. No batch actions: no function uses them.
+ */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+export function tableActions(table: TableSpec, access: FunctionSpec['tables'][number]): string[] {
+  return [
+    ...TABLE_READ_ACTIONS,
+    ...(table.readWhole ? ['dynamodb:Scan'] : []),
+    ...(access.access === 'readWrite' ? TABLE_WRITE_ACTIONS : []),
+    ...(access.access === 'readWrite' && access.deletes ? ['dynamodb:DeleteItem'] : []),
+  ];
+}
 
 /** Exactly the access a function's spec declares: its tables, the queues it sends to, the secret, the bus. */
 export function grantAccess(fn: GatewayFunction, spec: FunctionSpec, data: DataStack): void {
-  for (const { name, access } of spec.tables) {
-    const table = data.stores.tables[name];
+  for (const access of spec.tables) {
+    const table = data.stores.tables[access.name];
     // Not table.grant*: those add <table>/index/*, a wildcard; the topology names every index.
-    const indexNames = Object.keys(tables[name].indexes ?? {});
+    const indexNames = Object.keys(tables[access.name].indexes ?? {});
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        actions: tableActions(tables[access.name], access),
         resources: [table.tableArn, ...indexNames.map((index) => `${table.tableArn}/index/${index}`)],
       }),
     );

@@ -103,11 +103,15 @@ describe('functions', () => {
   it.each(functionEntries())('%s: IAM grants match its spec and no more', (name, spec) => {
     // Act + Assess
     for (const table of Object.keys(tables) as TableName[]) {
-      const access = spec.tables.find((t) => t.name === table)?.access;
+      const access = spec.tables.find((t) => t.name === table);
       const actions = actionsOn(name, imported(gateway.data.stores.tables[table].tableArn));
       if (!access) expect(actions).toEqual([]);
       else expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access === 'readWrite');
+      for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access?.access === 'readWrite');
+      // Least privilege: no batch actions, Scan only where a table is read whole, DeleteItem only where declared.
+      expect(actions.filter((a) => a.includes('Batch'))).toEqual([]);
+      expect(actions.includes('dynamodb:Scan')).toBe(Boolean(access && tables[table].readWhole));
+      expect(actions.includes('dynamodb:DeleteItem')).toBe(Boolean(access?.deletes));
     }
     for (const queue of Object.keys(queues) as QueueName[]) {
       const actions = actionsOn(name, imported(gateway.data.stores.queues[queue].queueArn));
