@@ -11,8 +11,6 @@ import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
 import { randomBytes } from 'node:crypto';
-import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
-import { MeteredPublisher } from './metered';
 import { DynamoOptInCeiling, DynamoReferralSlots } from './dynamo-limits';
 import { optInLimitsFromEnv } from '../shared/opt-in-limits';
 
@@ -29,7 +27,6 @@ export const conversationStore = once(() => new DynamoConversationStore(dynamo()
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const deliveries = once(() => new DynamoDeliveries(dynamo(), requiredEnv('AUDIENCE_TABLE'), Number(process.env.SEND_CLAIM_SECONDS ?? 30) * 1000));
 export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
-export const eventPublisher = once(() => new MeteredPublisher(new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'))));
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));

@@ -6,7 +6,7 @@ import { pendingDelivery } from './dynamo-deliveries';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
-import { maskPhonesIn } from '../domain/phone-numbers';
+import { maskPhonesIn } from '../domain/phone-masking';
 import { ConflictError, type ConversationStore } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
 import { conditionHeld } from './conditional-writes';

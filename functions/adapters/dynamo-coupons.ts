@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Coupon } from '../domain/coupons';
-import { maskPhonesIn } from '../domain/phone-numbers';
+import { maskPhonesIn } from '../domain/phone-masking';
 import type { CouponStore, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
 import { conditionHeld } from './conditional-writes';

@@ -1,12 +1,13 @@
 import middy from '@middy/core';
+import { eventPublisher } from '../adapters/event-dependencies';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countLimitedText } from '../adapters/metered';
-import { catalogSource, conversationStore, couponStore, eventPublisher, optInCeiling, orderStore, outbox, random, referralSlots, scheduledSends } from '../adapters/dependencies';
+import { catalogSource, conversationStore, couponStore, optInCeiling, orderStore, outbox, random, referralSlots, scheduledSends } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
-import { maskedError, maskPhone } from '../domain/phone-numbers';
+import { maskedError, maskPhone } from '../domain/phone-masking';
 import { inboundQueueMessage } from '../schemas/queue-messages';
 import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
+import { eventPublisher } from '../adapters/event-dependencies';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import {
   catalogSource,
   conversationStore,
   couponStore,
-  eventPublisher,
   orderStore,
   outbox,
   random,
@@ -13,7 +13,8 @@ import {
   scheduledSends,
 } from '../adapters/dependencies';
 import { handlePurchase, type PurchaseOutcome } from '../domain/handle-purchase';
-import { maskPhone, normalizeAddress } from '../domain/phone-numbers';
+import { normalizeAddress } from '../domain/phone-numbers';
+import { maskPhone } from '../domain/phone-masking';
 import { purchaseCompleted } from '../schemas/purchase-event';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { eventPublisher } from '../adapters/event-dependencies';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -6,7 +7,6 @@ import {
   audienceIndex,
   catalogSource,
   couponStore,
-  eventPublisher,
   lunchPageQueue,
   outbox,
   random,

@@ -5,7 +5,7 @@ import { catalogSource, conversationStore, deliveries, outbox, scheduledSends } 
 import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
 import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';
-import { maskPhone } from '../domain/phone-numbers';
+import { maskPhone } from '../domain/phone-masking';
 import { sendMessage } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { conversationStore, messageLog } from '../adapters/dependencies';
 import { TWILIO_CONTACT_STOPPED } from '../adapters/twilio-codes';
 import { recordDeliveryReport } from '../domain/delivery-reports';
-import { maskPhone, normalizeAddress } from '../domain/phone-numbers';
+import { normalizeAddress } from '../domain/phone-numbers';
+import { maskPhone } from '../domain/phone-masking';
 import { statusCallbackForm } from '../schemas/twilio-webhooks';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';

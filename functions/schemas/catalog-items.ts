@@ -1,4 +1,3 @@
-import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { KEYWORD_PATTERN, RESERVED_WORDS } from '../domain/compliance';
 import { DEFAULT_ALLOWED_COUNTRIES, DEFAULT_REPLY_LIMIT_PER_HOUR } from '../domain/limits';
@@ -27,7 +26,16 @@ const stringList = z.preprocess((value) => {
 const country = z
   .string()
   .transform((value) => value.trim().toUpperCase())
-  .pipe(z.string().refine((value) => /^[A-Z]{2}$/.test(value) && isSupportedCountry(value), 'must be an ISO 3166 alpha-2 country code such as US or CA'));
+  .pipe(z.string().refine(isCountryCode, 'must be an ISO 3166 alpha-2 country code such as US or CA'));
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Grouping codes (EU, UN) and the unknown region are not countries a number can belong to. */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'ZZ', 'QO']);
+
+/** An ISO 3166 alpha-2 country code, as ICU knows them (no phone-number metadata needed in every function). */
+function isCountryCode(value: string): boolean {
+  return /^[A-Z]{2}$/.test(value) && !NOT_COUNTRIES.has(value) && regionNames.of(value) !== value;
+}
 
 function isTimeZone(value: string): boolean {
   try {

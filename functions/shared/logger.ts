@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { maskPhonesIn } from '../domain/phone-numbers';
+import { maskPhonesIn } from '../domain/phone-masking';
 
 /**
  * One logger for the service. Phone numbers go in only through maskPhone; as a safety net every
