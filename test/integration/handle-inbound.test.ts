@@ -1,12 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
-import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
-import { DynamoOrderStore } from '../../functions/adapters/dynamo-orders';
-import { DynamoScheduledSends } from '../../functions/adapters/dynamo-scheduled-sends';
-import { DynamoOptInCeiling, DynamoReferralSlots } from '../../functions/adapters/dynamo-limits';
-import { randomBytes } from 'node:crypto';
-import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { converse, type InboundText } from '../../functions/domain/conversation';
 import { handleInbound, type HandleInboundDeps } from '../../functions/domain/handle-inbound';
 import { outboundQueueMessage, type OutboundQueueMessage } from '../../functions/schemas/queue-messages';
@@ -14,6 +8,7 @@ import { logger } from '../../functions/shared/logger';
 import { readCatalogFile, writeCatalogItems, DEMO_CATALOG_FILE, type CatalogItem } from '../../lib/catalog-admin';
 import type { SqsLocal } from '../../lib/local/sqs-local';
 import { ensureTables, localTableName } from '../../lib/local/tables';
+import { inboundDeps } from '../support/inbound-deps';
 import { RecordingPublisher } from '../support/recording-publisher';
 import {
   audienceItems,
@@ -45,19 +40,7 @@ beforeAll(async () => {
   [db, sqs] = await Promise.all([startLocalDynamo(uniqueStage('it-inbound')), startLocalSqs()]);
   await writeCatalogItems(db.doc, db.tables.catalog, demoItems);
   store = new DynamoConversationStore(db.doc, db.tables.audience);
-  deps = {
-    catalog: new DynamoCatalogSource(db.doc, db.tables.catalog, 0),
-    store,
-    outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
-    events: publisher,
-    coupons: new DynamoCouponStore(db.doc, db.tables.audience),
-    orders: new DynamoOrderStore(db.doc, db.tables.audience),
-    scheduled: new DynamoScheduledSends(db.doc, db.tables.audience),
-    optInCeiling: new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 1000, perDay: 100_000 }),
-    referralSlots: new DynamoReferralSlots(db.doc, db.tables.audience, () => new Date()),
-    random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
-    clock: { now: () => new Date() },
-  };
+  deps = { ...inboundDeps(db, sqs, publisher), store };
 });
 
 afterAll(async () => {

@@ -1,13 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
-import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
-import { DynamoOptInCeiling, DynamoReferralSlots } from '../../functions/adapters/dynamo-limits';
-import { DynamoOrderStore } from '../../functions/adapters/dynamo-orders';
-import { DynamoScheduledSends } from '../../functions/adapters/dynamo-scheduled-sends';
-import { SqsOutbox } from '../../functions/adapters/sqs-queues';
+import { DynamoOptInCeiling } from '../../functions/adapters/dynamo-limits';
 import type { InboundText } from '../../functions/domain/conversation';
 import { handleInbound, type HandleInboundDeps } from '../../functions/domain/handle-inbound';
 import { ConflictError } from '../../functions/domain/ports';
@@ -16,6 +11,7 @@ import { outboundQueueMessage } from '../../functions/schemas/queue-messages';
 import { logger } from '../../functions/shared/logger';
 import { readCatalogFile, writeCatalogItems, DEMO_CATALOG_FILE } from '../../lib/catalog-admin';
 import type { SqsLocal } from '../../lib/local/sqs-local';
+import { inboundDeps } from '../support/inbound-deps';
 import { RecordingPublisher } from '../support/recording-publisher';
 import { audienceItems, drainQueue, freshPhone, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
 
@@ -35,19 +31,7 @@ const received: Message[] = [];
 beforeAll(async () => {
   [db, sqs] = await Promise.all([startLocalDynamo(uniqueStage('it-limits')), startLocalSqs()]);
   await writeCatalogItems(db.doc, db.tables.catalog, readCatalogFile(DEMO_CATALOG_FILE));
-  deps = {
-    catalog: new DynamoCatalogSource(db.doc, db.tables.catalog, 0),
-    store: new DynamoConversationStore(db.doc, db.tables.audience),
-    outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
-    events: publisher,
-    coupons: new DynamoCouponStore(db.doc, db.tables.audience),
-    orders: new DynamoOrderStore(db.doc, db.tables.audience),
-    scheduled: new DynamoScheduledSends(db.doc, db.tables.audience),
-    optInCeiling: new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 1000, perDay: 100_000 }),
-    referralSlots: new DynamoReferralSlots(db.doc, db.tables.audience, () => new Date()),
-    random: { bytes: (count: number) => new Uint8Array(randomBytes(count)) },
-    clock: { now: () => new Date('2026-11-24T17:00:00Z') },
-  };
+  deps = inboundDeps(db, sqs, publisher, () => new Date('2026-11-24T17:00:00Z'));
 });
 
 afterAll(async () => {
