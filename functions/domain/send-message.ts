@@ -78,7 +78,7 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
   try {
     const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
     if (uncertain) {
-      const found = await findLostSend(message, deps);
+      const found = await findLostSend(id, message, deps);
       deps.onUncertain?.(found ? 'found' : 'not-found');
       if (found) {
         await recordSent(id, message, found, conversation, catalog, deps);
@@ -105,8 +105,13 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
   }
 }
 
-async function findLostSend(message: OutboundMessage, deps: SendMessageDeps): Promise<SentMessage | undefined> {
-  const [atCarrier, known] = await Promise.all([deps.carrier.recent(message), deps.deliveries.knownSids(message.to)]);
+/**
+ * This message at the carrier, if it is there. Its own record is left out of the known SIDs: a status
+ * callback for the attempt in doubt may have put the carrier's SID on it meanwhile (after this run's
+ * claim), and that SID is this message's, not another one's.
+ */
+async function findLostSend(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SentMessage | undefined> {
+  const [atCarrier, known] = await Promise.all([deps.carrier.recent(message), deps.deliveries.knownSids(message.to, id)]);
   return lostSend(message, atCarrier, known);
 }
 
