@@ -199,8 +199,17 @@ async function refused(id: string, message: OutboundMessage, failure: CarrierFai
     await deps.deliveries.finish(id, message, 'rejected', reason, at);
     return 'rejected';
   }
+  // The opt-out before the outcome: a message finished as opted-out is never tried again, so an
+  // opt-out that failed to be recorded after it would be lost for good. When it fails, the message
+  // goes back (the carrier did not take it): its next delivery asks again, is refused again, and
+  // records the opt-out then.
+  try {
+    await deps.store.recordOptOuts(carrierOptOuts(message.to, message.from, await deps.store.load(message.to), at));
+  } catch (error) {
+    await deps.deliveries.release(id, message, false, describe(error));
+    throw error;
+  }
   await deps.deliveries.finish(id, message, 'opted-out', reason, at);
-  await deps.store.recordOptOuts(carrierOptOuts(message.to, message.from, await deps.store.load(message.to), at));
   return 'opted-out';
 }
 
