@@ -187,8 +187,9 @@ export class DynamoDeliveries implements Deliveries {
     });
   }
 
-  async knownSids(phone: string): Promise<Set<string>> {
+  async knownSids(phone: string, exceptId?: string): Promise<Set<string>> {
     const sids = new Set<string>();
+    const except = exceptId === undefined ? undefined : audienceKeys.outboundMessage(phone, exceptId).sk;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -201,6 +202,7 @@ export class DynamoDeliveries implements Deliveries {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (item.sk === except) continue;
         if (typeof item.sid === 'string') sids.add(item.sid);
         // Records from before outbound messages had ids are keyed by the SID itself.
         else if (!(item.sk as string).startsWith(OUTBOUND_PREFIX)) sids.add((item.sk as string).slice(MESSAGE_PREFIX.length));

@@ -174,8 +174,11 @@ export interface Deliveries {
   finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void>;
   /** Gives the claim back: the next delivery tries again (and first resolves doubt when `uncertain`). */
   release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;
-  /** Every carrier SID this number's records know, to tell our own sends from a lost one. */
-  knownSids(phone: string): Promise<Set<string>>;
+  /**
+   * Every carrier SID this number's records know, to tell our own sends from a lost one, except the
+   * SID on the record of `exceptId`: a status callback may have put it there, and it is that message's own.
+   */
+  knownSids(phone: string, exceptId?: string): Promise<Set<string>>;
 }
 
 export interface MessageLog {

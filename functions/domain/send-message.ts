@@ -78,7 +78,7 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
   try {
     const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
     if (uncertain) {
-      const found = await findLostSend(message, deps);
+      const found = await findLostSend(id, message, deps);
       deps.onUncertain?.(found ? 'found' : 'not-found');
       if (found) {
         await recordSent(id, message, found, conversation, catalog, deps);
@@ -105,8 +105,13 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
   }
 }
 
-async function findLostSend(message: OutboundMessage, deps: SendMessageDeps): Promise<SentMessage | undefined> {
-  const [atCarrier, known] = await Promise.all([deps.carrier.recent(message), deps.deliveries.knownSids(message.to)]);
+/**
+ * This message at the carrier, if it is there. Its own record is left out of the known SIDs: a status
+ * callback for the attempt in doubt may have put the carrier's SID on it meanwhile (after this run's
+ * claim), and that SID is this message's, not another one's.
+ */
+async function findLostSend(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SentMessage | undefined> {
+  const [atCarrier, known] = await Promise.all([deps.carrier.recent(message), deps.deliveries.knownSids(message.to, id)]);
   return lostSend(message, atCarrier, known);
 }
 
@@ -194,8 +199,17 @@ async function refused(id: string, message: OutboundMessage, failure: CarrierFai
     await deps.deliveries.finish(id, message, 'rejected', reason, at);
     return 'rejected';
   }
+  // The opt-out before the outcome: a message finished as opted-out is never tried again, so an
+  // opt-out that failed to be recorded after it would be lost for good. When it fails, the message
+  // goes back (the carrier did not take it): its next delivery asks again, is refused again, and
+  // records the opt-out then.
+  try {
+    await deps.store.recordOptOuts(carrierOptOuts(message.to, message.from, await deps.store.load(message.to), at));
+  } catch (error) {
+    await deps.deliveries.release(id, message, false, describe(error));
+    throw error;
+  }
   await deps.deliveries.finish(id, message, 'opted-out', reason, at);
-  await deps.store.recordOptOuts(carrierOptOuts(message.to, message.from, await deps.store.load(message.to), at));
   return 'opted-out';
 }
 

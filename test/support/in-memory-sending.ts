@@ -65,8 +65,8 @@ export class InMemoryDeliveries implements Deliveries {
     this.rows.set(id, { next: [], ...row, status: uncertain ? 'unknown' : 'pending', leaseUntil: undefined });
   }
 
-  async knownSids(): Promise<Set<string>> {
-    return new Set([...this.rows.values()].flatMap((row) => (row.sid ? [row.sid] : [])));
+  async knownSids(_phone: string, exceptId?: string): Promise<Set<string>> {
+    return new Set([...this.rows.entries()].flatMap(([id, row]) => (row.sid && id !== exceptId ? [row.sid] : [])));
   }
 
   /** A run that died holding the claim: its lease runs out. */
