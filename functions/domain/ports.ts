@@ -139,6 +139,8 @@ export class CarrierFailure extends Error {
 /** What becomes of an outbound message that did not go out. */
 export const UNSENT_OUTCOMES = ['blocked', 'deferred', 'capped', 'rejected', 'opted-out'] as const;
 export type UnsentOutcome = (typeof UNSENT_OUTCOMES)[number];
+/** Where one outbound message stands: still to go (queued, being sent, in doubt), sent, or finished unsent. */
+export type DeliveryState = 'waiting' | 'sent' | UnsentOutcome;
 
 /** Changes that take effect together with "the carrier took this message" (in one write). */
 export interface SentEffects {
@@ -171,6 +173,8 @@ export interface Deliveries {
   release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;
   /** Every carrier SID this number's records know, to tell our own sends from a lost one. */
   knownSids(phone: string): Promise<Set<string>>;
+  /** Where the message `id` to `phone` stands; undefined when there is no record of it. */
+  state(phone: string, id: string): Promise<DeliveryState | undefined>;
 }
 
 export interface MessageLog {
