@@ -1,8 +1,8 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OutboundMessage } from '../domain/audience';
-import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
+import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX } from './audience-keys';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -210,6 +210,15 @@ export class DynamoDeliveries implements Deliveries {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return sids;
+  }
+
+  async state(phone: string, id: string): Promise<DeliveryState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: audienceKeys.outboundMessage(phone, id), ProjectionExpression: 'sid, #status', ExpressionAttributeNames: { '#status': 'status' }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    if (Item.sid) return 'sent';
+    return unsentOutcomes.has(Item.status as string) ? (Item.status as UnsentOutcome) : 'waiting';
   }
 
   /**

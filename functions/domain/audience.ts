@@ -43,6 +43,12 @@ export interface Subscription {
   pendingSurvey?: { orderId: string; askedAt: string };
   /** A low rating's "what could we do better?" that is waiting for free text. */
   pendingFeedback?: { orderId: string; rating: number; askedAt: string };
+  /**
+   * The last time this subscription came back after an opt-out, and the outbox id of its opt-in
+   * confirmation ("Welcome back"): messages that would reach the phone before that confirmation
+   * wait for it, so after an opt-out nothing but HELP comes before it.
+   */
+  rejoined?: { at: string; confirmationId: string };
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }
@@ -95,7 +101,12 @@ export interface OutboundMessage {
 
 /** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */
 export function outboxEntries(causedBy: string, messages: OutboundMessage[]): { id: string; message: OutboundMessage }[] {
-  return messages.map((message, index) => ({ id: `${causedBy}-${index}`, message }));
+  return messages.map((message, index) => ({ id: outboxEntryId(causedBy, index), message }));
+}
+
+/** The outbox id of the `index`-th message its cause produces. */
+export function outboxEntryId(causedBy: string, index: number): string {
+  return `${causedBy}-${index}`;
 }
 
 /** One line of the append-only consent ledger: the proof of consent. */

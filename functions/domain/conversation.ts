@@ -1,5 +1,6 @@
 import {
   newSubscription,
+  outboxEntryId,
   type ConsentEvent,
   type Conversation,
   type MessagePurpose,
@@ -228,6 +229,10 @@ function join(turn: Turn, program: Program): Outcome {
     turn.referral = { referrerPhone: referrer.phone, friendPhone: turn.inbound.from, programId: program.programId, code: referrer.code };
   }
   turn.consent(program, 'opt-in');
+  // Back after an opt-out: what is queued ahead of this confirmation waits for it (send-message).
+  if (current.version > 0 && current.status === 'opted-out') {
+    joined = { ...joined, rejoined: { at: turn.inbound.receivedAt, confirmationId: outboxEntryId(turn.inbound.messageSid, turn.replies.length) } };
+  }
   turn.reply(program, optInConfirmation(intro, program), 'opt-in-confirmation');
   const question = nextQuestion(joined, program);
   if (question) {

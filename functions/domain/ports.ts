@@ -144,6 +144,8 @@ export class CarrierFailure extends Error {
 /** What becomes of an outbound message that did not go out. */
 export const UNSENT_OUTCOMES = ['blocked', 'deferred', 'capped', 'rejected', 'opted-out'] as const;
 export type UnsentOutcome = (typeof UNSENT_OUTCOMES)[number];
+/** Where one outbound message stands: still to go (queued, being sent, in doubt), sent, or finished unsent. */
+export type DeliveryState = 'waiting' | 'sent' | UnsentOutcome;
 
 /** Changes that take effect together with "the carrier took this message" (in one write). */
 export interface SentEffects {
@@ -179,6 +181,8 @@ export interface Deliveries {
    * SID on the record of `exceptId`: a status callback may have put it there, and it is that message's own.
    */
   knownSids(phone: string, exceptId?: string): Promise<Set<string>>;
+  /** Where the message `id` to `phone` stands; undefined when there is no record of it. */
+  state(phone: string, id: string): Promise<DeliveryState | undefined>;
 }
 
 export interface MessageLog {

@@ -1,4 +1,4 @@
-import type { ConsentEvent, Conversation, OutboundMessage, Subscription } from './audience';
+import type { ConsentEvent, Conversation, MessagePurpose, OutboundMessage, Subscription } from './audience';
 import type { Catalog, Program } from './catalog';
 import { pruneSendLog } from './frequency-caps';
 import { guardMessage } from './marketing-guard';
@@ -27,6 +27,27 @@ export function mayReceive(message: OutboundMessage, conversation: Conversation)
     return conversation.subscriptions.some((s) => s.programId === message.programId && s.status === 'subscribed');
   }
   return !conversation.subscriptions.some((s) => s.status === 'opted-out');
+}
+
+/** At most this long after an opt-in do messages wait for its confirmation (normally sent within seconds). */
+export const CONFIRMATION_WAIT_MS = 5 * 60_000;
+
+/** Never wait for an opt-in confirmation: the confirmation itself, and what anyone is owed. */
+const CONFIRMATION_EXEMPT: ReadonlySet<MessagePurpose> = new Set(['opt-in-confirmation', 'opt-out-confirmation', 'help']);
+
+/**
+ * The "Welcome back" this message may have to wait for. A subscription that came back after an
+ * opt-out is live from the moment the opt-in is committed, but its confirmation is queued a moment
+ * later: a message queued before it (a follow-up released, a purchase thanked, meanwhile) and judged
+ * once the subscription is live would reach the phone first, straight after "You are unsubscribed".
+ * Such a message waits until the confirmation has gone out, at most CONFIRMATION_WAIT_MS after the
+ * opt-in, so a confirmation the carrier refused holds nothing back for long.
+ */
+export function confirmationToWaitFor(message: OutboundMessage, subscription: Subscription | undefined, at: Date): { id: string; until: Date } | undefined {
+  const rejoined = subscription?.rejoined;
+  if (!rejoined || subscription.status !== 'subscribed' || CONFIRMATION_EXEMPT.has(message.purpose)) return undefined;
+  const until = new Date(new Date(rejoined.at).getTime() + CONFIRMATION_WAIT_MS);
+  return until.getTime() > at.getTime() ? { id: rejoined.confirmationId, until } : undefined;
 }
 
 /**
@@ -115,7 +136,7 @@ async function findLostSend(id: string, message: OutboundMessage, deps: SendMess
   return lostSend(message, atCarrier, known);
 }
 
-/** Consent, quiet hours and caps: the reason this message does not go out now, after recording it. */
+/** Consent, the opt-in confirmation, quiet hours and caps: the reason this message does not go out now, after recording it. */
 async function lastMomentChecks(
   id: string,
   message: OutboundMessage,
@@ -129,6 +150,13 @@ async function lastMomentChecks(
     return 'blocked';
   }
   const { subscription, program } = subscriptionOf(message, conversation, catalog);
+  const confirmation = confirmationToWaitFor(message, subscription, at);
+  if (confirmation && (await deps.deliveries.state(message.to, confirmation.id)) === 'waiting') {
+    const until = confirmation.until.toISOString();
+    await deps.scheduled.schedule([{ id: `${id}:after-opt-in`, dueAt: until, reason: 'opt-in-confirmation', message }]);
+    await deps.deliveries.finish(id, message, 'deferred', `waiting for the opt-in confirmation until ${until}`, at.toISOString());
+    return 'deferred';
+  }
   const guard = guardMessage(message, subscription, program, at);
   if (guard.kind === 'defer') {
     const until = guard.until.toISOString();

@@ -3,11 +3,13 @@ import { newConversation } from '../../functions/domain/audience';
 import type { Catalog } from '../../functions/domain/catalog';
 import {
   CarrierFailure,
+  UNSENT_OUTCOMES,
   type Carrier,
   type CarrierFailureKind,
   type CarrierRecord,
   type Deliveries,
   type DeliveryClaim,
+  type DeliveryState,
   type ScheduledSend,
   type SentEffects,
   type SentMessage,
@@ -67,6 +69,13 @@ export class InMemoryDeliveries implements Deliveries {
 
   async knownSids(_phone: string, exceptId?: string): Promise<Set<string>> {
     return new Set([...this.rows.entries()].flatMap(([id, row]) => (row.sid && id !== exceptId ? [row.sid] : [])));
+  }
+
+  async state(_phone: string, id: string): Promise<DeliveryState | undefined> {
+    const row = this.rows.get(id);
+    if (!row) return undefined;
+    if (row.sid) return 'sent';
+    return (UNSENT_OUTCOMES as readonly string[]).includes(row.status) ? (row.status as UnsentOutcome) : 'waiting';
   }
 
   /** A run that died holding the claim: its lease runs out. */

@@ -282,7 +282,7 @@ describe('converse: STOP', () => {
 
 describe('converse: opting back in', () => {
   test.each(['START', 'unstop', 'YES', 'KRUSTY'])(
-    '%j after STOP re-subscribes with a welcome-back confirmation and no second welcome offer',
+    '%j after STOP re-subscribes with a welcome-back confirmation (what is queued ahead of it waits for it) and no second welcome offer',
     (body) => {
       // Prepare: joined, answered the ZIP, then stopped.
       const { conversation } = textIn([
@@ -291,7 +291,8 @@ describe('converse: opting back in', () => {
         ['STOP', '2025-06-03T10:00:00.000Z'],
       ]);
       // Act
-      const outcome = converse(inbound(body, '2025-06-04T10:00:00.000Z'), conversation, catalog);
+      const text = inbound(body, '2025-06-04T10:00:00.000Z');
+      const outcome = converse(text, conversation, catalog);
       // Assess
       expect(outcome.kind).toBe('opted-in');
       expect(outcome.replies).toEqual([
@@ -306,6 +307,7 @@ describe('converse: opting back in', () => {
         welcomeOfferSentAt: '2025-06-02T15:00:00.000Z',
         profile: { zip: '62701', state: 'IL', timeZone: 'America/Chicago' },
         pendingQuestion: { field: 'meal', attempts: 0, askedAt: '2025-06-04T10:00:00.000Z' },
+        rejoined: { at: '2025-06-04T10:00:00.000Z', confirmationId: `${text.messageSid}-0` },
       });
     },
   );

@@ -165,6 +165,33 @@ describe('send-message: consent and guard rails at the last moment', () => {
     expect(world.deliveries.effects[0]!.marketing).toMatchObject({ sinceQuestion: 0, rideAlong: { field: 'meal', attempts: 0 } });
   });
 
+  test('back after an opt-out: a follow-up judged before the "Welcome back" went out waits for it under its own id; HELP and the confirmation do not wait', async () => {
+    // Prepare: START was handled 10 s ago; its "Welcome back" (SMstart-0) is still queued behind the survey
+    subscriber(world, { rejoined: { at: '2026-11-24T17:59:50.000Z', confirmationId: 'SMstart-0' } });
+    world.deliveries.rows.set('SMstart-0', { status: 'pending', next: [] });
+    const survey: OutboundMessage = { to: PHONE, from: '55155', body: 'How was your visit? Reply 1-5.', purpose: 'follow-up', programId: 'krusty-burger', survey: { orderId: 'o1' } };
+    const welcomeBack: OutboundMessage = { to: PHONE, from: '55155', body: 'Welcome back!', purpose: 'opt-in-confirmation', programId: 'krusty-burger' };
+    const help: OutboundMessage = { to: PHONE, from: '55155', body: 'Help at …', purpose: 'help', programId: 'krusty-burger' };
+    // Act
+    const results = [await deliver(world, 'survey', survey), await deliver(world, 'help', help), await deliver(world, 'SMstart-0', welcomeBack)];
+    const released = await deliver(world, 'survey:after-opt-in', survey);
+    // Assess
+    expect(results).toEqual(['deferred', 'sent', 'sent']);
+    expect(world.scheduled).toEqual([{ id: 'survey:after-opt-in', dueAt: '2026-11-24T18:04:50.000Z', reason: 'opt-in-confirmation', message: survey }]);
+    expect(released).toBe('sent');
+    expect(acceptedBodies(world)).toEqual(['Help at …', 'Welcome back!', 'How was your visit? Reply 1-5.']);
+  });
+
+  test('the wait for a "Welcome back" is bounded: five minutes after the opt-in, one the carrier never took holds nothing back', async () => {
+    // Prepare
+    subscriber(world, { rejoined: { at: '2026-11-24T17:55:00.000Z', confirmationId: 'SMstart-0' } });
+    world.deliveries.rows.set('SMstart-0', { status: 'unknown', next: [] });
+    // Act
+    const result = await deliver(world, 'thanks', reply('Thanks for visiting!'));
+    // Assess
+    expect(result).toBe('sent');
+  });
+
   test('a marketing message that found no consent never asks a question', async () => {
     // Prepare
     subscriber(world, { status: 'opted-out', marketingSinceQuestion: 2 });
