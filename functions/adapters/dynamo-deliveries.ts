@@ -131,19 +131,23 @@ export class DynamoDeliveries implements Deliveries {
 
   async sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects: SentEffects = {}): Promise<void> {
     const record = this.sentUpdate(id, message, sent, at, effects.next);
-    const follow = [...subscriptionEffects(this.tableName, message.to, effects), ...(effects.next ?? []).map((entry) => pendingDelivery(this.tableName, entry, at))];
-    if (follow.length === 0) {
-      await this.client.send(new UpdateCommand(record));
-      return;
+    let follow = [...subscriptionEffects(this.tableName, message.to, effects), ...(effects.next ?? []).map((entry) => pendingDelivery(this.tableName, entry, at))];
+    // At most two rounds: a condition that failed drops its item (the subscription ended meanwhile, or
+    // a redelivery filed the follower first); the send itself must be on record whatever happens.
+    for (let round = 0; round < 2 && follow.length > 0; round += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: record }, ...follow] }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // Anything but a failed condition (a conflicting transaction, throttling): the whole write is
+        // retried by the message's next delivery, which finds it at the carrier and records it again.
+        if (reasons.some((reason) => reason.Code && reason.Code !== 'None' && reason.Code !== 'ConditionalCheckFailed')) throw error;
+        follow = follow.filter((_, index) => reasons[index + 1]?.Code !== 'ConditionalCheckFailed');
+      }
     }
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: record }, ...follow] }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // The subscription ended meanwhile (or a redelivery queued the follower first): the send
-      // itself must still be on record, or it would go out again.
-      await this.client.send(new UpdateCommand(record));
-    }
+    await this.client.send(new UpdateCommand(record));
   }
 
   private sentUpdate(id: string, message: OutboundMessage, sent: SentMessage, at: string, next: Next[] | undefined) {

@@ -141,6 +141,30 @@ describe('claiming an outbound message', () => {
     expect(await record(phone, `${id}:question`)).toMatchObject({ status: 'pending', body: 'Your birthday?' });
   });
 
+  test('a subscription that ended between sending and recording: the send is on record, its effects are not', async () => {
+    // Prepare: a subscriber who opted out while their lunch coupon was with the carrier
+    const phone = freshPhone();
+    const store = new DynamoConversationStore(db.doc, db.tables.audience);
+    for (const body of ['KRUSTY', 'STOP']) {
+      const text = { messageSid: newSid(), from: phone, to: '55155', body, receivedAt: new Date().toISOString() };
+      await store.commit(text, converse(text, await store.load(phone), catalog));
+    }
+    const id = newId();
+    const coupon: OutboundMessage = { to: phone, from: '55155', body: 'Lunch deal', purpose: 'marketing', programId: 'krusty-burger' };
+    await deliveries.claim(id, coupon);
+
+    // Act
+    await deliveries.sent(id, coupon, { sid: newSid(), status: 'queued' }, SENT_AT, {
+      marketing: { programId: 'krusty-burger', sentAt: [SENT_AT], sinceQuestion: 0, rideAlong: { field: 'meal', attempts: 0, askedAt: SENT_AT } },
+    });
+
+    // Assess
+    expect(await deliveries.claim(id, coupon)).toMatchObject({ kind: 'done', outcome: 'sent' });
+    const [subscription] = (await store.load(phone)).subscriptions;
+    expect(subscription).toMatchObject({ status: 'opted-out' });
+    expect(subscription!.pendingQuestion).toBeUndefined();
+  });
+
   test('knownSids lists every SID the number\'s records know', async () => {
     // Prepare
     const phone = freshPhone();
