@@ -103,7 +103,7 @@ export class DynamoDeliveries implements Deliveries {
         }),
       );
       // A record left "sending" by a run that died, or "unknown" after no answer: the carrier may have it.
-      return { kind: 'claimed', uncertain: Attributes?.status === 'sending' || Attributes?.status === 'unknown' };
+      return { kind: 'claimed', uncertain: Attributes?.status === 'sending' || Attributes?.status === 'unknown', leaseUntil: now + this.leaseMs };
     } catch (error) {
       const old = conditionFailureItem(error);
       if (!old) throw error;

@@ -159,7 +159,12 @@ export interface SentEffects {
 
 export type DeliveryClaim =
   /** This run may send it; `uncertain` when an earlier attempt ended without knowing whether the carrier took it. */
-  | { kind: 'claimed'; uncertain: boolean }
+  | {
+      kind: 'claimed';
+      uncertain: boolean;
+      /** Wall-clock epoch ms until which no other run may claim it: a run past it must not hand the message over. */
+      leaseUntil: number;
+    }
   /** Its fate is sealed already: sent (with what had to follow it) or finished unsent. */
   | { kind: 'done'; outcome: 'sent' | UnsentOutcome; next: { id: string; message: OutboundMessage }[] }
   /** Another run holds it right now. */

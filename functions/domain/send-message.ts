@@ -64,6 +64,9 @@ export class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 
+/** This run's claim ran out before the carrier call: another run may hold the message now. */
+class ClaimLost extends RetryLater {}
+
 export interface SendMessageDeps {
   deliveries: Deliveries;
   store: Pick<ConversationStore, 'load' | 'recordOptOuts'>;
@@ -72,6 +75,10 @@ export interface SendMessageDeps {
   outbox: Pick<Outbox, 'enqueueEach'>;
   carrier: Carrier;
   clock: Clock;
+  /** Real time in epoch ms, for claims (leases), which never follow the local runtime's settable clock (default Date.now). */
+  wallClock?: () => number;
+  /** The longest a carrier call may take: a claim must outlast it for the call to start (default 0). */
+  carrierTimeoutMs?: number;
   /** Where the carrier reports delivery, given the message's id. */
   statusCallback?: (id: string) => string;
   /** Told how each doubtful attempt was resolved: found at the carrier, or not (then sent again). */
@@ -109,11 +116,15 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
     }
     const unsent = await lastMomentChecks(id, message, conversation, catalog, deps);
     if (unsent) return unsent;
+    // A run that stalled past its claim (a batch answered at its deadline while this run went on, a
+    // frozen Lambda woken later) leaves the message to whoever claimed it since, and writes nothing.
+    if ((deps.wallClock ?? Date.now)() + (deps.carrierTimeoutMs ?? 0) >= claim.leaseUntil) throw new ClaimLost(`claim on ${id} ran out before the carrier call`);
     uncertain = true;
     const sent = await deps.carrier.send(message, deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {});
     await recordSent(id, message, sent, conversation, catalog, deps);
     return 'sent';
   } catch (error) {
+    if (error instanceof ClaimLost) throw error;
     if (error instanceof CarrierFailure && !['retry-later', 'outcome-unknown'].includes(error.kind)) {
       return refused(id, message, error, deps);
     }

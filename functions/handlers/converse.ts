@@ -1,8 +1,7 @@
 import middy from '@middy/core';
 import { eventPublisher } from '../adapters/event-dependencies';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countLimitedText } from '../adapters/metered';
 import { catalogSource, conversationStore, couponStore, optInCeiling, orderStore, outbox, random, referralSlots, scheduledSends } from '../adapters/dependencies';
 import { clock } from '../shared/clock';
@@ -13,10 +12,11 @@ import { logger } from '../shared/logger';
 import { metrics, metricsMiddleware } from '../shared/metrics';
 import { INBOUND_MESSAGES_METRIC, KEYWORDS_METRIC } from '../shared/metric-names';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { failedRecords, retrySoon } from './fifo-batch';
+import { processFifoBatch, retrySoon } from './fifo-batch';
 import { parseQueueRecord } from './queue-records';
 
-const processor = new SqsFifoPartialProcessorAsync();
+/** The most one text takes to handle: a text is not started with less time left. */
+const TEXT_RESERVE_MS = 5_000;
 
 async function converseWith(record: SQSRecord): Promise<void> {
   const inbound = parseQueueRecord(record, inboundQueueMessage);
@@ -52,12 +52,15 @@ async function converseWith(record: SQSRecord): Promise<void> {
   });
 }
 
-/** The conversation: one sender's texts in order, each exactly once. */
-const converse = async (event: SQSEvent, context: Context) => {
-  const response = await processPartialResponse(event, converseWith, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
-  // A text that met a concurrent change is retried in a second or two, not after the visibility timeout.
-  await retrySoon(failedRecords(event, response), 'INBOUND_QUEUE_URL');
-  return response;
+/**
+ * The conversation: one sender's texts in order, each exactly once; senders side by side. A text
+ * that failed (or met a concurrent change) holds back that sender's later texts only, and all of
+ * them are retried in a second or two, not after the visibility timeout.
+ */
+const converse = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const { batchItemFailures, failed } = await processFifoBatch(event, converseWith, { context, reserveMs: TEXT_RESERVE_MS });
+  await retrySoon(failed, 'INBOUND_QUEUE_URL');
+  return { batchItemFailures };
 };
 
 export const handler = middy(converse).use(injectLambdaContext(logger)).use(metricsMiddleware());

@@ -7,8 +7,18 @@ export interface FifoBatchOptions {
   context: Pick<Context, 'getRemainingTimeInMillis'>;
   /** The most one record can take; a record is not started with less time left (it waits for the next delivery). */
   reserveMs: number;
+  /**
+   * The batch answers this long before the function's deadline whatever is still running (default
+   * 1500 ms): a record still in flight is reported failed and comes back on its own, instead of the
+   * whole batch waiting out the visibility timeout after the function timed out. The record's work
+   * must tolerate finishing after it was reported (every handler here is idempotent per record).
+   */
+  deadlineMarginMs?: number;
   onError?: (record: SQSRecord, error: unknown) => void;
 }
+
+/** Default `deadlineMarginMs`: time to answer and shorten the failed records' retry delay. */
+export const BATCH_DEADLINE_MARGIN_MS = 1_500;
 
 /** Records of one message group in queue order; records without a group each stand alone. */
 function byGroup(records: SQSRecord[]): SQSRecord[][] {
@@ -23,7 +33,8 @@ function byGroup(records: SQSRecord[]): SQSRecord[][] {
 /**
  * A FIFO batch the way a sender needs it: message groups side by side, each group's records one
  * after the other. A record that fails fails alone, plus the later records of its own group (their
- * order must hold); a record that could not finish before the function's deadline is not started.
+ * order must hold); a record that could not finish before the function's deadline is not started,
+ * and the batch answers shortly before that deadline even when a record is still running.
  * Returns the failures (SQS redelivers them) and the records that failed or were not attempted.
  */
 export async function processFifoBatch(
@@ -31,26 +42,28 @@ export async function processFifoBatch(
   handle: (record: SQSRecord) => Promise<void>,
   options: FifoBatchOptions,
 ): Promise<SQSBatchResponse & { failed: SQSRecord[] }> {
-  const failed: SQSRecord[] = [];
-  await Promise.all(
+  const succeeded = new Set<SQSRecord>();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((ok) => {
+    timer = setTimeout(ok, Math.max(0, options.context.getRemainingTimeInMillis() - (options.deadlineMarginMs ?? BATCH_DEADLINE_MARGIN_MS)));
+  });
+  const groups = Promise.all(
     byGroup(event.Records).map(async (group) => {
-      for (const [index, record] of group.entries()) {
-        let ok = options.context.getRemainingTimeInMillis() >= options.reserveMs;
-        if (ok) {
-          try {
-            await handle(record);
-          } catch (error) {
-            options.onError?.(record, error);
-            ok = false;
-          }
-        }
-        if (!ok) {
-          failed.push(...group.slice(index));
+      for (const record of group) {
+        if (options.context.getRemainingTimeInMillis() < options.reserveMs) return;
+        try {
+          await handle(record);
+        } catch (error) {
+          options.onError?.(record, error);
           return;
         }
+        succeeded.add(record);
       }
     }),
   );
+  await Promise.race([groups, deadline]).finally(() => clearTimeout(timer));
+  // Everything not finished by now: failed, not attempted, or still running at the deadline.
+  const failed = event.Records.filter((record) => !succeeded.has(record));
   return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })), failed };
 }
 
@@ -78,10 +91,4 @@ export async function retrySoon(records: SQSRecord[], queueUrlEnv: string): Prom
   await retryAfter(sqs(), queueUrl, retries).catch((error: unknown) =>
     logger.warn('Could not shorten the retry delay; the visibility timeout applies', { error: (error as Error).message }),
   );
-}
-
-/** The records a batch response names as failed. */
-export function failedRecords(event: SQSEvent, response: SQSBatchResponse): SQSRecord[] {
-  const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-  return event.Records.filter((record) => failed.has(record.messageId));
 }

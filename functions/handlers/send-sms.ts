@@ -31,6 +31,7 @@ async function sendOne(record: SQSRecord): Promise<void> {
     outbox: outbox(),
     carrier: await carrier(),
     clock,
+    carrierTimeoutMs,
     ...(callback ? { statusCallback: callback } : {}),
     onUncertain: countUncertainSend,
   });

@@ -66,7 +66,8 @@ export async function pollOnce(options: PollerOptions, abortSignal?: AbortSignal
     const response = await options.handler(sqsEvent(Messages, options.queueArn), lambdaContext(options.functionName, options.timeoutSeconds));
     failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
   } catch (error) {
-    options.onError?.(error);
+    // As Lambda: a batch whose invocation failed comes back whole, after the visibility timeout.
+    options.onError?.(new Error(`${options.functionName} failed a batch of ${Messages.length}; it comes back after the visibility timeout`, { cause: error }));
     failed = new Set(Messages.map((message) => message.MessageId!));
   }
   const done = Messages.filter((message) => !failed.has(message.MessageId!));

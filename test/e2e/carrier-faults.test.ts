@@ -58,9 +58,13 @@ describe.each([
     harness.twilio.setFaults(faultPlan({ rate, seed, stoppedAtCarrier }));
 
     // Act
-    await Promise.all(phones.map((phone) => journey(phone, stoppers.has(phone))));
-    await harness.waitUntil(async () => (await harness.unsettledOutbound()) === 0, 300_000);
-    await harness.settle();
+    // A journey that stalls is reported with everything the gateway and the carrier know about it.
+    const stalled: Record<string, string> = {};
+    await Promise.all(phones.map((phone) => journey(phone, stoppers.has(phone)).catch((error: Error) => void (stalled[phone] = error.message))));
+    const unsettled = await harness
+      .waitUntil(async () => (await harness.unsettledOutbound()) === 0, 300_000)
+      .then(() => harness.settle())
+      .then(() => [] as string[], async () => [...new Set((await harness.unsettledRecords()).map((record) => record.to))]);
 
     // Assess
     const attempts = harness.twilio.attempts();
@@ -91,10 +95,20 @@ describe.each([
       }
     }
     console.log(`carrier faults at ${rate * 100}%: ${attempts.length} requests, ${faults} faults; lost ${lost}, duplicated ${duplicated}, after opt-out ${afterOptOut}`);
+    const evidence = async (phone: string) => ({
+      stalled: stalled[phone],
+      received: wrong[phone],
+      records: (await harness.items(phone, 'MSG#OUT#')).map(({ sk, status, sid, body, attempts: tries, createdAt, leaseUntil }) => ({ sk, status, sid, body: String(body).slice(0, 24), tries, createdAt, leaseUntil })),
+      carrier: attempts.filter((a) => a.to === phone).map((a) => `${a.time} ${a.fault ?? 'ok'}${a.accepted ? ' accepted' : ''} ${a.body.slice(0, 24)}`),
+    });
+    const unexplained = [...new Set([...Object.keys(stalled), ...Object.keys(wrong), ...unsettled])];
+    const report = Object.fromEntries(await Promise.all(unexplained.map(async (phone) => [phone, await evidence(phone)] as const)));
+    if (unexplained.length > 0) console.log(JSON.stringify({ deadLetters: await harness.deadLetters('outbound'), report }, null, 1));
     expect(faults).toBeGreaterThan(attempts.length * rate * 0.5);
     expect({ lost, duplicated, afterOptOut }).toEqual({ lost: 0, duplicated: 0, afterOptOut: 0 });
     // Only the welcome (and, under load, a few re-asks of it) was ever put to the carrier for them.
     expect(stoppedAttempts).toBeLessThanOrEqual(STOPPED_AT_CARRIER * 3);
+    expect({ stalled: Object.keys(stalled), unsettled, deadLetters: await harness.deadLetters('outbound') }).toEqual({ stalled: [], unsettled: [], deadLetters: 0 });
     expect(wrong).toEqual({});
     harness.twilio.setFaults(undefined);
   });

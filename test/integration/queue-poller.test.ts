@@ -147,7 +147,7 @@ describe('dead-letter queue', () => {
     expect(dead).toEqual(['poison']);
     expect(receiveCounts).toEqual(['1', '2']);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toEqual(expect.objectContaining({ message: 'handler always fails' }));
+    expect(errors[0]).toEqual(expect.objectContaining({ message: expect.stringMatching(/failed a batch of 1/), cause: expect.objectContaining({ message: 'handler always fails' }) }));
     await sleep(1_200);
     expect(await receiveNow(queue.url, 1)).toEqual([]);
   });

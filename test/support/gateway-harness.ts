@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startLocalGateway, type LocalGateway } from '../../lib/local/gateway';
 import { startSandboxCarrier, type OutboxEntry, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
 import { sendSignedText } from '../../lib/local/text-client';
-import { functionEntries, type QueueName } from '../../lib/topology';
+import { deadLetterQueueName, functionEntries, type QueueName } from '../../lib/topology';
 
 export const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 export const AUTH_TOKEN = 'e2e-auth-token';
@@ -106,8 +106,13 @@ export class GatewayHarness {
 
   /** Outbound messages without an outcome yet (waiting, being sent, or in doubt), across all numbers. */
   async unsettledOutbound(): Promise<number> {
+    return (await this.unsettledRecords()).length;
+  }
+
+  /** The recipients of outbound messages without an outcome yet, one entry per message. */
+  async unsettledRecords(): Promise<{ to: string; sk: string; status: string }[]> {
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    let count = 0;
+    const records: { to: string; sk: string; status: string }[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -120,10 +125,10 @@ export class GatewayHarness {
           ExclusiveStartKey,
         }),
       );
-      count += page.Count ?? 0;
+      for (const item of page.Items ?? []) records.push({ to: String(item.to), sk: String(item.sk), status: String(item.status) });
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return count;
+    return records;
   }
 
   /** What was published on the local bus about one number. */
@@ -200,6 +205,21 @@ export class GatewayHarness {
       quietChecks = depths.every((depth) => depth === 0) ? quietChecks + 1 : 0;
       return quietChecks >= 2;
     }, 30_000);
+  }
+
+  /** Messages a consumer gave up on (moved to the queue's dead-letter queue after maxReceiveCount). */
+  async deadLetters(queue: QueueName): Promise<number> {
+    const { SQSClient, GetQueueUrlCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(queue) }));
+      const { Attributes = {} } = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    } finally {
+      client.destroy();
+    }
   }
 
   async queueDepth(queue: QueueName): Promise<number> {

@@ -38,8 +38,9 @@ export class InMemoryDeliveries implements Deliveries {
     if (row && !['pending', 'unknown', 'sending'].includes(row.status)) return { kind: 'done', outcome: row.status as UnsentOutcome, next: [] };
     if (row?.status === 'sending' && (row.leaseUntil ?? 0) >= this.wallClock) return { kind: 'busy' };
     const uncertain = row?.status === 'sending' || row?.status === 'unknown';
-    this.rows.set(id, { next: [], ...row, status: 'sending', leaseUntil: this.wallClock + this.leaseMs });
-    return { kind: 'claimed', uncertain };
+    const leaseUntil = this.wallClock + this.leaseMs;
+    this.rows.set(id, { next: [], ...row, status: 'sending', leaseUntil });
+    return { kind: 'claimed', uncertain, leaseUntil };
   }
 
   async sent(id: string, _message: OutboundMessage, sent: SentMessage, _at: string, effects: SentEffects = {}): Promise<void> {
@@ -154,6 +155,8 @@ export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
     scheduled: { schedule: async (sends) => void world.scheduled.push(...sends) },
     outbox: { enqueueEach: async (entries) => void world.queued.push(...entries) },
     clock: { now: () => now },
+    wallClock: () => world.deliveries.wallClock,
+    carrierTimeoutMs: 5_000,
     statusCallback: (id) => `https://gateway.example/sms/status?id=${id}`,
     onUncertain: (resolution) => void world.uncertain.push(resolution),
   };

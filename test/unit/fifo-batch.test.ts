@@ -57,6 +57,26 @@ describe('a FIFO batch, recipients side by side', () => {
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }]);
   });
+
+  test('a record still running near the deadline: the batch answers in time, with it and its group\'s later ones failed', async () => {
+    // Prepare
+    const started = Date.now();
+    const deadline = started + 400;
+    const event = batch(record('a1', 'A'), record('a2', 'A'), record('b1', 'B'));
+    const finishedLate: string[] = [];
+    // Act
+    const result = await processFifoBatch(event, async (r) => {
+      if (r.messageId === 'a1') {
+        await new Promise((ok) => setTimeout(ok, 1_000));
+        finishedLate.push(r.messageId);
+      }
+    }, { context: { getRemainingTimeInMillis: () => deadline - Date.now() }, reserveMs: 100, deadlineMarginMs: 150 });
+    const answeredAfter = Date.now() - started;
+    // Assess
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2']);
+    expect(answeredAfter).toBeLessThan(400);
+    expect(finishedLate).toEqual([]);
+  });
 });
 
 describe('retry delays', () => {

@@ -101,6 +101,25 @@ describe('send-message: exactly once, whatever comes back', () => {
     expect(acceptedBodies(world)).toEqual(['Thanks, got it!']);
   });
 
+  test('a run that stalled past its claim (answered at the batch deadline, or frozen) wakes after another run sent it: it hands nothing over', async () => {
+    // Prepare: the first run stalls right after claiming, while it reads the conversation
+    const load = world.deps.store.load;
+    let wake!: () => void;
+    const stalled = new Promise<void>((ok) => (wake = ok));
+    let loads = 0;
+    world.deps.store = { ...world.deps.store, load: async (phone) => ((loads += 1) === 1 ? stalled.then(() => load(phone)) : load(phone)) };
+    const first = deliver(world, 'm1', reply());
+    await new Promise((ok) => setImmediate(ok));
+    // Act: its lease runs out, the redelivery takes over and sends; then the first run wakes
+    world.deliveries.expireLeases();
+    const second = await deliver(world, 'm1', reply());
+    wake();
+    // Assess
+    expect([second, await first]).toEqual(['sent', 'retry']);
+    expect(acceptedBodies(world)).toEqual(['Thanks, got it!']);
+    expect(await world.deliveries.state(PHONE, 'm1')).toBe('sent');
+  });
+
   test('the same text asked for twice (two HELPs) goes out twice: a known earlier copy is not mistaken for the lost one', async () => {
     // Prepare
     await deliver(world, 'help-1', reply('Help text'));
