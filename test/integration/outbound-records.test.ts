@@ -16,11 +16,13 @@ const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
 let db: LocalDynamo;
 let log: DynamoMessageLog;
 let deliveries: DynamoDeliveries;
+/** Short, so a test can outwait it. */
+const LEASE_MS = 1_000;
 
 beforeAll(async () => {
   db = await startLocalDynamo(uniqueStage('it-outbound'));
   log = new DynamoMessageLog(db.doc, db.tables.audience);
-  deliveries = new DynamoDeliveries(db.doc, db.tables.audience, 1_000);
+  deliveries = new DynamoDeliveries(db.doc, db.tables.audience, LEASE_MS);
 });
 
 afterAll(async () => {
@@ -52,11 +54,14 @@ describe('claiming an outbound message', () => {
     const id = newId();
 
     // Act
+    const before = Date.now();
     const claim = await deliveries.claim(id, welcome(phone));
 
-    // Assess
-    expect(claim).toEqual({ kind: 'claimed', uncertain: false });
+    // Assess: held for the lease, on the wall clock, as the record says
+    expect(claim).toEqual({ kind: 'claimed', uncertain: false, leaseUntil: expect.any(Number) });
     const item = await record(phone, id);
+    expect(claim.kind === 'claimed' && claim.leaseUntil).toBe(item?.leaseUntil);
+    expect(claim.kind === 'claimed' && claim.leaseUntil - before).toBeGreaterThanOrEqual(LEASE_MS);
     expect(item).toMatchObject({ type: 'message', direction: 'out', to: phone, from: '55155', body: 'Welcome to Krusty Burger Rewards!', purpose: 'opt-in-confirmation', status: 'sending', attempts: 1 });
     expect(item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + (MESSAGE_LOG_DAYS - 1) * 24 * 3600);
     const { TimeToLiveDescription } = await db.client.send(new DescribeTimeToLiveCommand({ TableName: db.tables.audience }));
@@ -90,12 +95,12 @@ describe('claiming an outbound message', () => {
 
     // Assess
     expect(meanwhile).toEqual({ kind: 'busy' });
-    expect(afterLease).toEqual({ kind: 'claimed', uncertain: true });
+    expect(afterLease).toEqual({ kind: 'claimed', uncertain: true, leaseUntil: expect.any(Number) });
   });
 
   test.each([
-    ['the carrier said no (retry later)', false, { kind: 'claimed', uncertain: false }],
-    ['no answer from the carrier (timeout)', true, { kind: 'claimed', uncertain: true }],
+    ['the carrier said no (retry later)', false, { kind: 'claimed', uncertain: false, leaseUntil: expect.any(Number) }],
+    ['no answer from the carrier (timeout)', true, { kind: 'claimed', uncertain: true, leaseUntil: expect.any(Number) }],
   ] as const)('released after %s: the next claim knows whether to look first', async (_case, uncertain, expected) => {
     // Prepare
     const phone = freshPhone();
