@@ -32,6 +32,7 @@ function messageFields(id: string, message: OutboundMessage): Record<string, unk
     programId: message.programId ?? '-',
     ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
     ...(message.survey ? { survey: message.survey } : {}),
+    ...(message.notAfter ? { notAfter: message.notAfter } : {}),
   };
 }
 
@@ -45,6 +46,7 @@ export function storedMessage(item: Record<string, unknown>): OutboundMessage {
     ...(item.programId && item.programId !== '-' ? { programId: item.programId as string } : {}),
     ...(item.mediaUrl ? { mediaUrl: item.mediaUrl as string[] } : {}),
     ...(item.survey ? { survey: item.survey as { orderId: string } } : {}),
+    ...(item.notAfter ? { notAfter: item.notAfter as string } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OutboundMessage } from '../domain/audience';
 import type { DomainEvent } from '../domain/events';
-import { CarrierFailure, type Carrier, type CarrierRecord, type EventPublisher, type SentMessage } from '../domain/ports';
+import { CarrierFailure, type Carrier, type CarrierRecord, type EventPublisher, type SendOptions, type SentMessage } from '../domain/ports';
 import type { Limit } from '../domain/limits';
 import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
 import { metrics } from '../shared/metrics';
@@ -27,7 +27,7 @@ export function countLimitedText(limit: Limit): void {
 export class MeteredCarrier implements Carrier {
   constructor(private readonly inner: Carrier) {}
 
-  async send(message: OutboundMessage, options?: { statusCallback?: string }): Promise<SentMessage> {
+  async send(message: OutboundMessage, options?: SendOptions): Promise<SentMessage> {
     try {
       const sent = await this.inner.send(message, options);
       metrics.addMetric(MESSAGES_SENT_METRIC, MetricUnit.Count, 1);

@@ -1,7 +1,7 @@
 import type { TwilioMessaging } from './twilio-client';
 import { TWILIO_CONTACT_STOPPED, TWILIO_UNREACHABLE } from './twilio-codes';
 import type { OutboundMessage } from '../domain/audience';
-import { CarrierFailure, type Carrier, type CarrierFailureKind, type CarrierRecord, type SentMessage } from '../domain/ports';
+import { CarrierFailure, type Carrier, type CarrierFailureKind, type CarrierRecord, type SendOptions, type SentMessage } from '../domain/ports';
 
 interface TwilioRestError {
   status: number;
@@ -48,13 +48,22 @@ const LOOKUP_PAGE_SIZE = 50;
  * With a Messaging Service, Twilio picks the sender (the short code in its pool) and applies the
  * service's own opt-out handling on top of ours.
  */
+/**
+ * Twilio's ValidityPeriod: whole seconds, at least 1; at most 14,400 (4 h, the limit Twilio documented
+ * for years; newer pages allow 36,000). A message that needs longer simply gets the longest.
+ */
+export const TWILIO_MAX_VALIDITY_SECONDS = 14_400;
+export function twilioValidityPeriod(seconds: number): number {
+  return Math.min(TWILIO_MAX_VALIDITY_SECONDS, Math.max(1, Math.floor(seconds)));
+}
+
 export class TwilioCarrier implements Carrier {
   constructor(
     private readonly client: TwilioMessaging,
     private readonly messagingServiceSid?: string,
   ) {}
 
-  async send(message: OutboundMessage, options: { statusCallback?: string } = {}): Promise<SentMessage> {
+  async send(message: OutboundMessage, options: SendOptions = {}): Promise<SentMessage> {
     try {
       const created = await this.client.messages.create({
         to: message.to,
@@ -62,6 +71,7 @@ export class TwilioCarrier implements Carrier {
         body: message.body,
         ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
         ...(options.statusCallback ? { statusCallback: options.statusCallback } : {}),
+        ...(options.validitySeconds !== undefined ? { validityPeriod: twilioValidityPeriod(options.validitySeconds) } : {}),
       });
       return { sid: created.sid, status: created.status };
     } catch (error) {

@@ -97,6 +97,11 @@ export interface OutboundMessage {
   mediaUrl?: string[];
   /** Sending this asks the purchase survey: the subscription then waits for a 1-5. */
   survey?: { orderId: string };
+  /**
+   * The instant after which this message is worth nothing ("lunch today" after lunch): it is not
+   * sent later (finished as expired, with the reason) and the carrier is told to drop it by then.
+   */
+  notAfter?: string;
 }
 
 /** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */

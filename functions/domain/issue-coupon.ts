@@ -67,14 +67,16 @@ export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
  * what was not queued (under the same deduplication id) and never what was.
  */
 export async function issueAndNotify(
-  grants: { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose'] }[],
+  grants: { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose']; notAfter?: string }[],
   at: Date,
   deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher },
 ): Promise<Coupon[]> {
   const issued: { coupon: Coupon; offer: Offer; period: string; message: OutboundMessage }[] = [];
   for (const grant of grants) {
     const coupon = await issueCoupon({ ...grant, at }, deps);
-    if (coupon) issued.push({ coupon, offer: grant.offer, period: grant.period, message: couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose) });
+    if (!coupon) continue;
+    const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+    issued.push({ coupon, offer: grant.offer, period: grant.period, message: grant.notAfter ? { ...message, notAfter: grant.notAfter } : message });
   }
   await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));

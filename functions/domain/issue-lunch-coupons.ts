@@ -3,7 +3,7 @@ import { offerPeriod } from './coupons';
 import { issueAndNotify } from './issue-coupon';
 import { effectiveZone, lunchOffer, lunchPagesDue, type LunchPage } from './lunch';
 import { withinCaps } from './frequency-caps';
-import { isBirthday } from './local-time';
+import { endOfLocalDay, isBirthday, nextLocalTime, startOfLocalDate } from './local-time';
 import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, Outbox, Random } from './ports';
 
 export interface LunchDeps {
@@ -43,14 +43,17 @@ export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<
   const timeZone = effectiveZone(page.zone, program);
   const birthdayOffer = program.offers.find((o) => o.kind === 'birthday');
   const caps = { perDay: program.maxPerDay, perWeek: program.maxPerWeek };
+  // Pages queued before pages carried their lunch time: lunch time on the page's local date.
+  const lunchAt = page.lunchAt ?? nextLocalTime(startOfLocalDate(page.localDate, timeZone), timeZone, program.lunchTime).toISOString();
   // A coupon whose text the frequency cap would stop is not issued at all; the birthday goes first.
   const grants = subscriptions
     .filter((subscription) => subscription.status === 'subscribed' && withinCaps(subscription.marketingSentAt ?? [], at, caps))
     .flatMap((subscription) => {
       const base = { phone: subscription.phone, program, timeZone };
-      const lunch = { ...base, offer, period: offerPeriod('lunch', { localDate: page.localDate }) };
+      // Time-bound: lunch by lunch time, the birthday by the end of the local day (never "today" tomorrow).
+      const lunch = { ...base, offer, period: offerPeriod('lunch', { localDate: page.localDate }), notAfter: lunchAt };
       const birthday = subscription.profile.birthday && birthdayOffer && isBirthday(at, timeZone, subscription.profile.birthday);
-      return birthday ? [{ ...base, offer: birthdayOffer, period: offerPeriod('birthday', { localDate: page.localDate }) }] : [lunch];
+      return birthday ? [{ ...base, offer: birthdayOffer, period: offerPeriod('birthday', { localDate: page.localDate }), notAfter: endOfLocalDay(at, timeZone).toISOString() }] : [lunch];
     });
   const issued = await issueAndNotify(grants, at, deps);
   return { issued: issued.length, handedOn: Boolean(next) };

@@ -33,6 +33,30 @@ export function inLunchWindow(at: Date, timeZone: string, lunchTime: string): bo
   return sinceStart < 60;
 }
 
+/** The next instant after `at` when the wall clock in `timeZone` shows `time` ('HH:MM'); DST-aware. */
+export function nextLocalTime(at: Date, timeZone: string, time: string): Date {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!match) throw new RangeError(`time must be HH:MM, got ${JSON.stringify(time)}`);
+  const now = local(at, timeZone);
+  for (let offset = 0; offset <= 2; offset += 1) {
+    const candidate = now.startOf('day').plus({ days: offset }).set({ hour: Number(match[1]), minute: Number(match[2]) });
+    if (candidate > now) return candidate.toJSDate();
+  }
+  throw new Error('unreachable: a wall-clock time recurs within two days');
+}
+
+/** Midnight at the start of a local date ('yyyy-MM-dd') in `timeZone`. */
+export function startOfLocalDate(date: string, timeZone: string): Date {
+  const dt = DateTime.fromISO(date, { zone: timeZone });
+  if (!dt.isValid) throw new RangeError(`Invalid local date or zone: ${date} ${timeZone}`);
+  return dt.startOf('day').toJSDate();
+}
+
+/** The last moment of the local day `at` falls in (midnight local, exclusive), DST-aware. */
+export function endOfLocalDay(at: Date, timeZone: string): Date {
+  return local(at, timeZone).startOf('day').plus({ days: 1 }).toJSDate();
+}
+
 /** Feb 29 birthdays are celebrated on Feb 28 in non-leap years. Malformed monthDay → false. */
 export function isBirthday(at: Date, timeZone: string, monthDay: string): boolean {
   const dt = local(at, timeZone);

@@ -1,7 +1,7 @@
 import type { Subscription } from './audience';
 import type { Catalog, Offer, Program } from './catalog';
 import { offerAllowedOn } from './coupons';
-import { inLunchWindow, localDate, localWeekday } from './local-time';
+import { inLunchWindow, localDate, localWeekday, nextLocalTime } from './local-time';
 
 /**
  * Every zone a subscriber's ZIP can put them in (the zones zipcode-to-timezone returns, plus the
@@ -33,6 +33,8 @@ export interface LunchPage {
   programId: string;
   zone: string;
   localDate: string;
+  /** Lunch time in the zone that day: a coupon still unsent by then is not sent at all. */
+  lunchAt?: string;
   /** Where the previous page stopped; absent for the first page. */
   after?: string;
 }
@@ -54,7 +56,7 @@ export function lunchPagesDue(catalog: Catalog, at: Date): LunchPage[] {
       const clockZone = effectiveZone(zone, program);
       if (!inLunchWindow(at, clockZone, program.lunchTime)) continue;
       if (!offerAllowedOn(offer, localWeekday(at, clockZone))) continue;
-      pages.push({ programId: program.programId, zone, localDate: localDate(at, clockZone) });
+      pages.push({ programId: program.programId, zone, localDate: localDate(at, clockZone), lunchAt: nextLocalTime(at, clockZone, program.lunchTime).toISOString() });
     }
   }
   return pages;

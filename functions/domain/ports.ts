@@ -111,9 +111,16 @@ export interface CarrierRecord extends SentMessage {
   body: string;
 }
 
+/** How a message is handed over: where its statuses go, and how long the carrier may hold it before dropping it. */
+export interface SendOptions {
+  statusCallback?: string;
+  /** Whole seconds the carrier may keep the message queued; past that it drops it unsent. */
+  validitySeconds?: number;
+}
+
 export interface Carrier {
   /** Hands one message to the carrier; throws CarrierFailure when it did not (or may not have) take it. */
-  send(message: OutboundMessage, options?: { statusCallback?: string }): Promise<SentMessage>;
+  send(message: OutboundMessage, options?: SendOptions): Promise<SentMessage>;
   /** The most recent messages the carrier accepted for `message.to` from our sender, newest first. */
   recent(message: OutboundMessage): Promise<CarrierRecord[]>;
 }
@@ -142,7 +149,7 @@ export class CarrierFailure extends Error {
 }
 
 /** What becomes of an outbound message that did not go out. */
-export const UNSENT_OUTCOMES = ['blocked', 'deferred', 'capped', 'rejected', 'opted-out'] as const;
+export const UNSENT_OUTCOMES = ['blocked', 'deferred', 'capped', 'expired', 'rejected', 'opted-out'] as const;
 export type UnsentOutcome = (typeof UNSENT_OUTCOMES)[number];
 /** Where one outbound message stands: still to go (queued, being sent, in doubt), sent, or finished unsent. */
 export type DeliveryState = 'waiting' | 'sent' | UnsentOutcome;

@@ -12,6 +12,7 @@ import {
   type Deliveries,
   type Outbox,
   type ScheduledSends,
+  type SendOptions,
   type SentEffects,
   type SentMessage,
 } from './ports';
@@ -85,7 +86,7 @@ export interface SendMessageDeps {
   onUncertain?: (resolution: 'found' | 'not-found') => void;
 }
 
-export type SendResult = 'sent' | 'recovered' | 'duplicate' | 'blocked' | 'deferred' | 'capped' | 'opted-out' | 'rejected';
+export type SendResult = 'sent' | 'recovered' | 'duplicate' | 'blocked' | 'deferred' | 'capped' | 'expired' | 'opted-out' | 'rejected';
 
 /**
  * One outbound message, exactly once: claim it, check consent and the guard rails at the last
@@ -120,7 +121,7 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
     // frozen Lambda woken later) leaves the message to whoever claimed it since, and writes nothing.
     if ((deps.wallClock ?? Date.now)() + (deps.carrierTimeoutMs ?? 0) >= claim.leaseUntil) throw new ClaimLost(`claim on ${id} ran out before the carrier call`);
     uncertain = true;
-    const sent = await deps.carrier.send(message, deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {});
+    const sent = await deps.carrier.send(message, sendOptions(id, message, deps));
     await recordSent(id, message, sent, conversation, catalog, deps);
     return 'sent';
   } catch (error) {
@@ -147,6 +148,20 @@ async function findLostSend(id: string, message: OutboundMessage, deps: SendMess
   return lostSend(message, atCarrier, known);
 }
 
+/** The status callback for this message, and the validity left to a time-bound one (whole seconds, at least 1). */
+export function sendOptions(id: string, message: OutboundMessage, deps: Pick<SendMessageDeps, 'statusCallback' | 'clock'>): SendOptions {
+  const left = message.notAfter ? Math.floor((Date.parse(message.notAfter) - deps.clock.now().getTime()) / 1000) : undefined;
+  return {
+    ...(deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {}),
+    ...(left !== undefined ? { validitySeconds: Math.max(1, left) } : {}),
+  };
+}
+
+/** True once a time-bound message's moment has passed: it would arrive too late to mean anything. */
+export function expired(message: OutboundMessage, at: Date): boolean {
+  return message.notAfter !== undefined && at.getTime() >= Date.parse(message.notAfter);
+}
+
 /** Consent, the opt-in confirmation, quiet hours and caps: the reason this message does not go out now, after recording it. */
 async function lastMomentChecks(
   id: string,
@@ -160,6 +175,10 @@ async function lastMomentChecks(
     await deps.deliveries.finish(id, message, 'blocked', 'no consent at the moment of sending', at.toISOString());
     return 'blocked';
   }
+  if (expired(message, at)) {
+    await deps.deliveries.finish(id, message, 'expired', `too late: not after ${message.notAfter}`, at.toISOString());
+    return 'expired';
+  }
   const { subscription, program } = subscriptionOf(message, conversation, catalog);
   const confirmation = confirmationToWaitFor(message, subscription, at);
   if (confirmation && (await deps.deliveries.state(message.to, confirmation.id)) === 'waiting') {
@@ -169,6 +188,11 @@ async function lastMomentChecks(
     return 'deferred';
   }
   const guard = guardMessage(message, subscription, program, at);
+  if (guard.kind === 'defer' && expired(message, guard.until)) {
+    // Quiet hours would carry it past its moment ("lunch today" into tomorrow morning): it never goes.
+    await deps.deliveries.finish(id, message, 'expired', `quiet hours until ${guard.until.toISOString()}, past its moment (not after ${message.notAfter})`, at.toISOString());
+    return 'expired';
+  }
   if (guard.kind === 'defer') {
     const until = guard.until.toISOString();
     await deps.scheduled.schedule([{ id: `${id}:quiet-hours`, dueAt: until, reason: 'quiet-hours', message }]);

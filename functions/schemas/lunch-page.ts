@@ -5,5 +5,6 @@ export const lunchPageMessage = z.object({
   programId: z.string().min(1),
   zone: z.string().min(1),
   localDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  lunchAt: z.iso.datetime().optional(),
   after: z.string().optional(),
 });

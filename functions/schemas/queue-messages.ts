@@ -22,6 +22,7 @@ export const outboundQueueMessage = z.object({
   programId: z.string().optional(),
   mediaUrl: z.array(z.url()).optional(),
   survey: z.object({ orderId: z.string().min(1) }).optional(),
+  notAfter: z.iso.datetime().optional(),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

@@ -13,6 +13,8 @@ export interface OutboxEntry {
   time: string;
   errorCode?: number;
   messagingServiceSid?: string;
+  /** ValidityPeriod as asked for (seconds the carrier may keep it queued), when the request set one. */
+  validityPeriod?: number;
 }
 /** An error answer: the carrier did not take the message. */
 export interface CarrierFailure { httpStatus: number; code: number; message: string }
@@ -152,6 +154,11 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions): Promi
     if (!to) return send(res, 400, errorBody(400, 21604, "A 'To' phone number is required."));
     if (!from && !serviceSid) return send(res, 400, errorBody(400, 21603, "A 'From' phone number is required."));
     if (!body && mediaUrl.length === 0) return send(res, 400, errorBody(400, 21602, 'Message body is required.'));
+    const validity = form.get('ValidityPeriod');
+    const validityPeriod = validity === null ? undefined : Number(validity);
+    if (validityPeriod !== undefined && !(Number.isInteger(validityPeriod) && validityPeriod >= 1 && validityPeriod <= 36_000)) {
+      return send(res, 400, errorBody(400, 21624, 'Invalid validity period value'));
+    }
 
     const fault = failures.get(to)?.shift() ?? faultPlan?.({ to, body });
     const attempt: CarrierAttempt = { to, body, time: now().toISOString(), accepted: !fault || fault.kind !== 'error' && fault.accepted, ...(fault ? { fault: fault.kind } : {}) };
@@ -161,7 +168,7 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions): Promi
 
     const sid = 'SM' + randomBytes(16).toString('hex');
     const created = now();
-    const entry: OutboxEntry = { sid, to, from: from ?? serviceSid ?? '', body, mediaUrl, status: 'queued', time: created.toISOString(), ...(serviceSid ? { messagingServiceSid: serviceSid } : {}) };
+    const entry: OutboxEntry = { sid, to, from: from ?? serviceSid ?? '', body, mediaUrl, status: 'queued', time: created.toISOString(), ...(serviceSid ? { messagingServiceSid: serviceSid } : {}), ...(validityPeriod !== undefined ? { validityPeriod } : {}) };
     entries.push(entry);
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind !== 'hang') send(res, 201, messageResource(accountSid, entry));

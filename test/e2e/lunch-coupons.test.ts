@@ -113,6 +113,12 @@ describe('lunch coupons, 1-2 hours before lunch in each subscriber\'s own time z
     const birthday = coupons(chicago[0]!).filter((m) => m.body.includes('Happy birthday'));
     expect(birthday).toHaveLength(1);
     expect(coupons(chicago[0]!)).toHaveLength(2);
+    // Worth sending all day, but never tomorrow (midnight in Chicago); the lunch coupon only until lunch.
+    const records = await harness.items(chicago[0]!, 'MSG#OUT#coupon-');
+    expect(records.map((r) => [String(r.body).includes('Happy birthday') ? 'birthday' : 'lunch', r.notAfter]).sort()).toEqual([
+      ['birthday', '2026-12-02T06:00:00.000Z'],
+      ['lunch', '2026-11-24T18:00:00.000Z'],
+    ]);
   });
 
   test('nothing reaches a subscriber who opted out', async () => {
@@ -127,5 +133,31 @@ describe('lunch coupons, 1-2 hours before lunch in each subscriber\'s own time z
     // Assess
     expect(coupons(newYork[0]!)).toHaveLength(1);
     expect(harness.received(newYork[0]!).at(-1)!.body).toMatch(/^You are unsubscribed/);
+  });
+});
+
+describe('a lunch coupon is worth nothing after lunch', () => {
+  test('a coupon the carrier could not take before lunch is dropped as expired, never sent; one sent in time may wait at the carrier only until lunch', async () => {
+    // Prepare: two subscribers in Phoenix (lunch 12:00 MST = 19:00Z); the carrier is busy for one of them all day
+    const late = await subscriberAt('85001', '2026-12-02T20:00:00Z');
+    const onTime = await subscriberAt('85004', '2026-12-02T20:00:00Z');
+    harness.twilio.failNext(late, { httpStatus: 429, code: 20429, message: 'Too Many Requests' }, 1_000);
+    await harness.setClock('2026-12-03T17:30:00Z');
+
+    // Act: the wave at 10:30; the busy number is still being retried when lunch comes
+    const fired = await fetch(`${harness.gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
+    expect(fired.ok).toBe(true);
+    await harness.waitUntil(async () => coupons(onTime).length === 1 && harness.twilio.attempts().some((a) => a.to === late), 30_000);
+    await harness.setClock('2026-12-03T19:00:00Z');
+    const record = async () => (await harness.items(late, 'MSG#OUT#coupon-'))[0];
+    await harness.waitUntil(async () => (await record())?.status === 'expired', 90_000);
+    await harness.settle();
+
+    // Assess
+    expect(coupons(late)).toEqual([]);
+    expect(await record()).toMatchObject({ status: 'expired', reason: 'too late: not after 2026-12-03T19:00:00.000Z' });
+    const validity = harness.received(onTime).find((m) => /Code KB-/.test(m.body))!.validityPeriod!;
+    expect(validity).toBeGreaterThan(5_300);
+    expect(validity).toBeLessThanOrEqual(5_400);
   });
 });

@@ -11,6 +11,7 @@ import {
   type DeliveryClaim,
   type DeliveryState,
   type ScheduledSend,
+  type SendOptions,
   type SentEffects,
   type SentMessage,
   type UnsentOutcome,
@@ -97,7 +98,11 @@ export class ScriptedCarrier implements Carrier {
   lookups = 0;
   private counter = 0;
 
-  async send(message: OutboundMessage): Promise<SentMessage> {
+  /** The options each send was given (status callback, validity), in order. */
+  readonly options: SendOptions[] = [];
+
+  async send(message: OutboundMessage, options: SendOptions = {}): Promise<SentMessage> {
+    this.options.push(options);
     const step = this.script.shift() ?? 'ok';
     if (step === 'ok' || step === 'accept-then-fail') {
       this.counter += 1;

@@ -1,4 +1,4 @@
-import { inLunchWindow, isBirthday, localDate, localWeekday } from '../../functions/domain/local-time';
+import { endOfLocalDay, inLunchWindow, isBirthday, localDate, localWeekday, nextLocalTime, startOfLocalDate } from '../../functions/domain/local-time';
 
 describe('localDate and localWeekday', () => {
   test.each([
@@ -76,5 +76,39 @@ describe('isBirthday', () => {
     const birthday = isBirthday(at, 'America/Chicago', monthDay);
     // Assess
     expect(birthday).toBe(expected);
+  });
+});
+
+describe('the moment a "today" offer is worth nothing', () => {
+  test.each([
+    ['10:30 EST, lunch at 12:00', '2026-11-24T15:30:00.000Z', 'America/New_York', '12:00', '2026-11-24T17:00:00.000Z'],
+    ['12:00 EST exactly: the next lunch is tomorrow', '2026-11-24T17:00:00.000Z', 'America/New_York', '12:00', '2026-11-25T17:00:00.000Z'],
+    ['23:30 the evening before a 01:00 lunch', '2026-11-25T04:30:00.000Z', 'America/New_York', '01:00', '2026-11-25T06:00:00.000Z'],
+    ['the morning clocks spring forward (EDT from 03:00)', '2026-03-08T06:30:00.000Z', 'America/New_York', '12:00', '2026-03-08T16:00:00.000Z'],
+    ['Guam, no DST', '2026-11-30T00:30:00.000Z', 'Pacific/Guam', '12:00', '2026-11-30T02:00:00.000Z'],
+  ])('nextLocalTime: %s', (_case, iso, zone, time, expected) => {
+    // Act
+    const next = nextLocalTime(new Date(iso), zone, time);
+    // Assess
+    expect(next.toISOString()).toBe(expected);
+  });
+
+  test.each([
+    ['an ordinary day in Chicago', '2026-11-24T20:00:00.000Z', 'America/Chicago', '2026-11-25T06:00:00.000Z'],
+    ['the night clocks fall back (a 25-hour day)', '2026-11-01T12:00:00.000Z', 'America/Chicago', '2026-11-02T06:00:00.000Z'],
+  ])('endOfLocalDay: %s', (_case, iso, zone, expected) => {
+    // Act
+    const end = endOfLocalDay(new Date(iso), zone);
+    // Assess
+    expect(end.toISOString()).toBe(expected);
+  });
+
+  test('startOfLocalDate: midnight of a date in the zone; a malformed time or date throws', () => {
+    // Act
+    const midnight = startOfLocalDate('2026-11-24', 'America/Denver');
+    // Assess
+    expect(midnight.toISOString()).toBe('2026-11-24T07:00:00.000Z');
+    expect(() => nextLocalTime(midnight, 'America/Denver', '12')).toThrow(RangeError);
+    expect(() => startOfLocalDate('24/11/2026', 'America/Denver')).toThrow(RangeError);
   });
 });

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { newSubscription, type Subscription } from '../../functions/domain/audience';
 import { validateCatalog, type Catalog, type Program } from '../../functions/domain/catalog';
 import { effectiveZone, KNOWN_ZONES, lunchOffer, lunchPagesDue, UNKNOWN_ZONE, zoneOf, type LunchPage } from '../../functions/domain/lunch';
@@ -21,9 +22,15 @@ function demoWithout(...sks: string[]): Catalog {
 
 const zonesOf = (pages: LunchPage[]) => pages.map((page) => page.zone).sort();
 
-/** Every page is a first page (no `after`) of the demo program for the given local date. */
+/**
+ * Every page is a first page (no `after`) of the demo program for the given local date, and carries
+ * that day's lunch time (12:00 on the zone's wall clock) as the moment its coupons are worth nothing.
+ */
 function expectFirstPagesOn(pages: LunchPage[], localDate: string, programId = PROGRAM_ID): void {
-  expect(pages.map(({ zone: _zone, ...rest }) => rest)).toEqual(pages.map(() => ({ programId, localDate })));
+  const fallback = catalog.programs.find((p) => p.programId === programId)?.timeZoneFallback ?? demo.timeZoneFallback;
+  expect(pages.map(({ zone: _zone, lunchAt: _lunchAt, ...rest }) => rest)).toEqual(pages.map(() => ({ programId, localDate })));
+  const lunchOnTheWallClock = pages.map((page) => DateTime.fromISO(page.lunchAt!, { zone: page.zone === UNKNOWN_ZONE ? fallback : page.zone }).toFormat('yyyy-MM-dd HH:mm'));
+  expect(lunchOnTheWallClock).toEqual(pages.map(() => `${localDate} 12:00`));
 }
 
 const EASTERN = [
@@ -69,24 +76,25 @@ describe('lunchPagesDue: the demo program (lunch 12:00, Mon-Fri, fallback Americ
     expectFirstPagesOn(pages, '2026-11-24');
   });
 
-  test('15:30Z on Tuesday 2026-11-24 gives exactly these eleven first pages', () => {
+  test('15:30Z on Tuesday 2026-11-24 gives exactly these eleven first pages, each due by noon EST', () => {
+    const NOON_EST = '2026-11-24T17:00:00.000Z';
     // Prepare
     const at = new Date('2026-11-24T15:30:00.000Z');
     // Act
     const pages = lunchPagesDue(catalog, at);
     // Assess
     expect(pages).toEqual([
-      { programId: PROGRAM_ID, zone: 'America/New_York', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Kentucky/Louisville', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Indianapolis', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Detroit', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Winamac', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Vevay', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Marengo', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Vincennes', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Indiana/Petersburg', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: 'America/Kentucky/Monticello', localDate: '2026-11-24' },
-      { programId: PROGRAM_ID, zone: UNKNOWN_ZONE, localDate: '2026-11-24' },
+      { programId: PROGRAM_ID, zone: 'America/New_York', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Kentucky/Louisville', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Indianapolis', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Detroit', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Winamac', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Vevay', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Marengo', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Vincennes', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Indiana/Petersburg', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: 'America/Kentucky/Monticello', localDate: '2026-11-24', lunchAt: NOON_EST },
+      { programId: PROGRAM_ID, zone: UNKNOWN_ZONE, localDate: '2026-11-24', lunchAt: NOON_EST },
     ]);
   });
 
@@ -153,7 +161,7 @@ describe('lunchPagesDue: the demo program (lunch 12:00, Mon-Fri, fallback Americ
     // Act
     const pages = lunchPagesDue(catalog, at);
     // Assess
-    expect(pages).toEqual([{ programId: PROGRAM_ID, zone: 'Pacific/Guam', localDate: '2026-11-30' }]);
+    expect(pages).toEqual([{ programId: PROGRAM_ID, zone: 'Pacific/Guam', localDate: '2026-11-30', lunchAt: '2026-11-30T02:00:00.000Z' }]);
   });
 
   test('Friday 2026-11-27 20:30Z is Friday 10:30 in Honolulu: due, dated Friday', () => {
@@ -162,7 +170,7 @@ describe('lunchPagesDue: the demo program (lunch 12:00, Mon-Fri, fallback Americ
     // Act
     const pages = lunchPagesDue(catalog, at);
     // Assess
-    expect(pages).toEqual([{ programId: PROGRAM_ID, zone: 'Pacific/Honolulu', localDate: '2026-11-27' }]);
+    expect(pages).toEqual([{ programId: PROGRAM_ID, zone: 'Pacific/Honolulu', localDate: '2026-11-27', lunchAt: '2026-11-27T22:00:00.000Z' }]);
   });
 });
 

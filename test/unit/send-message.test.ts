@@ -171,6 +171,41 @@ describe('send-message: consent and guard rails at the last moment', () => {
     expect(world.scheduled).toEqual([expect.objectContaining({ id: 'm1:quiet-hours', dueAt: '2026-11-25T14:00:00.000Z' })]);
   });
 
+  test.each([
+    ['a minute after lunch', '2026-11-24T18:01:00Z', 'expired', undefined],
+    ['at lunch time exactly', '2026-11-24T18:00:00Z', 'expired', undefined],
+    ['90 minutes before lunch', '2026-11-24T16:30:00Z', 'sent', 5_400],
+    ['half a second before lunch', '2026-11-24T17:59:59.500Z', 'sent', 1],
+  ])('"lunch today" (not after noon in Illinois) %s: %s', async (_when, now, result, validitySeconds) => {
+    // Prepare
+    world = sendingWorld(catalog, new Date(now));
+    subscriber(world);
+    // Act
+    const outcome = await deliver(world, 'lunch-1', { ...offer(), notAfter: NOON_IN_ILLINOIS.toISOString() });
+    // Assess
+    expect(outcome).toBe(result);
+    expect(acceptedBodies(world)).toHaveLength(result === 'sent' ? 1 : 0);
+    expect(world.carrier.options.map((o) => o.validitySeconds)).toEqual(result === 'sent' ? [validitySeconds] : []);
+    if (result === 'expired') expect(world.deliveries.rows.get('lunch-1')).toMatchObject({ status: 'expired', reason: 'too late: not after 2026-11-24T18:00:00.000Z' });
+  });
+
+  test('quiet hours never carry a time-bound offer past its moment: at 10 pm, "today only" is dropped, a week-long offer waits for the morning', async () => {
+    // Prepare: 10 pm in Illinois
+    world = sendingWorld(catalog, new Date('2026-11-25T04:00:00Z'));
+    subscriber(world);
+    const endOfToday = '2026-11-25T06:00:00.000Z';
+    // Act
+    const results = [
+      await deliver(world, 'today', { ...offer(), notAfter: endOfToday }),
+      await deliver(world, 'week', { ...offer('This week: free fries.'), notAfter: '2026-11-30T06:00:00.000Z' }),
+    ];
+    // Assess
+    expect(results).toEqual(['expired', 'deferred']);
+    expect(world.deliveries.rows.get('today')).toMatchObject({ status: 'expired', reason: expect.stringMatching(/^quiet hours until 2026-11-25T14:00:00.000Z, past its moment/) });
+    expect(world.scheduled.map((send) => send.id)).toEqual(['week:quiet-hours']);
+    expect(world.scheduled[0]!.message.notAfter).toBe('2026-11-30T06:00:00.000Z');
+  });
+
   test('when the next profile question is due it rides along as its own message, and a redelivery queues it again', async () => {
     // Prepare: two marketing messages since the ZIP, the demo asks again after three
     subscriber(world, { marketingSinceQuestion: 2 });
