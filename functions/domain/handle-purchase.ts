@@ -156,7 +156,7 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
 
   const offerOf = (kind: Offer['kind']) => program.offers.find((offer) => offer.kind === kind);
   // A coupon whose text the frequency cap would drop is never issued: nobody would know they have it.
-  const capped = !withinCaps(subscription.marketingSentAt ?? [], at, { perDay: program.maxPerDay, perWeek: program.maxPerWeek });
+  const capped = !withinCaps(subscription.marketingSentAt ?? [], at, { perDay: program.maxPerDay, perWeek: program.maxPerWeek }, timeZone);
   const postPurchase = capped ? undefined : offerOf('post-purchase');
   const period = offerPeriod('post-purchase', { localDate: '', orderId: purchase.orderId });
   const issued = postPurchase ? await issueAndNotify([{ phone: purchase.phone, program, offer: postPurchase, period, timeZone }], at, deps) : [];

@@ -47,7 +47,7 @@ export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<
   const lunchAt = page.lunchAt ?? nextLocalTime(startOfLocalDate(page.localDate, timeZone), timeZone, program.lunchTime).toISOString();
   // A coupon whose text the frequency cap would stop is not issued at all; the birthday goes first.
   const grants = subscriptions
-    .filter((subscription) => subscription.status === 'subscribed' && withinCaps(subscription.marketingSentAt ?? [], at, caps))
+    .filter((subscription) => subscription.status === 'subscribed' && withinCaps(subscription.marketingSentAt ?? [], at, caps, timeZone))
     .flatMap((subscription) => {
       const base = { phone: subscription.phone, program, timeZone };
       // Time-bound: lunch by lunch time, the birthday by the end of the local day (never "today" tomorrow).

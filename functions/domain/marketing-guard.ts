@@ -19,5 +19,5 @@ export function guardMessage(message: OutboundMessage, subscription: Subscriptio
   if (allowedAt.getTime() > at.getTime()) return { kind: 'defer', until: allowedAt };
   if (message.purpose !== 'marketing') return { kind: 'send' };
   const caps = { perDay: program.maxPerDay, perWeek: program.maxPerWeek };
-  return withinCaps(subscription?.marketingSentAt ?? [], at, caps) ? { kind: 'send' } : { kind: 'drop', reason: 'frequency-cap' };
+  return withinCaps(subscription?.marketingSentAt ?? [], at, caps, profile.timeZone ?? program.timeZoneFallback) ? { kind: 'send' } : { kind: 'drop', reason: 'frequency-cap' };
 }

@@ -33,8 +33,8 @@ const DROP: GuardDecision = { kind: 'drop', reason: 'frequency-cap' };
 
 /** Wednesday 2026-11-25 03:00 CST. */
 const THREE_AM_CHICAGO = '2026-11-25T09:00:00.000Z';
-/** A send log that is over both caps at THREE_AM_CHICAGO and all of Wednesday: one in the last day, four in the week. */
-const OVER_BOTH_CAPS = ['2026-11-20T18:00:00.000Z', '2026-11-21T18:00:00.000Z', '2026-11-22T18:00:00.000Z', '2026-11-25T00:00:00.000Z'];
+/** A send log over both caps at THREE_AM_CHICAGO and all of Wednesday: one at 01:00 CST Wednesday, four since Monday 00:00 CST. */
+const OVER_BOTH_CAPS = ['2026-11-23T18:00:00.000Z', '2026-11-24T15:00:00.000Z', '2026-11-24T18:00:00.000Z', '2026-11-25T07:00:00.000Z'];
 
 describe('guardMessage: conversational and transactional messages pass untouched', () => {
   test.each<MessagePurpose>(['reply', 'transactional', 'profile-question', 'opt-in-confirmation', 'opt-out-confirmation', 'help'])(
@@ -114,7 +114,7 @@ describe('guardMessage: quiet hours in Illinois (federal window 08:00-21:00, Ame
   });
 
   test('a follow-up at noon beyond both caps is sent: caps are for marketing only', () => {
-    // Prepare: Wednesday 2026-11-25 12:00 CST; one send 18 h ago, four this week.
+    // Prepare: Wednesday 2026-11-25 12:00 CST; one send at 01:00 today, four this week.
     const subscription = subscriber(ILLINOIS, OVER_BOTH_CAPS);
     const at = new Date('2026-11-25T18:00:00.000Z');
     // Act
@@ -144,7 +144,7 @@ describe('guardMessage: quiet hours in Illinois (federal window 08:00-21:00, Ame
   });
 });
 
-describe('guardMessage: marketing frequency caps (1 a rolling day, 4 a rolling week)', () => {
+describe('guardMessage: marketing frequency caps (1 a calendar day, 4 a calendar week, Monday to Sunday, on the subscriber\'s clock)', () => {
   // Wednesday 2026-11-25 12:00 CST: well inside the window.
   const NOON = new Date('2026-11-25T18:00:00.000Z');
 
@@ -175,7 +175,7 @@ describe('guardMessage: marketing frequency caps (1 a rolling day, 4 a rolling w
     expect(decision).toEqual(DROP);
   });
 
-  test('a send exactly 24 h ago has left the day: it is sent', () => {
+  test('one sent yesterday at noon: today is a new day, it is sent', () => {
     // Prepare
     const subscription = subscriber(ILLINOIS, ['2026-11-24T18:00:00.000Z']);
     // Act
@@ -184,27 +184,30 @@ describe('guardMessage: marketing frequency caps (1 a rolling day, 4 a rolling w
     expect(decision).toEqual(SEND);
   });
 
-  test('a send 23 h 59 min ago still counts: it is dropped', () => {
+  test.each([
+    ['yesterday at 23:59 CST (12 h ago) was yesterday: it is sent', '2026-11-25T05:59:00.000Z', SEND],
+    ['today at 00:00 CST counts: it is dropped', '2026-11-25T06:00:00.000Z', DROP],
+  ])('one sent %s', (_case, sentAt, expected) => {
     // Prepare
-    const subscription = subscriber(ILLINOIS, ['2026-11-24T18:01:00.000Z']);
+    const subscription = subscriber(ILLINOIS, [sentAt]);
+    // Act
+    const decision = guardMessage(message('marketing'), subscription, program, NOON);
+    // Assess
+    expect(decision).toEqual(expected);
+  });
+
+  test('four this calendar week (since Monday 00:00 CST), none today: the weekly cap drops it', () => {
+    // Prepare
+    const subscription = subscriber(ILLINOIS, ['2026-11-23T06:00:00.000Z', '2026-11-23T18:00:00.000Z', '2026-11-24T12:00:00.000Z', '2026-11-24T18:00:00.000Z']);
     // Act
     const decision = guardMessage(message('marketing'), subscription, program, NOON);
     // Assess
     expect(decision).toEqual(DROP);
   });
 
-  test('four in the last week, none today: the weekly cap drops it', () => {
+  test('three this week and one late on Sunday (last week): it is sent', () => {
     // Prepare
-    const subscription = subscriber(ILLINOIS, ['2026-11-19T19:00:00.000Z', '2026-11-21T18:00:00.000Z', '2026-11-22T18:00:00.000Z', '2026-11-23T18:00:00.000Z']);
-    // Act
-    const decision = guardMessage(message('marketing'), subscription, program, NOON);
-    // Assess
-    expect(decision).toEqual(DROP);
-  });
-
-  test('three in the last week and one older: it is sent', () => {
-    // Prepare
-    const subscription = subscriber(ILLINOIS, ['2026-11-18T18:00:00.000Z', '2026-11-21T18:00:00.000Z', '2026-11-22T18:00:00.000Z', '2026-11-23T18:00:00.000Z']);
+    const subscription = subscriber(ILLINOIS, ['2026-11-23T05:59:00.000Z', '2026-11-23T18:00:00.000Z', '2026-11-24T12:00:00.000Z', '2026-11-24T18:00:00.000Z']);
     // Act
     const decision = guardMessage(message('marketing'), subscription, program, NOON);
     // Assess
