@@ -134,7 +134,7 @@ export const functions = {
     trigger: { kind: 'schedule', name: 'lunch-coupons', expression: 'rate(15 minutes)' },
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: [{ name: 'catalog', access: 'read' }],
+    tables: [{ name: 'catalog', access: 'read' }, { name: 'audience', access: 'readWrite' }],
     sendsTo: ['lunchPages'],
     publishesEvents: false,
     twilio: false,

@@ -18,6 +18,7 @@
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
  * | opt-in counter  | OPTINS#<shortCode>#<UTC minute yyyy-mm-ddThh:mm or day yyyy-mm-dd> | OPTINS |
+ * | lunch wave      | LUNCHWAVE#<programId>#<zone> | <local date yyyy-mm-dd>   |
  *
  * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
  *
@@ -56,6 +57,8 @@ export const audienceKeys = {
   referralSlots: (phone: string, programId: string, period: string) => ({ pk: partition(phone), sk: `REWARDS#${programId}#${period}` }),
   /** Opt-ins on one short code in one UTC minute or day: one item (and partition) per period, so none grows hot for long. */
   optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
+  /** That a zone's lunch wave for one local date was handed out: later ticks of the window skip it. */
+  lunchWave: (programId: string, zone: string, localDate: string) => ({ pk: `LUNCHWAVE#${programId}#${zone}`, sk: localDate }),
   zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   /** Filed under the hour it is due, or the current hour when it is overdue already (never behind the sweep). */

@@ -6,6 +6,7 @@ import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { DynamoDeliveries } from './dynamo-deliveries';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
+import { DynamoLunchWaves } from './dynamo-lunch-waves';
 import { SqsLunchPageQueue, SqsOutbox, SqsRejectedEvents } from './sqs-queues';
 import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
@@ -30,6 +31,7 @@ export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEU
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const lunchWaves = once(() => new DynamoLunchWaves(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));
 export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));

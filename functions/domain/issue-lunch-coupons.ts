@@ -4,7 +4,7 @@ import { issueAndNotify } from './issue-coupon';
 import { effectiveZone, lunchOffer, lunchPagesDue, type LunchPage } from './lunch';
 import { withinCaps } from './frequency-caps';
 import { endOfLocalDay, isBirthday, nextLocalTime, startOfLocalDate } from './local-time';
-import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, Outbox, Random } from './ports';
+import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, LunchWaves, Outbox, Random } from './ports';
 
 export interface LunchDeps {
   catalog: CatalogSource;
@@ -18,10 +18,17 @@ export interface LunchDeps {
   pageSize: number;
 }
 
-/** The 15-minute schedule: the first page of every zone now inside its lunch window. */
-export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; clock: Clock }): Promise<LunchPage[]> {
-  const pages = lunchPagesDue(await deps.catalog.load(), deps.clock.now());
+/**
+ * The 15-minute schedule: the first page of every zone now inside its lunch window whose wave has
+ * not started yet that local day. Each zone is walked once a day, not at every tick of its window.
+ * Queued first, recorded after: a crash in between walks the zone again next tick (issuing is
+ * idempotent per subscriber and day), never leaves it without its wave.
+ */
+export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; waves: LunchWaves; clock: Clock }): Promise<LunchPage[]> {
+  const at = deps.clock.now();
+  const pages = await deps.waves.unstarted(lunchPagesDue(await deps.catalog.load(), at));
   await deps.pages.send(pages);
+  await deps.waves.markStarted(pages, at);
   return pages;
 }
 

@@ -237,3 +237,11 @@ export interface AudienceIndex {
 export interface LunchPageQueue {
   send(pages: LunchPage[]): Promise<void>;
 }
+
+/** Which zones' lunch waves were already handed out, per local date. */
+export interface LunchWaves {
+  /** The pages whose wave (program, zone, local date) has not been handed out yet. */
+  unstarted(pages: LunchPage[]): Promise<LunchPage[]>;
+  /** Records these waves as handed out (after their first pages are queued). */
+  markStarted(pages: LunchPage[], at: Date): Promise<void>;
+}

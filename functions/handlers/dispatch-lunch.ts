@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { catalogSource, lunchPageQueue } from '../adapters/dependencies';
+import { catalogSource, lunchPageQueue, lunchWaves } from '../adapters/dependencies';
 import { dispatchLunch } from '../domain/issue-lunch-coupons';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
 
-/** Every 15 minutes: hand out the first page of each zone now inside its lunch window. */
+/** Every 15 minutes: hand out the first page of each zone now inside its lunch window, once a local day. */
 const dispatch = async (): Promise<{ pages: number }> => {
-  const pages = await dispatchLunch({ catalog: catalogSource(), pages: lunchPageQueue(), clock });
+  const pages = await dispatchLunch({ catalog: catalogSource(), pages: lunchPageQueue(), waves: lunchWaves(), clock });
   logger.info('Lunch dispatch', { zones: pages.map((page) => `${page.programId}:${page.zone}`) });
   return { pages: pages.length };
 };

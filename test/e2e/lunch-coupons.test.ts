@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GatewayHarness, newPhone } from '../support/gateway-harness';
 
 jest.setTimeout(120_000);
@@ -66,6 +66,11 @@ describe('lunch coupons, 1-2 hours before lunch in each subscriber\'s own time z
     // Assess
     expect(coupons(newYork[0]!)).toHaveLength(1);
     expect(coupons(chicago[0]!)).toHaveLength(1);
+    // Each zone's wave was handed out once that day, not walked again at every tick of its window.
+    const waves = await harness.db.send(
+      new QueryCommand({ TableName: harness.gateway.tables.audience, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'LUNCHWAVE#krusty-burger#America/New_York' } }),
+    );
+    expect(waves.Items?.map((item) => [item.sk, item.startedAt])).toEqual([['2026-11-24', expect.stringMatching(/^2026-11-24T15:30:0/)]]);
   });
 
   test('an audience larger than one page is handed on page by page, and everyone gets exactly one', async () => {
