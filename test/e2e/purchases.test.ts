@@ -181,11 +181,12 @@ describe('a purchase', () => {
   });
 
   test('no post-purchase coupon is issued on a day the frequency cap would drop its text', async () => {
-    // Prepare: the day's lunch coupon already used the demo's one marketing message a day
+    // Prepare: the day's lunch coupon already used the demo's one marketing message a day (Thursday:
+    // a day whose lunch wave no earlier test started, so this subscriber is in it)
     const phone = await subscriber();
-    await harness.setClock('2026-11-24T16:30:00Z');
+    await harness.setClock('2026-11-26T16:30:00Z');
     await harness.fireSchedule('lunch-coupons');
-    await harness.setClock('2026-11-24T18:15:00Z');
+    await harness.setClock('2026-11-26T18:15:00Z');
 
     // Act
     await buy(purchase(phone));
