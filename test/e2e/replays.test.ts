@@ -1,7 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { storedMessage } from '../../functions/adapters/dynamo-deliveries';
-import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { ACCOUNT_SID, AUTH_TOKEN, GatewayHarness, newPhone } from '../support/gateway-harness';
 
 /**
@@ -12,29 +10,15 @@ import { ACCOUNT_SID, AUTH_TOKEN, GatewayHarness, newPhone } from '../support/ga
 jest.setTimeout(120_000);
 
 let harness: GatewayHarness;
-let sqs: SQSClient;
 
 beforeAll(async () => {
   harness = await GatewayHarness.start();
-  sqs = new SQSClient({ endpoint: harness.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 
 afterAll(async () => {
-  sqs?.destroy();
   await harness?.close();
 });
 
-/** What a queue redelivers after the dedup window: the same body under a deduplication id it has not seen. */
-async function requeue(queue: 'inbound' | 'outbound', body: unknown, group: string): Promise<void> {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: harness.gateway.queues[queue],
-      MessageBody: sqsMessageBody(body),
-      MessageGroupId: group,
-      MessageDeduplicationId: `late-replay-${Math.random().toString(36).slice(2)}`,
-    }),
-  );
-}
 
 describe('replays after the deduplication window', () => {
   test('every handled text and every sent message queued again: 0 extra texts, 0 extra consent records', async () => {
@@ -49,10 +33,10 @@ describe('replays after the deduplication window', () => {
     // Act: every inbound text and every outbound message, once more
     for (const phone of phones) {
       for (const text of await harness.items(phone, 'MSG#SM')) {
-        await requeue('inbound', { messageSid: (text.sk as string).slice(4), from: phone, to: text.to, body: text.body, numMedia: 0, receivedAt: text.at }, phone);
+        await harness.lateReplay('inbound', { messageSid: (text.sk as string).slice(4), from: phone, to: text.to, body: text.body, numMedia: 0, receivedAt: text.at }, phone);
       }
       for (const record of await harness.items(phone, 'MSG#OUT#')) {
-        await requeue('outbound', { id: record.deliveryId, ...storedMessage(record), queuedAt: new Date().toISOString() }, phone);
+        await harness.lateReplay('outbound', { id: record.deliveryId, ...storedMessage(record), queuedAt: new Date().toISOString() }, phone);
       }
     }
     await harness.settle();

@@ -1,7 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { storedMessage } from '../../functions/adapters/dynamo-deliveries';
-import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { GatewayHarness, newPhone, SHORT_CODE } from '../support/gateway-harness';
 import { confirmationsOwed, receivedKind, stopViolations } from '../support/stop-invariant';
 
@@ -37,18 +35,15 @@ jest.setTimeout(PROPERTY_TIME_LIMIT_MS + 60_000);
 const START_OF_RUN = '2026-11-24T16:30:00Z';
 
 let harness: GatewayHarness;
-let sqs: SQSClient;
 
 beforeAll(async () => {
   // Runs (and shrinking) open many subscriptions within the same minutes of the replayed clock.
   process.env.OPT_INS_PER_MINUTE = '1000000';
   process.env.OPT_INS_PER_DAY = '1000000';
   harness = await GatewayHarness.start();
-  sqs = new SQSClient({ endpoint: harness.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 
 afterAll(async () => {
-  sqs?.destroy();
   await harness?.close();
   delete process.env.OPT_INS_PER_MINUTE;
   delete process.env.OPT_INS_PER_DAY;
@@ -183,7 +178,7 @@ class Run {
     const { sid } = this.texts[pick % this.texts.length]!;
     await this.handled(sid);
     const [logged] = await harness.items(this.phone, `MSG#${sid}`);
-    await requeue('inbound', { messageSid: sid, from: this.phone, to: SHORT_CODE, body: logged!.body, numMedia: 0, receivedAt: logged!.at }, this.phone);
+    await harness.lateReplay('inbound', { messageSid: sid, from: this.phone, to: SHORT_CODE, body: logged!.body, numMedia: 0, receivedAt: logged!.at }, this.phone);
   }
 
   /** One of this number's outbound messages (sent, blocked, deferred or still waiting) queued again. */
@@ -193,7 +188,7 @@ class Run {
     );
     if (records.length === 0) return;
     const record = records[pick % records.length]!;
-    await requeue('outbound', { id: record.deliveryId, ...storedMessage(record), queuedAt: new Date(this.now).toISOString() }, this.phone);
+    await harness.lateReplay('outbound', { id: record.deliveryId, ...storedMessage(record), queuedAt: new Date(this.now).toISOString() }, this.phone);
   }
 
   private async handled(sid: string): Promise<void> {
@@ -238,17 +233,6 @@ class Run {
   }
 }
 
-/** What a queue redelivers after the dedup window: the same body under a deduplication id it has not seen. */
-async function requeue(queue: 'inbound' | 'outbound', body: unknown, group: string): Promise<void> {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: harness.gateway.queues[queue],
-      MessageBody: sqsMessageBody(body),
-      MessageGroupId: group,
-      MessageDeduplicationId: `late-replay-${Math.random().toString(36).slice(2)}`,
-    }),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 

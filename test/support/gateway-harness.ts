@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ export class GatewayHarness {
     readonly gateway: LocalGateway,
     readonly twilio: SandboxCarrier,
     readonly db: DynamoDBDocumentClient,
+    private readonly sqs: SQSClient,
     private readonly dataDir: string,
   ) {}
 
@@ -45,11 +48,13 @@ export class GatewayHarness {
     const db = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: gateway.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     );
-    return new GatewayHarness(gateway, twilio, db, dataDir);
+    const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return new GatewayHarness(gateway, twilio, db, sqs, dataDir);
   }
 
   async close(): Promise<void> {
     this.db.destroy();
+    this.sqs.destroy();
     await this.gateway.stop();
     await this.twilio.close();
     rmSync(this.dataDir, { recursive: true, force: true });
@@ -161,14 +166,20 @@ export class GatewayHarness {
 
   /** Messages on a queue nobody consumes (rejected events), read without removing them for good. */
   async peek(queue: QueueName): Promise<string[]> {
-    const { SQSClient, ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
-    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: this.gateway.queues[queue], MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
-      return Messages.map((message) => message.Body ?? '');
-    } finally {
-      client.destroy();
-    }
+    const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: this.gateway.queues[queue], MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+    return Messages.map((message) => message.Body ?? '');
+  }
+
+  /** What a queue redelivers after its deduplication window: the same body under a deduplication id it has not seen. */
+  async lateReplay(queue: 'inbound' | 'outbound', body: unknown, group: string): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.gateway.queues[queue],
+        MessageBody: sqsMessageBody(body),
+        MessageGroupId: group,
+        MessageDeduplicationId: `late-replay-${Math.random().toString(36).slice(2)}`,
+      }),
+    );
   }
 
   async subscription(phone: string, programId = 'krusty-burger'): Promise<Record<string, unknown> | undefined> {
@@ -209,33 +220,20 @@ export class GatewayHarness {
 
   /** Messages a consumer gave up on (moved to the queue's dead-letter queue after maxReceiveCount). */
   async deadLetters(queue: QueueName): Promise<number> {
-    const { SQSClient, GetQueueUrlCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(queue) }));
-      const { Attributes = {} } = await client.send(
-        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-      );
-      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    } finally {
-      client.destroy();
-    }
+    const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(queue) }));
+    return this.depthOf(QueueUrl!);
   }
 
   async queueDepth(queue: QueueName): Promise<number> {
-    const { SQSClient, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-    const client = new SQSClient({ endpoint: this.gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      const { Attributes = {} } = await client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: this.gateway.queues[queue],
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    } finally {
-      client.destroy();
-    }
+    return this.depthOf(this.gateway.queues[queue]);
+  }
+
+  /** Messages waiting or in flight on a queue. */
+  private async depthOf(queueUrl: string): Promise<number> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
 
   async waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
