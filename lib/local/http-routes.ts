@@ -193,7 +193,7 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         return send(res, 200, parts.bus.published);
       }
       if (method === 'GET' && url.pathname === '/local/outbox') {
-        return send(res, 200, parts.outbox().map(({ to, from, body: text, mediaUrl, status, time, sid }) => ({ sid, to, from, body: text, mediaUrl, status, time })));
+        return send(res, 200, parts.outbox().map(({ to, from, body: text, mediaUrl, status, time, sid, validityPeriod }) => ({ sid, to, from, body: text, mediaUrl, status, time, ...(validityPeriod !== undefined ? { validityPeriod } : {}) })));
       }
       return send(res, 404, { error: `no route ${method} ${url.pathname}` });
     } catch (error) {
