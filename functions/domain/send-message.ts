@@ -149,7 +149,7 @@ async function findLostSend(id: string, message: OutboundMessage, deps: SendMess
 }
 
 /** The status callback for this message, and the validity left to a time-bound one (whole seconds, at least 1). */
-export function sendOptions(id: string, message: OutboundMessage, deps: Pick<SendMessageDeps, 'statusCallback' | 'clock'>): SendOptions {
+function sendOptions(id: string, message: OutboundMessage, deps: Pick<SendMessageDeps, 'statusCallback' | 'clock'>): SendOptions {
   const left = message.notAfter ? Math.floor((Date.parse(message.notAfter) - deps.clock.now().getTime()) / 1000) : undefined;
   return {
     ...(deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {}),
@@ -158,7 +158,7 @@ export function sendOptions(id: string, message: OutboundMessage, deps: Pick<Sen
 }
 
 /** True once a time-bound message's moment has passed: it would arrive too late to mean anything. */
-export function expired(message: OutboundMessage, at: Date): boolean {
+function expired(message: OutboundMessage, at: Date): boolean {
   return message.notAfter !== undefined && at.getTime() >= Date.parse(message.notAfter);
 }
 
