@@ -22,3 +22,23 @@ export const bundleBudgets = {
 export function budgetFor(name: string): number | undefined {
   return (bundleBudgets as Record<string, number>)[name];
 }
+
+/**
+ * What `npm run bench` holds the gateway to beyond bundle sizes; a miss makes it exit 1, naming it.
+ * - sender: the short code's rate as the carrier sees it, measured at SENDER_MPS (default 100).
+ * - requestsPerText: DynamoDB requests per inbound text of each kind, its replies sent included
+ *   (receive-sms, converse and send-sms together; status callbacks are the carrier's, not counted).
+ */
+export const budgets = {
+  sender: {
+    /** Sustained while work is queued, as a share of SENDER_MPS. */
+    minShareOfRate: 0.9,
+    /** Messages in the busiest 1-second window, as a share of SENDER_MPS (one-segment messages). */
+    maxBusiestSecondOfRate: 1.0,
+  },
+  requestsPerText: {
+    /** A new opt-in: the welcome and the ZIP question. */
+    KRUSTY: 5,
+    HELP: 4,
+  } as Record<string, number>,
+};

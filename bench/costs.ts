@@ -1,54 +1,154 @@
 /**
- * `npm run costs`: what one million inbound texts cost in AWS, from the stack's real settings (the
- * topology's memory sizes, arm64, on-demand DynamoDB, SQS FIFO, HTTP API) and the DynamoDB requests
- * per text that `npm run bench` measures. Prices are us-east-1 list prices; Twilio's per-segment
- * carrier fees are not AWS costs and are left out. Assumptions are printed with the figures.
+ * `npm run costs`: what a million texts of each kind cost in AWS, and beside it what the carrier
+ * charges for the same texts, priced from the figures `npm run bench` measured (.bench/results.json):
+ * handler invocations and their durations, DynamoDB requests, log bytes. What the bench cannot see
+ * (AWS's own log lines, X-Ray sampling, Twilio's latency) is an assumption, printed with the figures.
+ * Prices: us-east-1 list prices, arm64; Twilio US short code list prices. Check both against your bills.
  */
-import { functions } from '../lib/topology';
+import { existsSync, readFileSync } from 'node:fs';
+import { functions, type FunctionName } from '../lib/topology';
+import { RESULTS_FILE } from './results-file';
 import { formatTable } from './table';
 
-const TEXTS = 1_000_000;
+const MILLION = 1_000_000;
 
-const PRICE = {
+export const PRICE = {
   lambdaGbSecondArm: 0.0000133334,
-  lambdaRequest: 0.2 / 1e6,
-  httpApiRequest: 1.0 / 1e6,
-  sqsFifoRequest: 0.5 / 1e6,
-  dynamoWriteUnit: 0.625 / 1e6,
-  dynamoReadUnit: 0.125 / 1e6,
-  eventBridgeEvent: 1.0 / 1e6,
+  lambdaRequest: 0.2 / MILLION,
+  httpApiRequest: 1.0 / MILLION,
+  sqsFifoRequest: 0.5 / MILLION,
+  dynamoWriteUnit: 0.625 / MILLION,
+  dynamoReadUnit: 0.125 / MILLION,
+  eventBridgeEvent: 1.0 / MILLION,
+  /** CloudWatch Logs ingestion per GB (storage after that is cents and depends on retention). */
+  logsIngestedGb: 0.5,
+  /** X-Ray: traces recorded. */
+  xrayTrace: 5.0 / MILLION,
+  /** Twilio, US short code: per segment sent or received, plus the US carriers' fee per segment. */
+  twilioSegment: 0.0083,
+  carrierFeeSegment: 0.003,
 };
 
-/** Per inbound text; measured by `npm run bench` where it says so, estimated where it cannot be. */
-const PER_TEXT = {
-  replies: 1.5, // welcome + question on a join, one reply otherwise
-  dynamoReadUnits: 4, // measured: 1 GetItem + 2-3 Query (consistent, items < 4 KB)
-  dynamoWriteUnits: 8, // measured: 1 TransactWriteItems (~3 items × 2 WRU) + 1-2 UpdateItem (message log)
-  domainEvents: 0.6, // opt-ins, answers, opt-outs
-  durationMs: { receiveSms: 40, converse: 90, sendSms: 180, trackDelivery: 30 }, // send-sms waits on Twilio
-  statusCallbacks: 2, // sent, delivered per reply
+export const ASSUMPTIONS = {
+  /** Lambda's START/END/REPORT lines per invocation. */
+  platformLogBytesPerInvocation: 350,
+  /** Active tracing's default sampling: the first request each second, then 5%: about 5% at volume. */
+  xraySampledShare: 0.05,
+  /** Twilio's answer to a create-message call; a send-sms batch works its recipients side by side. */
+  twilioLatencyMsPerSendBatch: 250,
+  /** Queue messages per text: each is sent, received and deleted (3 requests). */
+  sqsRequestsPerMessage: 3,
 };
 
-function lambda(name: keyof typeof PER_TEXT.durationMs, invocations: number): number {
-  const gbSeconds = (functions[name].memoryMb / 1024) * (PER_TEXT.durationMs[name] / 1000) * invocations;
-  return gbSeconds * PRICE.lambdaGbSecondArm + invocations * PRICE.lambdaRequest;
+interface Measured {
+  body: string;
+  messages: number;
+  replies: number;
+  byOperation: Record<string, number>;
+  invocations: Record<string, { count: number; totalMs: number }>;
+  logBytes: number;
+  replySegments?: number;
+  capacity?: { readUnits: number; writeUnits: number };
 }
 
-const replies = TEXTS * PER_TEXT.replies;
-const callbacks = replies * PER_TEXT.statusCallbacks;
-const rows: [string, number, string][] = [
-  ['Lambda receive-sms', lambda('receiveSms', TEXTS), `${functions.receiveSms.memoryMb} MB, ${PER_TEXT.durationMs.receiveSms} ms`],
-  ['Lambda converse', lambda('converse', TEXTS), `${functions.converse.memoryMb} MB, ${PER_TEXT.durationMs.converse} ms, batch of 1 (FIFO, distinct senders)`],
-  ['Lambda send-sms', lambda('sendSms', replies), `${functions.sendSms.memoryMb} MB, ${PER_TEXT.durationMs.sendSms} ms, ${PER_TEXT.replies} replies a text`],
-  ['Lambda track-delivery', lambda('trackDelivery', callbacks), `${PER_TEXT.statusCallbacks} status callbacks a reply`],
-  ['API Gateway HTTP API', (TEXTS + callbacks) * PRICE.httpApiRequest, 'inbound webhooks + status callbacks'],
-  ['SQS FIFO', (TEXTS + replies) * 3 * PRICE.sqsFifoRequest, 'send + receive + delete per message, two queues'],
-  ['DynamoDB on-demand', TEXTS * (PER_TEXT.dynamoReadUnits * PRICE.dynamoReadUnit + PER_TEXT.dynamoWriteUnits * PRICE.dynamoWriteUnit), `${PER_TEXT.dynamoReadUnits} RRU + ${PER_TEXT.dynamoWriteUnits} WRU a text`],
-  ['EventBridge custom events', TEXTS * PER_TEXT.domainEvents * PRICE.eventBridgeEvent, `${PER_TEXT.domainEvents} domain events a text`],
-];
-const total = rows.reduce((sum, [, cost]) => sum + cost, 0);
-const usd = (value: number) => `$${value.toFixed(2)}`;
+interface BenchResults {
+  measuredAt: string;
+  throughput?: { runs: Measured[]; alone?: Measured[] };
+}
 
-console.log(
-  formatTable(`AWS cost of ${TEXTS.toLocaleString('en-US')} inbound texts (arm64, us-east-1 list prices; Twilio fees not included)`, ['part', 'cost', 'assumption'], [...rows.map(([part, cost, note]) => [part, usd(cost), note]), ['total', usd(total), `${usd((total / TEXTS) * 1000)} per thousand texts`]]),
-);
+/** Read and write units of a run: measured when the bench saw them, else from the operations (1 unit each, transactions 2 per item of ≤1 KB, 3 items assumed). */
+function capacityPerText(run: Measured): { readUnits: number; writeUnits: number; measured: boolean } {
+  if (run.capacity) return { readUnits: run.capacity.readUnits / run.messages, writeUnits: run.capacity.writeUnits / run.messages, measured: true };
+  let readUnits = 0;
+  let writeUnits = 0;
+  for (const [operation, count] of Object.entries(run.byOperation)) {
+    if (/^(GetItem|Query|BatchGetItem|Scan)/.test(operation)) readUnits += count;
+    else if (operation.startsWith('TransactWriteItems')) writeUnits += count * 2 * 3;
+    else writeUnits += count;
+  }
+  return { readUnits: readUnits / run.messages, writeUnits: writeUnits / run.messages, measured: false };
+}
+
+export interface CostLine {
+  part: string;
+  perMillion: number;
+  basis: string;
+}
+
+/** AWS cost of a million texts like `run`, with per-invocation durations from `alone` (the same texts one at a time). */
+export function awsCost(run: Measured, alone: Measured): CostLine[] {
+  const perText = (n: number) => n / run.messages;
+  const lines: CostLine[] = [];
+  let invocations = 0;
+  for (const [fn, seen] of Object.entries(run.invocations)) {
+    const spec = functions[fn as FunctionName];
+    const aloneSeen = alone.invocations[fn];
+    if (!spec || !aloneSeen) continue;
+    const twilioMs = fn === 'sendSms' ? ASSUMPTIONS.twilioLatencyMsPerSendBatch : 0;
+    const msEach = aloneSeen.totalMs / aloneSeen.count + twilioMs;
+    const calls = perText(seen.count) * MILLION;
+    invocations += calls;
+    const cost = (spec.memoryMb / 1024) * (msEach / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest;
+    lines.push({ part: `Lambda ${fn}`, perMillion: cost, basis: `${perText(seen.count).toFixed(2)} invocations/text × ${msEach.toFixed(0)} ms × ${spec.memoryMb} MB${twilioMs ? ` (incl. ${twilioMs} ms Twilio)` : ''}` });
+  }
+  const webhooks = perText(run.invocations.receiveSms?.count ?? 0) + perText(run.invocations.trackDelivery?.count ?? 0);
+  if (webhooks > 0) lines.push({ part: 'API Gateway HTTP API', perMillion: webhooks * MILLION * PRICE.httpApiRequest, basis: `${webhooks.toFixed(2)} webhook requests/text` });
+  const queueMessages = perText(run.invocations.receiveSms?.count ?? 0) + perText(run.replies);
+  lines.push({ part: 'SQS FIFO', perMillion: queueMessages * ASSUMPTIONS.sqsRequestsPerMessage * MILLION * PRICE.sqsFifoRequest, basis: `${queueMessages.toFixed(2)} queue messages/text × ${ASSUMPTIONS.sqsRequestsPerMessage} requests` });
+  const capacity = capacityPerText(run);
+  lines.push({
+    part: 'DynamoDB on-demand',
+    perMillion: MILLION * (capacity.readUnits * PRICE.dynamoReadUnit + capacity.writeUnits * PRICE.dynamoWriteUnit),
+    basis: `${capacity.readUnits.toFixed(1)} RRU + ${capacity.writeUnits.toFixed(1)} WRU/text${capacity.measured ? '' : ' (estimated from requests)'}`,
+  });
+  const logBytes = perText(run.logBytes) + (invocations / MILLION) * ASSUMPTIONS.platformLogBytesPerInvocation;
+  lines.push({ part: 'CloudWatch Logs', perMillion: (logBytes * MILLION * PRICE.logsIngestedGb) / 1024 ** 3, basis: `${logBytes.toFixed(0)} bytes/text (handlers' lines measured at INFO + Lambda's ${ASSUMPTIONS.platformLogBytesPerInvocation} B/invocation)` });
+  lines.push({ part: 'X-Ray', perMillion: invocations * ASSUMPTIONS.xraySampledShare * PRICE.xrayTrace, basis: `${(invocations / MILLION).toFixed(2)} invocations/text, ${ASSUMPTIONS.xraySampledShare * 100}% sampled` });
+  return lines;
+}
+
+/** What Twilio and the carriers charge for the same million texts: the inbound text and every reply segment. */
+export function carrierCost(run: Measured): CostLine {
+  const segments = 1 + (run.replySegments ?? run.replies) / run.messages;
+  return { part: 'Twilio + carrier fees', perMillion: segments * MILLION * (PRICE.twilioSegment + PRICE.carrierFeeSegment), basis: `${segments.toFixed(1)} segments/text at $${PRICE.twilioSegment} + $${PRICE.carrierFeeSegment}` };
+}
+
+const usd = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** What each kind of text is, for the table titles. */
+const KINDS: Record<string, string> = {
+  KRUSTY: 'a million opt-ins (KRUSTY from new numbers: welcome + ZIP question)',
+  HELP: 'a million HELP-type texts (one reply each)',
+};
+
+function main(): void {
+  if (!existsSync(RESULTS_FILE)) {
+    console.error(`No measured figures yet (${RESULTS_FILE}): run \`npm run bench\` first; costs are priced from what it measures.`);
+    process.exit(1);
+  }
+  const results = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BenchResults;
+  const runs = results.throughput?.runs ?? [];
+  if (runs.length === 0) {
+    console.error(`${RESULTS_FILE} holds no inbound figures (the bench's throughput section failed): run \`npm run bench\` again.`);
+    process.exit(1);
+  }
+  console.log(`Priced from the figures npm run bench measured at ${results.measuredAt} (${RESULTS_FILE}).\n`);
+  for (const run of runs) {
+    const alone = results.throughput?.alone?.find((a) => a.body === run.body) ?? run;
+    const title = KINDS[run.body] ?? `a million ${run.body} texts`;
+    const aws = awsCost(run, alone);
+    const total = aws.reduce((sum, line) => sum + line.perMillion, 0);
+    const carrier = carrierCost(run);
+    console.log(
+      formatTable(`Cost of ${title}`, ['part', 'per 1M', 'basis'], [
+        ...aws.map((line) => [line.part, usd(line.perMillion), line.basis]),
+        ['AWS total', usd(total), `${usd(total / 1000)} per thousand texts`],
+        [carrier.part, usd(carrier.perMillion), carrier.basis],
+        ['AWS share of the whole', `${((100 * total) / (total + carrier.perMillion)).toFixed(2)}%`, ''],
+      ]),
+    );
+    console.log();
+  }
+}
+
+if (require.main === module) main();

@@ -1,30 +1,39 @@
 /**
- * `npm run bench`: bundle size, cold init and local inbound throughput, each beside a baseline
- * measured in the same run. It reports, it asserts nothing: OVER BUDGET is printed, not failed on.
- * Exit code 1 only when a figure could not be measured at all (a build error, the gateway not
- * starting, the hard timeout), so a broken bench is not mistaken for a quiet one.
+ * `npm run bench`: bundle size, cold init, DynamoDB requests per inbound text and the sender's pace,
+ * each beside a baseline measured in the same run, checked against bench/budgets.ts. Exit code 1 when
+ * a budget is missed (the misses are named at the end) or a figure could not be measured at all (a
+ * build error, the gateway not starting, the hard timeout), so a broken bench is never a quiet one.
+ * The measured figures are written to .bench/results.json, which `npm run costs` prices.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionEntries } from '../lib/topology';
-import { budgetFor } from './budgets';
+import { budgetFor, budgets } from './budgets';
 import { bundleEmptyHandler, bundleEntry, REPO_ROOT, type Bundle } from './bundle';
 import { medianInitMs } from './cold-init';
 import { Deadline } from './deadline';
 import { bytes, formatTable, mb, ms, ratio, type Cell } from './table';
+import { RESULTS_FILE } from './results-file';
+import { measureSenderRate, type SenderRateReport } from './sender-rate';
 import { measureThroughput, type ThroughputReport } from './throughput';
+import { Verdicts } from './verdicts';
 
 const INIT_RUNS = 5;
 const MESSAGES = 100;
 const THROUGHPUT_TIMEOUT_MS = 120_000;
-/** Last resort if cleanup itself hangs: the bench must end well inside three minutes. */
-const WATCHDOG_MS = 170_000;
+/** Long enough for the pace to settle and a busiest second to show; short enough to keep the bench quick. */
+const SENDER_SECONDS = 12;
+const SENDER_TIMEOUT_MS = 120_000;
+/** Last resort if cleanup itself hangs: the bench must end well inside five minutes. */
+const WATCHDOG_MS = 290_000;
 
 // Node 20 here, nodejs22.x in Lambda: the SDK's upgrade notice would only clutter the table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let failed = false;
+const verdicts = new Verdicts();
+const results: { throughput?: ThroughputReport; sender?: SenderRateReport } = {};
 const failure = (what: string, error: unknown): string => {
   failed = true;
   const message = error instanceof Error ? error.message : String(error);
@@ -41,7 +50,7 @@ async function bundles(dir: string): Promise<{ baseline: Bundle; built: Map<stri
       const bundle = await bundleEntry(join(REPO_ROOT, spec.entry), join(dir, name));
       built.set(name, bundle);
       const budget = budgetFor(name);
-      const verdict = budget === undefined ? 'no budget' : bundle.bytes > budget ? 'OVER BUDGET' : 'ok';
+      const verdict = budget === undefined ? 'no budget' : verdicts.check(`${name} bundle`, bytes(bundle.bytes), `≤ ${bytes(budget)}`, bundle.bytes <= budget);
       rows.push([name, bytes(bundle.bytes), bytes(bundle.gzipBytes), ratio(bundle.bytes, baseline.bytes), ratio(bundle.gzipBytes, baseline.gzipBytes), budget ? mb(budget) : '', verdict]);
     } catch (error) {
       rows.push([name, '', '', '', '', '', failure(`bundling ${name}`, error)]);
@@ -68,17 +77,21 @@ async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<v
 async function throughput(): Promise<void> {
   const loads = [{ body: 'KRUSTY', repliesEach: 2 }, { body: 'HELP', repliesEach: 1 }];
   const title = `3. Inbound throughput, local gateway in-process: ${MESSAGES} texts at once from ${MESSAGES} new numbers (catalog cache 60 s, as in Lambda)`;
-  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text'];
-  const report: ThroughputReport = { healthMs: Number.NaN, runs: [] };
+  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text', 'budget', 'status'];
+  const report: ThroughputReport = { healthMs: Number.NaN, runs: [], alone: [] };
   let failedRow: Cell[] | undefined;
   try {
     await measureThroughput({ messages: MESSAGES, loads, deadline: new Deadline(THROUGHPUT_TIMEOUT_MS) }, report);
   } catch (error) {
     failedRow = ['(remaining)', failure('throughput', error), '', '', '', ''];
   }
+  results.throughput = report;
   const rows: Cell[][] = Number.isNaN(report.healthMs) ? [] : [[`(baseline) ${MESSAGES} × GET /health`, ms(report.healthMs), (MESSAGES / (report.healthMs / 1000)).toFixed(1), '1.00×', '', '']];
   for (const run of report.runs) {
-    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, (run.dynamoRequests / run.messages).toFixed(2)]);
+    const perText = run.dynamoRequests / run.messages;
+    const budget = budgets.requestsPerText[run.body];
+    const status = budget === undefined ? 'no budget' : verdicts.check(`${run.body} DynamoDB requests per text`, perText.toFixed(2), `≤ ${budget}`, perText <= budget);
+    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, perText.toFixed(2), budget ?? '', status]);
   }
   console.log(formatTable(title, header, failedRow ? [...rows, failedRow] : rows));
   if (report.runs.length === 0) return;
@@ -86,6 +99,40 @@ async function throughput(): Promise<void> {
   const operations = [...new Set(report.runs.flatMap((run) => [...run.byOperation.keys()]))].sort();
   const breakdown = operations.map((op) => [op, ...report.runs.map((run) => ((run.byOperation.get(op) ?? 0) / run.messages).toFixed(2))]);
   console.log(`\n${formatTable('   DynamoDB requests per text (receive-sms, converse and send-sms together), by operation and table', ['operation', ...report.runs.map((run) => run.body)], breakdown)}`);
+}
+
+async function senderRate(): Promise<void> {
+  const { minShareOfRate, maxBusiestSecondOfRate } = budgets.sender;
+  const title = `4. Sender pace: ${SENDER_SECONDS} s of one-segment messages to distinct numbers queued at once, as the carrier sees them (SENDER_MPS sets the rate)`;
+  const header = ['measure', 'measured', '× SENDER_MPS', 'budget', 'status'];
+  try {
+    const sender = await measureSenderRate({ seconds: SENDER_SECONDS, deadline: new Deadline(SENDER_TIMEOUT_MS) });
+    results.sender = sender;
+    const sustained = verdicts.check('sender sustained rate', `${sender.sustained.toFixed(1)}/s`, `≥ ${minShareOfRate} × ${sender.mps}/s`, sender.sustained >= minShareOfRate * sender.mps);
+    const busiest = verdicts.check('sender busiest second', String(sender.busiestSecond), `≤ ${maxBusiestSecondOfRate} × ${sender.mps}`, sender.busiestSecond <= maxBusiestSecondOfRate * sender.mps);
+    console.log(
+      formatTable(title, header, [
+        ['(baseline) SENDER_MPS', `${sender.mps}/s`, '1.00×', '', ''],
+        [`sustained, ${sender.messages} messages in ${(sender.elapsedMs / 1000).toFixed(1)} s`, `${sender.sustained.toFixed(1)}/s`, ratio(sender.sustained, sender.mps), `≥ ${minShareOfRate.toFixed(2)}×`, sustained],
+        ['busiest 1-second window', String(sender.busiestSecond), ratio(sender.busiestSecond, sender.mps), `≤ ${maxBusiestSecondOfRate.toFixed(2)}×`, busiest],
+      ]),
+    );
+  } catch (error) {
+    console.log(formatTable(title, header, [['(all)', failure('sender pace', error), '', '', '']]));
+  }
+}
+
+function writeResults(): void {
+  mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
+  const mapsAsObjects = (_key: string, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...results }, mapsAsObjects, 2)}\n`);
+}
+
+function summary(): void {
+  const missed = verdicts.missed();
+  console.log(`\nbudgets: ${verdicts.all.length - missed.length} met, ${missed.length} missed (bench/budgets.ts)`);
+  for (const miss of missed) console.log(`  MISSED ${miss.what}: ${miss.measured}, budget ${miss.budget}`);
+  if (missed.length > 0) failed = true;
 }
 
 async function main(): Promise<void> {
@@ -102,7 +149,11 @@ async function main(): Promise<void> {
   }
   console.log();
   await throughput();
-  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log();
+  await senderRate();
+  writeResults();
+  summary();
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; figures in ${RESULTS_FILE}`);
 }
 
 const watchdog = setTimeout(() => {

@@ -7,6 +7,7 @@ import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-c
 import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
+import { carrierSegments } from '../functions/domain/send-message';
 import { Deadline } from './deadline';
 import { countDynamoRequests, type DynamoCounter } from './dynamo-counter';
 
@@ -29,12 +30,23 @@ export interface LoadRun {
   elapsedMs: number;
   dynamoRequests: number;
   byOperation: Map<string, number>;
+  /** Handler invocations and their summed duration, by function, for the whole load. */
+  invocations: Map<string, { count: number; totalMs: number }>;
+  /** Bytes the handlers logged (Powertools JSON lines and metrics, at the prod stage's INFO level). */
+  logBytes: number;
+  /** Segments of all replies, as the carrier bills them. */
+  replySegments: number;
 }
 
 export interface ThroughputReport {
   /** `messages` concurrent GET /health round trips: the HTTP floor under every text. */
   healthMs: number;
   runs: LoadRun[];
+  /**
+   * The same loads, one text at a time: each invocation then has the process to itself, as a Lambda
+   * invocation has its own CPU, so these durations (ms per invocation) are the ones costs are priced with.
+   */
+  alone: LoadRun[];
 }
 
 export interface ThroughputOptions {
@@ -46,12 +58,53 @@ export interface ThroughputOptions {
 
 /** Distinct senders per load, so every text is a first contact and FIFO groups never serialise. */
 const phone = (load: number, i: number) => `+1555${String(load).padStart(3, '0')}${String(i).padStart(4, '0')}`;
+/** Texts sent one at a time per load, for per-invocation durations. */
+const ALONE_TEXTS = 10;
 
 async function queueDepth(client: SQSClient, url: string): Promise<number> {
   const { Attributes = {} } = await client.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
   );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/**
+ * Until the returned function is called, whatever the process writes to stdout and stderr is counted
+ * and dropped: the handlers run in this process and log as in Lambda, which would bury the tables.
+ */
+export function swallowOutput(count: (bytes: number) => void = () => undefined): () => void {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      count(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return () => streams.forEach((stream, i) => (stream.write = originals[i]!));
+}
+
+/** Invocations of each handler and what they logged, counted from the moment of the last reset. */
+class Observer {
+  invocations = new Map<string, { count: number; totalMs: number }>();
+  logBytes = 0;
+
+  onInvocation = (functionName: string, ms: number) => {
+    const seen = this.invocations.get(functionName) ?? { count: 0, totalMs: 0 };
+    this.invocations.set(functionName, { count: seen.count + 1, totalMs: seen.totalMs + ms });
+  };
+
+  /** The handlers' log lines (stdout and stderr, as Lambda sends both to CloudWatch): counted and swallowed while a load runs. */
+  captureLogs(): () => void {
+    return swallowOutput((bytes) => (this.logBytes += bytes));
+  }
+
+  reset(): void {
+    this.invocations = new Map();
+    this.logBytes = 0;
+  }
 }
 
 class Bench {
@@ -61,6 +114,7 @@ class Bench {
     private readonly counter: DynamoCounter,
     private readonly sqs: SQSClient,
     private readonly deadline: Deadline,
+    private readonly observer: Observer,
   ) {}
 
   async health(count: number): Promise<number> {
@@ -70,11 +124,49 @@ class Bench {
   }
 
   /** Sends `count` texts at once, waits for every reply and for the queues to drain, then counts. */
+  /** `count` texts from as many numbers (loads `loadIndex`…), one after another; the sums of all. */
+  async oneAtATime(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
+    const runs: LoadRun[] = [];
+    for (let i = 0; i < count; i += 1) runs.push(await this.load(loadIndex + i, body, 1, repliesEach));
+    const invocations = new Map<string, { count: number; totalMs: number }>();
+    for (const run of runs) {
+      for (const [fn, seen] of run.invocations) {
+        const sum = invocations.get(fn) ?? { count: 0, totalMs: 0 };
+        invocations.set(fn, { count: sum.count + seen.count, totalMs: sum.totalMs + seen.totalMs });
+      }
+    }
+    const byOperation = new Map<string, number>();
+    for (const run of runs) for (const [op, n] of run.byOperation) byOperation.set(op, (byOperation.get(op) ?? 0) + n);
+    const total = <K extends 'replies' | 'expectedReplies' | 'elapsedMs' | 'dynamoRequests' | 'logBytes' | 'replySegments'>(key: K) => runs.reduce((sum, run) => sum + run[key], 0);
+    return {
+      body,
+      messages: count,
+      replies: total('replies'),
+      expectedReplies: total('expectedReplies'),
+      elapsedMs: total('elapsedMs'),
+      dynamoRequests: total('dynamoRequests'),
+      byOperation,
+      invocations,
+      logBytes: total('logBytes'),
+      replySegments: total('replySegments'),
+    };
+  }
+
   async load(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
     const before = this.carrier.outbox().length;
     const expectedReplies = count * repliesEach;
     const replies = () => this.carrier.outbox().length - before;
     this.counter.reset();
+    this.observer.reset();
+    const restoreStdout = this.observer.captureLogs();
+    try {
+      return await this.run(loadIndex, body, count, expectedReplies, replies, before);
+    } finally {
+      restoreStdout();
+    }
+  }
+
+  private async run(loadIndex: number, body: string, count: number, expectedReplies: number, replies: () => number, before: number): Promise<LoadRun> {
     const start = performance.now();
     const sent = Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -88,7 +180,18 @@ class Bench {
     // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
     const queues: QueueName[] = ['inbound', 'outbound'];
     await this.deadline.until(async () => (await Promise.all(queues.map((q) => queueDepth(this.sqs, this.gateway.queues[q])))).every((d) => d === 0), 'queues to drain');
-    return { body, messages: count, replies: replies(), expectedReplies, elapsedMs, dynamoRequests: this.counter.total(), byOperation: this.counter.byOperation() };
+    return {
+      body,
+      messages: count,
+      replies: replies(),
+      expectedReplies,
+      elapsedMs,
+      dynamoRequests: this.counter.total(),
+      byOperation: this.counter.byOperation(),
+      invocations: new Map(this.observer.invocations),
+      logBytes: this.observer.logBytes,
+      replySegments: this.carrier.outbox().slice(before).reduce((sum, entry) => sum + carrierSegments(entry), 0),
+    };
   }
 }
 
@@ -106,14 +209,29 @@ export async function measureThroughput(options: ThroughputOptions, report: Thro
     cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
     const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
     // Held as a promise so cleanup can stop it even when the deadline passes while it is starting.
-    const gatewayStarting = startLocalGateway({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, twilioApiUrl: carrier.url, dataDir, scheduler: false, logLevel: 'SILENT' });
+    const observer = new Observer();
+    // Logs and metrics as a prod stage writes them (INFO, EMF metrics on), so their volume is measured.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'SmsGateway';
+    process.env.POWERTOOLS_SERVICE_NAME ??= 'sms-gateway';
+    const gatewayStarting = startLocalGateway({
+      port: 0,
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      twilioApiUrl: carrier.url,
+      dataDir,
+      scheduler: false,
+      logLevel: 'INFO',
+      log: () => undefined,
+      onInvocation: observer.onInvocation,
+    });
     cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
     const gateway = await deadline.race(gatewayStarting, 'local gateway start');
     process.env.CATALOG_CACHE_SECONDS = LAMBDA_CATALOG_CACHE_SECONDS;
     const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
     cleanups.push(async () => sqs.destroy());
 
-    const bench = new Bench(gateway, carrier, countDynamoRequests(), sqs, deadline);
+    const bench = new Bench(gateway, carrier, countDynamoRequests(), sqs, deadline, observer);
     // Warm-up: lazy clients, credential resolution, JIT and the catalog cache are paid once, as a warm
     // Lambda container would have; the measured runs then show the steady state.
     await bench.health(10);
@@ -122,6 +240,7 @@ export async function measureThroughput(options: ThroughputOptions, report: Thro
     // Filled in as it goes, so a timeout in a later load still leaves the earlier figures to print.
     report.healthMs = await bench.health(options.messages);
     for (const [index, load] of options.loads.entries()) report.runs.push(await bench.load(index + 1, load.body, options.messages, load.repliesEach));
+    for (const [index, load] of options.loads.entries()) report.alone.push(await bench.oneAtATime(200 + index * ALONE_TEXTS, load.body, ALONE_TEXTS, load.repliesEach));
   } finally {
     // Reverse order: the gateway stops its pollers before the carrier they send to goes away.
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));

@@ -4,6 +4,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names';
 import { OPT_IN_LIMIT_ENV } from '../functions/shared/opt-in-limits';
+import { SENDER_PACE_ENV, senderInstances } from '../functions/shared/sender-pace';
 import type { StageConfig } from './config/schema';
 import { GatewayAlarms } from './constructs/alarms';
 import { GatewayDashboard } from './constructs/dashboard';
@@ -49,10 +50,11 @@ export class ServiceStack extends Stack {
         ...(spec.publishesEvents ? { [EVENT_BUS_ENV]: data.events.bus.eventBusName } : {}),
         ...(spec.twilio ? this.twilioEnvironment(config, data) : {}),
         ...(spec.optInCeiling ? { [OPT_IN_LIMIT_ENV.perMinute]: String(config.optInsPerMinute), [OPT_IN_LIMIT_ENV.perDay]: String(config.optInsPerDay) } : {}),
+        ...(spec.pacesCarrier ? { [SENDER_PACE_ENV.mps]: String(config.senderMps), [SENDER_PACE_ENV.instances]: String(senderInstances(config.senderMps)) } : {}),
       };
       const fn = new GatewayFunction(this, name, { spec, environment, logRetention, logRemovalPolicy });
       grantAccess(fn, spec, data);
-      const attached = attachTrigger(fn, name, fn.fn, spec.trigger, {
+      const attached = attachTrigger(fn, name, fn.fn, pacedTrigger(spec, config), {
         httpApi: this.api.httpApi,
         queues: data.stores.queues,
         eventBus: data.events.bus,
@@ -109,4 +111,10 @@ export class ServiceStack extends Stack {
       ...(config.messagingServiceSid ? { TWILIO_MESSAGING_SERVICE_SID: config.messagingServiceSid } : {}),
     };
   }
+}
+
+/** A carrier-pacing function's queue trigger starts as many invocations as the stage's rate needs, never more. */
+export function pacedTrigger(spec: FunctionSpec, config: Pick<StageConfig, 'senderMps'>): FunctionSpec['trigger'] {
+  if (!spec.pacesCarrier || spec.trigger.kind !== 'queue') return spec.trigger;
+  return { ...spec.trigger, maxConcurrency: senderInstances(config.senderMps) };
 }

@@ -54,6 +54,11 @@ export interface FunctionSpec {
   twilio: boolean;
   /** Enforces the stage's opt-in ceiling (optInsPerMinute / optInsPerDay, given in its environment). */
   optInCeiling?: boolean;
+  /**
+   * Hands messages to the carrier at the stage's pace (senderMps): its queue trigger's maximum
+   * concurrency and each instance's share of the rate follow from it (functions/shared/sender-pace.ts).
+   */
+  pacesCarrier?: true;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -105,9 +110,10 @@ export const functions = {
   },
   sendSms: {
     entry: 'functions/handlers/send-sms.ts',
-    // maxConcurrency paces the carrier: ten invocations, each sending its batch's recipients side by
-    // side, stay near a US short code's ~100 segments/s. Raise it with the short code's provisioned MPS.
-    trigger: { kind: 'queue', queue: 'outbound', batchSize: 10, maxConcurrency: 10 },
+    // Paced to the short code: the stage's senderMps sets the trigger's maximum concurrency and each
+    // invocation's share of the rate, so together they never hand the carrier more than it takes.
+    trigger: { kind: 'queue', queue: 'outbound', batchSize: 10 },
+    pacesCarrier: true,
     timeoutSeconds: 20,
     memoryMb: 256,
     tables: [

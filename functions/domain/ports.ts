@@ -125,6 +125,11 @@ export interface Carrier {
   recent(message: OutboundMessage): Promise<CarrierRecord[]>;
 }
 
+/** The carrier's pace: resolves when `segments` more segments from `from` may be handed over. */
+export interface Pace {
+  take(from: string, segments: number): Promise<void>;
+}
+
 /**
  * How a carrier failed, in the channel's neutral words (the adapter translates its error codes):
  * - retry-later: the carrier answered and did not take the message (busy, rate limit, outage);

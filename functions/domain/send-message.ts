@@ -11,12 +11,14 @@ import {
   type ConversationStore,
   type Deliveries,
   type Outbox,
+  type Pace,
   type ScheduledSends,
   type SendOptions,
   type SentEffects,
   type SentMessage,
 } from './ports';
 import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
+import { measureSegments } from './segments';
 
 /**
  * The last-moment consent check. An opt-out confirmation and HELP answers go to anyone; everything
@@ -75,6 +77,8 @@ export interface SendMessageDeps {
   scheduled: Pick<ScheduledSends, 'schedule'>;
   outbox: Pick<Outbox, 'enqueueEach'>;
   carrier: Carrier;
+  /** The short code's pace, taken per segment right before the carrier call (default: unpaced). */
+  pace?: Pace;
   clock: Clock;
   /** Real time in epoch ms, for claims (leases), which never follow the local runtime's settable clock (default Date.now). */
   wallClock?: () => number;
@@ -117,6 +121,7 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
     }
     const unsent = await lastMomentChecks(id, message, conversation, catalog, deps);
     if (unsent) return unsent;
+    await deps.pace?.take(message.from, carrierSegments(message));
     // A run that stalled past its claim (a batch answered at its deadline while this run went on, a
     // frozen Lambda woken later) leaves the message to whoever claimed it since, and writes nothing.
     if ((deps.wallClock ?? Date.now)() + (deps.carrierTimeoutMs ?? 0) >= claim.leaseUntil) throw new ClaimLost(`claim on ${id} ran out before the carrier call`);
@@ -155,6 +160,12 @@ function sendOptions(id: string, message: OutboundMessage, deps: Pick<SendMessag
     ...(deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {}),
     ...(left !== undefined ? { validitySeconds: Math.max(1, left) } : {}),
   };
+}
+
+/** What the message costs of the short code's throughput: its segments, or one for an MMS. */
+export function carrierSegments(message: Pick<OutboundMessage, 'body' | 'mediaUrl'>): number {
+  if (message.mediaUrl?.length) return 1;
+  return Math.max(1, measureSegments(message.body).segments);
 }
 
 /** True once a time-bound message's moment has passed: it would arrive too late to mean anything. */

@@ -9,6 +9,8 @@ import { maskPhone } from '../domain/phone-masking';
 import { sendMessage } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
+import { createPacer } from '../shared/pacer';
+import { senderPaceFromEnv } from '../shared/sender-pace';
 import { logger } from '../shared/logger';
 import { metricsMiddleware } from '../shared/metrics';
 import { processFifoBatch, retrySoon } from './fifo-batch';
@@ -17,6 +19,14 @@ import { parseQueueRecord } from './queue-records';
 const carrierTimeoutMs = Number(process.env.CARRIER_TIMEOUT_MS ?? DEFAULT_CARRIER_TIMEOUT_MS);
 /** At worst one record looks its message up at the carrier, sends it, and writes twice. */
 const RECORD_RESERVE_MS = 2 * carrierTimeoutMs + 2_000;
+/** This instance's share of the short code's rate; it lives as long as the container, across batches. */
+let pace = { perInstance: Number.NaN, pacer: createPacer({ segmentsPerSecond: 1 }) };
+function pacer() {
+  // Read per batch, so a local run (or the bench) that changes SENDER_MPS is followed at once.
+  const { perInstance } = senderPaceFromEnv();
+  if (perInstance !== pace.perInstance) pace = { perInstance, pacer: createPacer({ segmentsPerSecond: perInstance }) };
+  return pace.pacer;
+}
 
 async function sendOne(record: SQSRecord): Promise<void> {
   const parsed = parseQueueRecord(record, outboundQueueMessage);
@@ -30,6 +40,7 @@ async function sendOne(record: SQSRecord): Promise<void> {
     scheduled: scheduledSends(),
     outbox: outbox(),
     carrier: await carrier(),
+    pace: pacer(),
     clock,
     carrierTimeoutMs,
     ...(callback ? { statusCallback: callback } : {}),

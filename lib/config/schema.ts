@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SENDER_MPS } from '../../functions/shared/sender-pace';
 
 /** What CloudWatch Logs accepts as a retention (days); anything else fails the deploy, so fail synth. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -51,6 +52,11 @@ export const stageConfigSchema = z
      */
     optInsPerMinute: z.number().int().min(1),
     optInsPerDay: z.number().int().min(1),
+    /**
+     * Segments per second the carrier takes from each sending number (a US short code: 100 unless
+     * Twilio provisioned more). send-sms never hands over more; its concurrency follows from it.
+     */
+    senderMps: z.number().int().min(1).max(10_000).default(DEFAULT_SENDER_MPS),
     terminationProtection: z.boolean(),
   })
   .superRefine((config, ctx) => {

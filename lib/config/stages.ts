@@ -41,6 +41,9 @@ export const stages: Record<string, StageConfigInput> = {
     // both before a campaign that will draw more (a TV spot, a stadium), not after.
     optInsPerMinute: 100,
     optInsPerDay: 10_000,
+    // The short code's provisioned throughput (Twilio's default for a US short code); raise it only
+    // after Twilio raised the short code's, or the carrier queues what exceeds it.
+    senderMps: 100,
     terminationProtection: true,
   },
 };

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { maskPhonesIn } from '../../functions/domain/phone-numbers';
 import { clock } from '../../functions/shared/clock';
+import { DEFAULT_SENDER_MPS, SENDER_PACE_ENV } from '../../functions/shared/sender-pace';
 import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
@@ -34,6 +35,8 @@ export interface LocalGatewayOptions extends LocalSettings {
   log?: (line: string) => void;
   /** A child that dies again within this long of being restarted is given up on (default 60 s). */
   restartWindowMs?: number;
+  /** Told of every handler invocation as it ends, with its duration (the bench counts and times them). */
+  onInvocation?: (functionName: string, ms: number) => void;
 }
 
 export interface LocalGateway {
@@ -91,14 +94,27 @@ function handlerEnvironment(
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // CloudWatch reads metrics from EMF log lines; on a laptop they would only drown the console.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // One process runs every send-sms poller, so it keeps the whole rate itself (SENDER_MPS, default 100).
+    [SENDER_PACE_ENV.mps]: process.env[SENDER_PACE_ENV.mps] ?? String(DEFAULT_SENDER_MPS),
+    [SENDER_PACE_ENV.instances]: '1',
   });
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;
 }
 
-async function loadHandler<T>(spec: FunctionSpec): Promise<T> {
+async function loadHandler<T>(spec: FunctionSpec, functionName: string, onInvocation?: LocalGatewayOptions['onInvocation']): Promise<T> {
   const module = (await import(resolve(ROOT, spec.entry))) as { handler: T };
-  return module.handler;
+  if (!onInvocation) return module.handler;
+  const handler = module.handler as (...args: unknown[]) => Promise<unknown>;
+  const timed = async (...args: unknown[]) => {
+    const start = performance.now();
+    try {
+      return await handler(...args);
+    } finally {
+      onInvocation(functionName, performance.now() - start);
+    }
+  };
+  return timed as T;
 }
 
 /** What a handler, poller or route threw, on the console: whole phone numbers masked, as in Lambda's logs. */
@@ -204,12 +220,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     for (const [functionName, spec] of functionEntries()) {
       const trigger = spec.trigger;
       const target = { functionName, timeoutSeconds: spec.timeoutSeconds };
-      if (trigger.kind === 'http') routes.push({ ...target, method: trigger.method, path: trigger.path, handler: await loadHandler<HttpHandler>(spec) });
-      if (trigger.kind === 'rule') rules.push({ ...target, source: trigger.source, detailType: trigger.detailType, handler: await loadHandler<EventHandler>(spec) });
-      if (trigger.kind === 'schedule') schedules.push({ ...target, name: trigger.name, expression: trigger.expression, handler: await loadHandler<EventHandler>(spec) });
+      if (trigger.kind === 'http') routes.push({ ...target, method: trigger.method, path: trigger.path, handler: await loadHandler<HttpHandler>(spec, functionName, options.onInvocation) });
+      if (trigger.kind === 'rule') rules.push({ ...target, source: trigger.source, detailType: trigger.detailType, handler: await loadHandler<EventHandler>(spec, functionName, options.onInvocation) });
+      if (trigger.kind === 'schedule') schedules.push({ ...target, name: trigger.name, expression: trigger.expression, handler: await loadHandler<EventHandler>(spec, functionName, options.onInvocation) });
       if (trigger.kind === 'queue') {
         const queue = queues[trigger.queue];
-        const handler = await loadHandler<SqsHandler>(spec);
+        const handler = await loadHandler<SqsHandler>(spec, functionName, options.onInvocation);
         // Lambda runs several batches at once; so does the laptop, a few (FIFO groups stay one at a time).
         for (let i = 0; i < Math.min(trigger.maxConcurrency ?? LOCAL_CONCURRENCY, LOCAL_CONCURRENCY); i += 1) {
           pollers.push(startQueuePoller({ ...target, client, queueUrl: queue.url, queueArn: queue.arn, batchSize: trigger.batchSize, handler, onError, paused }));

@@ -61,6 +61,7 @@ describe('functions', () => {
       ...(spec.publishesEvents ? ['EVENT_BUS_NAME'] : []),
       ...(spec.twilio ? ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN_SECRET_ARN', 'PUBLIC_URL'] : []),
       ...(spec.optInCeiling ? ['OPT_INS_PER_DAY', 'OPT_INS_PER_MINUTE'] : []),
+      ...(spec.pacesCarrier ? ['SENDER_INSTANCES', 'SENDER_MPS'] : []),
     ].sort();
     // Act
     const variables = functionProps(name).Environment.Variables;
@@ -135,22 +136,35 @@ describe('functions', () => {
 describe('queue consumers', () => {
   it.each(triggers('queue'))('$fn reads $queue in batches of $batchSize with partial batch failures', (trigger) => {
     // Prepare
+    const paced = functionEntries().find(([name]) => name === trigger.fn)![1].pacesCarrier;
+    const maxConcurrency = paced ? Match.anyValue() : trigger.maxConcurrency;
     const expected = {
       FunctionName: { Ref: functionId(trigger.fn) },
       EventSourceArn: imported(gateway.data.stores.queues[trigger.queue].queueArn),
       BatchSize: trigger.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: trigger.maxConcurrency ? { MaximumConcurrency: trigger.maxConcurrency } : Match.absent(),
+      ScalingConfig: maxConcurrency ? { MaximumConcurrency: maxConcurrency } : Match.absent(),
     };
     // Act + Assess
     gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', expected);
   });
 
-  it('paces the sender: send-sms runs at most 10 batches at once', () => {
-    gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: functionId('sendSms') },
-      ScalingConfig: { MaximumConcurrency: 10 },
+  it.each([
+    { senderMps: undefined, instances: 4, mps: '100' },
+    { senderMps: 250, instances: 10, mps: '250' },
+    { senderMps: 30, instances: 2, mps: '30' },
+  ])('paces the sender to senderMps $senderMps: send-sms runs at most $instances batches at once, each told its share', ({ senderMps, instances, mps }) => {
+    // Prepare
+    const stage = senderMps === undefined ? gateway : synthGateway({ senderMps }, { bundle: false });
+    const sendSms = idOf(stage.service.functions.sendSms.fn);
+    // Act
+    const variables = stage.serviceTemplate.findResources('AWS::Lambda::Function')[sendSms].Properties.Environment.Variables;
+    // Assess
+    stage.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: sendSms },
+      ScalingConfig: { MaximumConcurrency: instances },
     });
+    expect(variables).toMatchObject({ SENDER_MPS: mps, SENDER_INSTANCES: String(instances) });
   });
 });
 
