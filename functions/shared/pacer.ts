@@ -11,22 +11,28 @@ export interface PacerOptions {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Even spacing per sending number: a message of n segments starts no earlier than n intervals after
- * the previous message's start. Slots are handed out synchronously in call order, so concurrent
- * senders in one instance queue behind each other instead of racing; an idle number starts at once.
- * Time not used while idle is not saved up, so there is never a burst beyond the message at hand.
+ * Even spacing per sending number: a message of n segments goes no earlier than n intervals after
+ * the previous message of the same number actually went. Callers queue in call order, and each
+ * interval is counted from when the previous one really left, not from when it was planned to: a
+ * process that stalls (a busy CPU, a long garbage collection) sends its waiting messages one interval
+ * apart afterwards instead of all at once. Time not used while idle is not saved up, so there is
+ * never a burst beyond the message at hand; an idle number sends at once.
  */
 export function createPacer(options: PacerOptions): Pace {
   const interval = 1000 / options.segmentsPerSecond;
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const sleep = options.sleep ?? realSleep;
-  const nextStart = new Map<string, number>();
+  const queues = new Map<string, Promise<void>>();
+  const earliest = new Map<string, number>();
   return {
-    async take(from, segments) {
-      const at = now();
-      const start = Math.max(at, nextStart.get(from) ?? at);
-      nextStart.set(from, start + Math.max(1, segments) * interval);
-      if (start > at) await sleep(start - at);
+    take(from, segments) {
+      const turn = (queues.get(from) ?? Promise.resolve()).then(async () => {
+        const wait = (earliest.get(from) ?? 0) - now();
+        if (wait > 0) await sleep(wait);
+        earliest.set(from, now() + Math.max(1, segments) * interval);
+      });
+      queues.set(from, turn);
+      return turn;
     },
   };
 }

@@ -101,12 +101,24 @@ describe('sender pace: the rate, its split between invocations, and the burst al
 
   it('concurrent senders in one instance queue behind each other instead of racing', async () => {
     // Prepare
-    const slept: number[] = [];
-    const pacer = createPacer({ segmentsPerSecond: 20, now: () => 0, sleep: async (ms) => void slept.push(ms) });
+    let now = 0;
+    const started: number[] = [];
+    const pacer = createPacer({ segmentsPerSecond: 20, now: () => now, sleep: async (ms) => void (now += ms) });
     // Act
-    await Promise.all(Array.from({ length: 5 }, () => pacer.take('55155', 1)));
+    await Promise.all(Array.from({ length: 5 }, () => pacer.take('55155', 1).then(() => void started.push(now))));
     // Assess
-    expect(slept).toEqual([50, 100, 150, 200]);
+    expect(started).toEqual([0, 50, 100, 150, 200]);
+  });
+
+  it('after a stall (a busy CPU wakes every sleeper late) the waiting messages still leave one interval apart', async () => {
+    // Prepare: every sleep overshoots by 300 ms, as on a starved process.
+    let now = 0;
+    const started: number[] = [];
+    const pacer = createPacer({ segmentsPerSecond: 10, now: () => now, sleep: async (ms) => void (now += ms + 300) });
+    // Act
+    await Promise.all(Array.from({ length: 4 }, () => pacer.take('55155', 1).then(() => void started.push(now))));
+    // Assess: late, but never closer together than 100 ms.
+    expect(started).toEqual([0, 400, 800, 1200]);
   });
 });
 
