@@ -50,7 +50,14 @@ export function couponMessage(
     code: coupon.code,
     validUntil: friendlyDate(new Date(coupon.validUntil), timeZone),
   });
-  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId };
+  // A coupon's text is worthless once the coupon has expired: it is never sent after that.
+  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil };
+}
+
+/** The earlier of two "not after" instants (either may be absent). */
+function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a ?? b;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
 }
 
 export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
@@ -76,7 +83,8 @@ export async function issueAndNotify(
     const coupon = await issueCoupon({ ...grant, at }, deps);
     if (!coupon) continue;
     const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
-    issued.push({ coupon, offer: grant.offer, period: grant.period, message: grant.notAfter ? { ...message, notAfter: grant.notAfter } : message });
+    const notAfter = earlier(grant.notAfter, message.notAfter);
+    issued.push({ coupon, offer: grant.offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
   }
   await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));

@@ -232,3 +232,18 @@ describe('redeem', () => {
     expect(coupon).toEqual(issued());
   });
 });
+
+describe('coupon texts are time-bound', () => {
+  const { validateCatalog } = require('../../functions/domain/catalog') as typeof import('../../functions/domain/catalog');
+  const { couponMessage } = require('../../functions/domain/issue-coupon') as typeof import('../../functions/domain/issue-coupon');
+  const program = validateCatalog(require('../../catalog/demo.json')).catalog.programs[0]!;
+
+  test.each(program.offers.map((offer) => [offer.kind, offer] as const))('a %s coupon text is never sent after its coupon expires', (_kind, offer) => {
+    // Prepare
+    const coupon = issued({ offerId: offer.offerId, validUntil: '2026-11-25T05:59:59.999Z' });
+    // Act
+    const message = couponMessage(coupon, program, offer, 'America/Chicago');
+    // Assess
+    expect(message.notAfter).toBe('2026-11-25T05:59:59.999Z');
+  });
+});
