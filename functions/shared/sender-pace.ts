@@ -30,15 +30,19 @@ export function senderInstances(mps: number): number {
   return Math.min(MAX_INSTANCES, Math.max(MIN_INSTANCES, Math.ceil(mps / SEGMENTS_PER_INVOCATION)));
 }
 
+/** The share of the rate kept in reserve for timing jitter between the pacer and the carrier. */
+export const JITTER_RESERVE = 0.03;
+
 /**
  * One instance's share of `mps`, in segments per second. An instance spaces its sends evenly, so any
- * 1-second window holds at most its share of single-segment messages (a message of n segments that
- * closes the window can add n − 1: the burst allowance). Each share leaves one segment per second
- * for timing jitter (a call that leaves a few ms late after one that left on time), so the instances
- * together stay at or below `mps` as the carrier sees it. At 100/s and 4 instances: 24 each, 96 in all.
+ * 1-second window holds at most ceil(share) single-segment messages (a message of n segments that
+ * closes the window can add n − 1: the burst allowance). The share is 3% under an even split, which
+ * absorbs timing jitter (a call that leaves a few ms late after one that left on time), and never
+ * above a whole number of messages per second, so the instances' windows together never exceed
+ * `mps` as the carrier sees it. At 100/s and 4 instances: 24.25 each, 97 in all.
  */
 export function segmentsPerInstance(mps: number, instances: number): number {
-  return Math.max(mps / instances / 2, (mps - instances) / instances);
+  return Math.min(((1 - JITTER_RESERVE) * mps) / instances, Math.max(1, Math.floor(mps / instances)));
 }
 
 export interface SenderPace {
