@@ -15,8 +15,8 @@ export interface TableSpec {
   timeToLiveAttribute?: string;
   /** Read whole with Scan (small and read-mostly); other tables are only ever read by key. */
   readWhole?: true;
-  /** Global secondary indexes (all attributes projected), by name. */
-  indexes?: Record<string, { partitionKey: string; sortKey: string }>;
+  /** Global secondary indexes by name, with what they project: only the keys, or every attribute. */
+  indexes?: Record<string, { partitionKey: string; sortKey: string; projection: 'KEYS_ONLY' | 'ALL' }>;
 }
 
 export interface QueueSpec {
@@ -64,7 +64,8 @@ export const tables: Record<TableName, TableSpec> = {
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
     // Sparse: only live subscriptions carry zoneKey, so the lunch fan-out pages through exactly them.
-    indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone' } },
+    // Keys only: the marketing sends that rewrite a subscription do not rewrite its index entry too.
+    indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone', projection: 'KEYS_ONLY' } },
   },
 };
 
