@@ -12,6 +12,7 @@ import { budgetFor } from './budgets';
 import { bundleEmptyHandler, bundleEntry, REPO_ROOT, type Bundle } from './bundle';
 import { medianInitMs } from './cold-init';
 import { Deadline } from './deadline';
+import { lunchIssuingTable, measureLunchIssuing } from './lunch-issuing';
 import { bytes, formatTable, mb, ms, ratio, type Cell } from './table';
 import { measureThroughput, type ThroughputReport } from './throughput';
 
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
   }
   console.log();
   await throughput();
+  console.log();
+  await measureLunchIssuing().then((figures) => console.log(lunchIssuingTable(figures)), (error: unknown) => failure('lunch issuing', error));
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
