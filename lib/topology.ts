@@ -45,8 +45,11 @@ export interface FunctionSpec {
   trigger: Trigger;
   timeoutSeconds: number;
   memoryMb: number;
-  /** What the function does to each table: read items, or also write them; `deletes` when it removes items too. */
-  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true }[];
+  /**
+   * What the function does to each table: read items, or also write them; `deletes` when it removes
+   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem).
+   */
+  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true; batchReads?: true }[];
   sendsTo: QueueName[];
   /** Publishes domain events on the gateway's bus. */
   publishesEvents: boolean;
@@ -147,7 +150,8 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite' },
+      // batchReads: a page's subscriptions, read whole behind the keys-only byZone index.
+      { name: 'audience', access: 'readWrite', batchReads: true },
     ],
     sendsTo: ['outbound', 'lunchPages'],
     publishesEvents: true,
