@@ -119,6 +119,8 @@ export async function issueAndQueue(
   deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher },
   concurrency = ISSUE_CONCURRENCY,
 ): Promise<{ issued: Coupon[]; requeued: Coupon[] }> {
+  // A setting gone wrong (NaN, 0) would start no worker and issue nothing without a word.
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`issuing concurrency must be a whole number of at least 1, got ${concurrency}`);
   const issued: Coupon[] = [];
   const requeued: Coupon[] = [];
   const failures: unknown[] = [];
@@ -152,7 +154,7 @@ export async function issueAndQueue(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, grants.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, grants.length) }, worker));
   flush();
   const queued = await Promise.allSettled(queueing);
   if (failures.length > 0) throw failures[0];

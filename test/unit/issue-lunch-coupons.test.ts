@@ -234,4 +234,13 @@ describe('issue-lunch-coupons: a page of subscribers at once, one write each', (
     for (const { phone } of audience) expect(coupons.codesOf(phone)).toHaveLength(1);
     expect(outbox.queued.size).toBe(30);
   });
+
+  test.each([0, Number.NaN, 2.5])('a concurrency setting of %s is refused before anything is issued, never taken as "issue nobody"', async (concurrency) => {
+    // Prepare
+    const { deps, coupons } = world([subscriber(1)], { concurrency });
+
+    // Act + Assess
+    await expect(issueLunchPage(PAGE, deps)).rejects.toThrow(/issuing concurrency must be a whole number of at least 1/);
+    expect(coupons.writes).toBe(0);
+  });
 });
