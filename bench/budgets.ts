@@ -36,6 +36,12 @@ export const budgets = {
     /** Messages in the busiest 1-second window, as a share of SENDER_MPS (one-segment messages). */
     maxBusiestSecondOfRate: 1.0,
   },
+  lunchIssuing: {
+    /** Issuing a page's subscribers vs the same writes and queue sends done raw, same stand-ins, same run. */
+    maxRatioToRaw: 1.5,
+    /** DynamoDB requests per coupon issued, the page's Query and BatchGetItem shared out. */
+    maxRequestsPerCoupon: 1.1,
+  },
   requestsPerText: {
     /** A new opt-in: the welcome and the ZIP question. */
     KRUSTY: 5,

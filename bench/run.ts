@@ -13,6 +13,7 @@ import { budgetFor, budgets } from './budgets';
 import { bundleEmptyHandler, bundleEntry, REPO_ROOT, type Bundle } from './bundle';
 import { medianInitMs } from './cold-init';
 import { Deadline } from './deadline';
+import { lunchIssuingTable, measureLunchIssuing, type LunchIssuingFigures } from './lunch-issuing';
 import { bytes, formatTable, mb, ms, ratio, type Cell } from './table';
 import { RESULTS_FILE } from './results-file';
 import { measureSenderRate, type SenderRateReport } from './sender-rate';
@@ -25,15 +26,15 @@ const THROUGHPUT_TIMEOUT_MS = 120_000;
 /** Long enough for the pace to settle and a busiest second to show; short enough to keep the bench quick. */
 const SENDER_SECONDS = 12;
 const SENDER_TIMEOUT_MS = 120_000;
-/** Last resort if cleanup itself hangs: the bench must end well inside five minutes. */
-const WATCHDOG_MS = 290_000;
+/** Last resort if cleanup itself hangs: the bench must end well inside seven minutes. */
+const WATCHDOG_MS = 420_000;
 
 // Node 20 here, nodejs22.x in Lambda: the SDK's upgrade notice would only clutter the table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let failed = false;
 const verdicts = new Verdicts();
-const results: { throughput?: ThroughputReport; sender?: SenderRateReport } = {};
+const results: { throughput?: ThroughputReport; sender?: SenderRateReport; lunch?: LunchIssuingFigures } = {};
 const failure = (what: string, error: unknown): string => {
   failed = true;
   const message = error instanceof Error ? error.message : String(error);
@@ -125,6 +126,20 @@ async function senderRate(): Promise<void> {
   }
 }
 
+async function lunchIssuing(): Promise<void> {
+  try {
+    const figures = await measureLunchIssuing();
+    results.lunch = figures;
+    console.log(lunchIssuingTable(figures));
+    const { maxRatioToRaw, maxRequestsPerCoupon } = budgets.lunchIssuing;
+    const ratioStatus = verdicts.check('lunch issuing vs raw writes', `${figures.ratio.toFixed(2)}×`, `≤ ${maxRatioToRaw}×`, figures.ratio <= maxRatioToRaw);
+    const requestStatus = verdicts.check('lunch issuing DynamoDB requests per coupon', figures.dynamoRequestsPerCoupon.toFixed(2), `≤ ${maxRequestsPerCoupon}`, figures.dynamoRequestsPerCoupon <= maxRequestsPerCoupon);
+    console.log(`   budgets: issuing ≤ ${maxRatioToRaw}× the raw writes: ${ratioStatus}; ≤ ${maxRequestsPerCoupon} DynamoDB request(s) per coupon issued: ${requestStatus}`);
+  } catch (error) {
+    failure('lunch issuing', error);
+  }
+}
+
 function writeResults(): void {
   mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
   const mapsAsObjects = (_key: string, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);
@@ -154,6 +169,8 @@ async function main(): Promise<void> {
   await throughput();
   console.log();
   await senderRate();
+  console.log();
+  await lunchIssuing();
   writeResults();
   summary();
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; figures in ${RESULTS_FILE}`);

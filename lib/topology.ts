@@ -15,8 +15,8 @@ export interface TableSpec {
   timeToLiveAttribute?: string;
   /** Read whole with Scan (small and read-mostly); other tables are only ever read by key. */
   readWhole?: true;
-  /** Global secondary indexes (all attributes projected), by name. */
-  indexes?: Record<string, { partitionKey: string; sortKey: string }>;
+  /** Global secondary indexes by name, with what they project: only the keys, or every attribute. */
+  indexes?: Record<string, { partitionKey: string; sortKey: string; projection: 'KEYS_ONLY' | 'ALL' }>;
 }
 
 export interface QueueSpec {
@@ -45,8 +45,11 @@ export interface FunctionSpec {
   trigger: Trigger;
   timeoutSeconds: number;
   memoryMb: number;
-  /** What the function does to each table: read items, or also write them; `deletes` when it removes items too. */
-  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true }[];
+  /**
+   * What the function does to each table: read items, or also write them; `deletes` when it removes
+   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem).
+   */
+  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true; batchReads?: true }[];
   sendsTo: QueueName[];
   /** Publishes domain events on the gateway's bus. */
   publishesEvents: boolean;
@@ -69,7 +72,8 @@ export const tables: Record<TableName, TableSpec> = {
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
     // Sparse: only live subscriptions carry zoneKey, so the lunch fan-out pages through exactly them.
-    indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone' } },
+    // Keys only: the marketing sends that rewrite a subscription do not rewrite its index entry too.
+    indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone', projection: 'KEYS_ONLY' } },
   },
 };
 
@@ -152,7 +156,8 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite' },
+      // batchReads: a page's subscriptions, read whole behind the keys-only byZone index.
+      { name: 'audience', access: 'readWrite', batchReads: true },
     ],
     sendsTo: ['outbound', 'lunchPages'],
     publishesEvents: true,

@@ -20,7 +20,11 @@
  * | opt-in counter  | OPTINS#<shortCode>#<UTC minute yyyy-mm-ddThh:mm or day yyyy-mm-dd> | OPTINS |
  * | lunch wave      | LUNCHWAVE#<programId>#<zone> | <local date yyyy-mm-dd>   |
  *
- * Index byZone (zoneKey, phone): live subscriptions only, zoneKey = ZONE#<programId>#<IANA zone | unknown>.
+ * Index byZone (zoneKey, phone), keys only: live subscriptions only,
+ * zoneKey = ZONE#<programId>#<IANA zone | unknown>#<shard>, the shard a hash of the phone (below
+ * zoneShards()), so a large zone is walked as several page chains at once. Subscriptions filed
+ * before zone keys had a shard carry ZONE#<programId>#<zone> until their next write: the lunch
+ * dispatch walks that key too, as one more chain.
  *
  * Scheduled sends are spread over one partition per hour of their due time, so the minute-by-minute
  * sweep reads a handful of small partitions and no partition grows hot. The sweep starts at the
@@ -59,13 +63,48 @@ export const audienceKeys = {
   optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
   /** That a zone's lunch wave for one local date was handed out: later ticks of the window skip it. */
   lunchWave: (programId: string, zone: string, localDate: string) => ({ pk: `LUNCHWAVE#${programId}#${zone}`, sk: localDate }),
-  zoneKey: (programId: string, zone: string) => `ZONE#${programId}#${zone}`,
+  /** Where a live subscription is filed in byZone: its zone's shard for this phone. */
+  zoneKey: (programId: string, zone: string, phone: string) => zoneChainKey(programId, zone, zoneShard(phone)),
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,
   /** Filed under the hour it is due, or the current hour when it is overdue already (never behind the sweep). */
   scheduledSend: (dueAt: string, id: string, filedUnder = `DUE#${dueAt.slice(0, 13)}`) => ({ pk: filedUnder, sk: `${dueAt}#${id}` }),
   /** The oldest hour partition that may still hold a scheduled send: where the sweep starts. */
   dueCursor: () => ({ pk: 'DUE#CURSOR', sk: 'CURSOR' }),
 };
+
+/** Shards per zone when the environment does not say (LUNCH_ZONE_SHARDS). */
+export const DEFAULT_ZONE_SHARDS = 8;
+const MAX_ZONE_SHARDS = 100;
+
+/**
+ * Shards per (program, zone) in the byZone index: the lunch wave walks one page chain per shard.
+ * One setting for the whole deployment (every function that writes subscriptions files them with
+ * it, dispatch-lunch walks that many chains). Raising it is safe at any time: a subscription filed
+ * under a lower shard number is still walked. Lowering it strands subscriptions filed under the
+ * shards above the new count until they are written again, so it is never lowered without re-keying.
+ */
+export function zoneShards(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.LUNCH_ZONE_SHARDS ?? DEFAULT_ZONE_SHARDS);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_ZONE_SHARDS) {
+    throw new RangeError(`LUNCH_ZONE_SHARDS must be a whole number from 1 to ${MAX_ZONE_SHARDS}, got "${env.LUNCH_ZONE_SHARDS}"`);
+  }
+  return value;
+}
+
+/** A phone's shard: FNV-1a of the number, so it is stable across runs, processes and languages. */
+export function zoneShard(phone: string, shards = zoneShards()): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < phone.length; index += 1) {
+    hash ^= phone.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+/** The byZone partition one lunch page chain walks; no shard = the key subscriptions had before sharding. */
+export function zoneChainKey(programId: string, zone: string, shard?: number): string {
+  return shard === undefined ? `ZONE#${programId}#${zone}` : `ZONE#${programId}#${zone}#${shard}`;
+}
 
 /** How long message log items (and with them MessageSid idempotency) are kept. */
 export const MESSAGE_LOG_DAYS = 90;

@@ -98,7 +98,7 @@ export class DynamoConversationStore implements ConversationStore {
           ...s,
           type: 'subscription',
           // Files live subscriptions in the byZone index the lunch fan-out reads; opted-out ones drop out.
-          ...(s.status === 'subscribed' ? { zoneKey: audienceKeys.zoneKey(s.programId, zoneOf(s)) } : {}),
+          ...(s.status === 'subscribed' ? { zoneKey: audienceKeys.zoneKey(s.programId, zoneOf(s), s.phone) } : {}),
         }),
       ),
       ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),

@@ -9,15 +9,14 @@ import { renderTemplate, type TemplateName } from './templates';
 
 const CODE_ATTEMPTS = 4;
 
-/**
- * A unique code for this subscriber and offer, at most once per period (a lunch coupon once a
- * local day, a birthday offer once a year). Returns the coupon whose text still has to be queued:
- * a new one, or one issued before a crash kept its text from the queue; undefined when done.
- */
-export async function issueCoupon(
+/** The period's coupon: `fresh` when this call issued it, else the one issued before (and whether its text was queued). */
+type Drawn = { coupon: Coupon; fresh: true } | { coupon: Coupon; fresh: false; notified: boolean };
+
+async function drawCoupon(
   args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
   deps: { coupons: CouponStore; random: Random },
-): Promise<Coupon | undefined> {
+  options: { notified?: boolean } = {},
+): Promise<Drawn> {
   const prefix = codePrefix(args.program);
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt += 1) {
     const coupon = newCoupon({
@@ -27,11 +26,24 @@ export async function issueCoupon(
       offer: args.offer,
       issuedAt: args.at,
     });
-    const result = await deps.coupons.issue(coupon, args.period);
-    if (result.outcome === 'issued') return coupon;
-    if (result.outcome === 'exists') return result.notified ? undefined : result.coupon;
+    const result = await deps.coupons.issue(coupon, args.period, options);
+    if (result.outcome === 'issued') return { coupon, fresh: true };
+    if (result.outcome === 'exists') return { coupon: result.coupon, fresh: false, notified: result.notified };
   }
   throw new Error(`no free coupon code after ${CODE_ATTEMPTS} attempts for ${args.program.programId}`);
+}
+
+/**
+ * A unique code for this subscriber and offer, at most once per period (a lunch coupon once a
+ * local day, a birthday offer once a year). Returns the coupon whose text still has to be queued:
+ * a new one, or one issued before a crash kept its text from the queue; undefined when done.
+ */
+export async function issueCoupon(
+  args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
+  deps: { coupons: CouponStore; random: Random },
+): Promise<Coupon | undefined> {
+  const drawn = await drawCoupon(args, deps);
+  return drawn.fresh || !drawn.notified ? drawn.coupon : undefined;
 }
 
 export function couponMessage(
@@ -90,4 +102,72 @@ export async function issueAndNotify(
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
   for (const { coupon, period } of issued) await deps.coupons.markNotified(coupon, period);
   return issued.map(({ coupon }) => coupon);
+}
+
+type Grant = { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose']; notAfter?: string };
+
+/** Subscribers issued at once by one invocation, unless told otherwise. */
+export const ISSUE_CONCURRENCY = 16;
+/** Texts per queue call (SQS SendMessageBatch takes ten). */
+const QUEUE_BATCH = 10;
+
+/**
+ * Issues many grants at once (at most `concurrency` writes in flight), one write each: the coupon
+ * and "its text is queued" go in the same conditional write, and the texts go to the queue ten at a
+ * time as they are ready. A grant whose coupon already exists (a page retried after a crash, at any
+ * point) gets the same text queued again under the same deduplication id (`coupon-<code>`): the
+ * queue drops it within its deduplication window, and send-sms never sends an id it has sent or
+ * finished. So a retry issues nothing twice and loses no text. CouponIssued events (stable ids) are
+ * published with each batch, again on a retry. Writes that fail do not stop the others: what was
+ * issued is queued first, then the first failure is thrown, so the page is retried.
+ */
+export async function issueAndQueue(
+  grants: Grant[],
+  at: Date,
+  deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher },
+  concurrency = ISSUE_CONCURRENCY,
+): Promise<{ issued: Coupon[]; requeued: Coupon[] }> {
+  // A setting gone wrong (NaN, 0) would start no worker and issue nothing without a word.
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`issuing concurrency must be a whole number of at least 1, got ${concurrency}`);
+  const issued: Coupon[] = [];
+  const requeued: Coupon[] = [];
+  const failures: unknown[] = [];
+  const queueing: Promise<void>[] = [];
+  let ready: { coupon: Coupon; offer: Offer; message: OutboundMessage }[] = [];
+  const flush = () => {
+    const batch = ready;
+    ready = [];
+    if (batch.length === 0) return;
+    const sent = (async () => {
+      await deps.outbox.enqueueEach(batch.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
+      await deps.events.publish(batch.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
+    })();
+    // Failures surface when the page awaits every batch below; none is left unhandled meanwhile.
+    sent.catch(() => undefined);
+    queueing.push(sent);
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < grants.length) {
+      const grant = grants[next]!;
+      next += 1;
+      try {
+        const drawn = await drawCoupon({ ...grant, at }, deps, { notified: true });
+        (drawn.fresh ? issued : requeued).push(drawn.coupon);
+        const message = couponMessage(drawn.coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+        const notAfter = earlier(grant.notAfter, message.notAfter);
+        ready.push({ coupon: drawn.coupon, offer: grant.offer, message: notAfter ? { ...message, notAfter } : message });
+        if (ready.length >= QUEUE_BATCH) flush();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, grants.length) }, worker));
+  flush();
+  const queued = await Promise.allSettled(queueing);
+  if (failures.length > 0) throw failures[0];
+  const refused = queued.find((outcome) => outcome.status === 'rejected');
+  if (refused) throw refused.reason;
+  return { issued, requeued };
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog';
 import { offerPeriod } from './coupons';
-import { issueAndNotify } from './issue-coupon';
+import { issueAndQueue } from './issue-coupon';
 import { effectiveZone, lunchOffer, lunchPagesDue, type LunchPage } from './lunch';
 import { withinCaps } from './frequency-caps';
 import { endOfLocalDay, isBirthday, nextLocalTime, startOfLocalDate } from './local-time';
@@ -16,34 +16,40 @@ export interface LunchDeps {
   pages: LunchPageQueue;
   clock: Clock;
   pageSize: number;
+  /** Subscribers issued at once (default ISSUE_CONCURRENCY). */
+  concurrency?: number;
 }
 
 /**
- * The 15-minute schedule: the first page of every zone now inside its lunch window whose wave has
- * not started yet that local day. Each zone is walked once a day, not at every tick of its window.
- * Queued first, recorded after: a crash in between walks the zone again next tick (issuing is
- * idempotent per subscriber and day), never leaves it without its wave.
+ * The 15-minute schedule: the first pages of every zone now inside its lunch window whose wave has
+ * not started yet that local day, one per shard of the zone's audience (chains that run side by
+ * side) plus one for subscriptions filed before zones had shards. Each zone is walked once a day,
+ * not at every tick of its window. Queued first, recorded after: a crash in between walks the zone
+ * again next tick (issuing is idempotent per subscriber and day), never leaves it without its wave.
  */
-export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; waves: LunchWaves; clock: Clock }): Promise<LunchPage[]> {
+export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; waves: LunchWaves; clock: Clock; shards: number }): Promise<LunchPage[]> {
   const at = deps.clock.now();
-  const pages = await deps.waves.unstarted(lunchPagesDue(await deps.catalog.load(), at));
-  await deps.pages.send(pages);
-  await deps.waves.markStarted(pages, at);
-  return pages;
+  const waves = await deps.waves.unstarted(lunchPagesDue(await deps.catalog.load(), at));
+  const chains = waves.flatMap((page) => [page, ...Array.from({ length: deps.shards }, (_, shard) => ({ ...page, shard }))]);
+  await deps.pages.send(chains);
+  await deps.waves.markStarted(waves, at);
+  return chains;
 }
 
 /**
  * One page of one zone's subscribers: today's lunch coupon for each (once per local day), or, on
  * their birthday, the birthday offer instead (once a year), so the day's one message is the best one. The next page is handed on before
- * this one is worked, so pages proceed in parallel and none waits on a slow one.
+ * this one is worked, so pages proceed in parallel and none waits on a slow one. The page's
+ * subscribers are issued at once, one conditional write each; a retried page re-queues the texts of
+ * coupons already issued (same deduplication ids) and issues nothing twice.
  */
-export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<{ issued: number; handedOn: boolean }> {
+export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<{ issued: number; requeued: number; handedOn: boolean }> {
   const catalog: Catalog = await deps.catalog.load();
   const program = catalog.programs.find((p) => p.programId === page.programId);
   const offer = program && lunchOffer(program);
-  if (!program || !offer) return { issued: 0, handedOn: false };
+  if (!program || !offer) return { issued: 0, requeued: 0, handedOn: false };
 
-  const { subscriptions, next } = await deps.audience.subscribersInZone(program.programId, page.zone, deps.pageSize, page.after);
+  const { subscriptions, next } = await deps.audience.subscribersInZone(page, deps.pageSize, page.after);
   if (next) await deps.pages.send([{ ...page, after: next }]);
 
   const at = deps.clock.now();
@@ -62,6 +68,6 @@ export async function issueLunchPage(page: LunchPage, deps: LunchDeps): Promise<
       const birthday = subscription.profile.birthday && birthdayOffer && isBirthday(at, timeZone, subscription.profile.birthday);
       return birthday ? [{ ...base, offer: birthdayOffer, period: offerPeriod('birthday', { localDate: page.localDate }), notAfter: endOfLocalDay(at, timeZone).toISOString() }] : [lunch];
     });
-  const issued = await issueAndNotify(grants, at, deps);
-  return { issued: issued.length, handedOn: Boolean(next) };
+  const { issued, requeued } = await issueAndQueue(grants, at, deps, deps.concurrency);
+  return { issued: issued.length, requeued: requeued.length, handedOn: Boolean(next) };
 }

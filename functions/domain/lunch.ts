@@ -32,6 +32,11 @@ export function effectiveZone(zone: string, program: Program): string {
 export interface LunchPage {
   programId: string;
   zone: string;
+  /**
+   * Which of the zone's page chains (the audience index shards a zone's subscribers); absent: the
+   * chain of subscriptions filed before zones had shards.
+   */
+  shard?: number;
   localDate: string;
   /** Lunch time in the zone that day: a coupon still unsent by then is not sent at all. */
   lunchAt?: string;

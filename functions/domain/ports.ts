@@ -221,8 +221,12 @@ export type IssueResult =
   | { outcome: 'exists'; coupon: Coupon; notified: boolean };
 
 export interface CouponStore {
-  /** Issues once per subscriber, offer and period; a code is never issued twice. */
-  issue(coupon: Coupon, period: string): Promise<IssueResult>;
+  /**
+   * Issues once per subscriber, offer and period; a code is never issued twice. With `notified`,
+   * the same write records the text as queued: for a caller that queues it right after and queues
+   * it again (same deduplication id) whenever it finds the coupon exists, so no second write is needed.
+   */
+  issue(coupon: Coupon, period: string, options?: { notified?: boolean }): Promise<IssueResult>;
   /** The coupon's text is on the outbound queue: a retry must not queue it again. */
   markNotified(coupon: Coupon, period: string): Promise<void>;
   find(code: string): Promise<Coupon | undefined>;
@@ -234,9 +238,9 @@ export interface Random {
   bytes(count: number): Uint8Array;
 }
 
-/** Live subscriptions of one program filed under one time zone, a page at a time. */
+/** Live subscriptions of one program filed under one time zone (one shard of it), a page at a time. */
 export interface AudienceIndex {
-  subscribersInZone(programId: string, zone: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; next?: string }>;
+  subscribersInZone(chain: Pick<LunchPage, 'programId' | 'zone' | 'shard'>, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; next?: string }>;
 }
 
 export interface LunchPageQueue {

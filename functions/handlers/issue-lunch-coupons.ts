@@ -11,6 +11,7 @@ import {
   outbox,
   random,
 } from '../adapters/dependencies';
+import { ISSUE_CONCURRENCY } from '../domain/issue-coupon';
 import { issueLunchPage } from '../domain/issue-lunch-coupons';
 import { lunchPageMessage } from '../schemas/lunch-page';
 import { clock } from '../shared/clock';
@@ -20,16 +21,17 @@ import { parseQueueRecord } from './queue-records';
 
 const processor = new BatchProcessor(EventType.SQS);
 const pageSize = Number(process.env.LUNCH_PAGE_SIZE ?? 100);
+const concurrency = Number(process.env.LUNCH_ISSUE_CONCURRENCY ?? ISSUE_CONCURRENCY);
 
 async function issuePage(record: SQSRecord): Promise<void> {
   const page = parseQueueRecord(record, lunchPageMessage);
   if (!page) return;
-  const deps = { catalog: catalogSource(), audience: audienceIndex(), coupons: couponStore(), random, outbox: outbox(), events: eventPublisher(), pages: lunchPageQueue(), clock, pageSize };
+  const deps = { catalog: catalogSource(), audience: audienceIndex(), coupons: couponStore(), random, outbox: outbox(), events: eventPublisher(), pages: lunchPageQueue(), clock, pageSize, concurrency };
   const result = await issueLunchPage(page, deps);
-  logger.info('Lunch page', { programId: page.programId, zone: page.zone, localDate: page.localDate, ...result });
+  logger.info('Lunch page', { programId: page.programId, zone: page.zone, shard: page.shard, localDate: page.localDate, ...result });
 }
 
-/** One page of one zone's audience: coupons issued once, texts queued, the next page handed on. */
+/** One page of one zone shard's audience: coupons issued once, texts queued, the next page handed on. */
 const issueLunchCoupons = (event: SQSEvent, context: Context) => processPartialResponse(event, issuePage, processor, { context });
 
 export const handler = middy(issueLunchCoupons).use(injectLambdaContext(logger)).use(metricsMiddleware());

@@ -31,6 +31,7 @@ export class DataStores extends Construct {
           indexName,
           partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType[index.projection],
         });
       }
     }

@@ -6,7 +6,8 @@ import type { GatewayFunction } from './gateway-function';
 /**
  * The DynamoDB actions a table access allows: reads by key (GetItem, Query, ConditionCheckItem for
  * transactions), Scan only on a table read whole, PutItem/UpdateItem for writers, DeleteItem only for
- * functions that remove items. No batch actions: no function uses them.
+ * functions that remove items, BatchGetItem only for functions that declare batch reads. No batch
+ * writes: no function uses them.
  */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
@@ -17,6 +18,7 @@ export function tableActions(table: TableSpec, access: FunctionSpec['tables'][nu
     ...(table.readWhole ? ['dynamodb:Scan'] : []),
     ...(access.access === 'readWrite' ? TABLE_WRITE_ACTIONS : []),
     ...(access.access === 'readWrite' && access.deletes ? ['dynamodb:DeleteItem'] : []),
+    ...(access.batchReads ? ['dynamodb:BatchGetItem'] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import {
   type AttributeDefinition,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableName, type TableSpec } from '../topology';
@@ -29,21 +30,42 @@ function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
   return [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
 }
 
-function indexDefinition(IndexName: string, index: { partitionKey: string; sortKey: string }): GlobalSecondaryIndex {
+type IndexSpec = NonNullable<TableSpec['indexes']>[string];
+
+function indexDefinition(IndexName: string, index: IndexSpec): GlobalSecondaryIndex {
   return {
     IndexName,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: index.projection },
   };
 }
 
-/** A data directory from before an index existed gets it added, so `npm start` never needs a reset. */
-async function addMissingIndexes(client: DynamoDBClient, name: string, spec: TableSpec, present: string[]): Promise<void> {
+/** Waits (up to 60 s) until DynamoDB Local has finished deleting an index (`gone`) or building one (`ACTIVE`). */
+async function indexSettled(client: DynamoDBClient, name: string, indexName: string, want: 'gone' | 'ACTIVE'): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const index = (await describe(client, name))?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (want === 'gone' ? !index : index?.IndexStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`index ${indexName} of ${name} is not ${want} after 60 s`);
+}
+
+/**
+ * A data directory from before an index existed gets it added, and one whose index projects other
+ * attributes than the topology says gets it rebuilt (DynamoDB cannot change an index's projection in
+ * place), so `npm start` never needs a reset.
+ */
+async function alignIndexes(client: DynamoDBClient, name: string, spec: TableSpec, present: GlobalSecondaryIndexDescription[]): Promise<void> {
   for (const [indexName, index] of Object.entries(spec.indexes ?? {})) {
-    if (present.includes(indexName)) continue;
+    const existing = present.find((description) => description.IndexName === indexName);
+    if (existing?.Projection?.ProjectionType === index.projection) continue;
+    if (existing) {
+      await client.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }));
+      await indexSettled(client, name, indexName, 'gone');
+    }
     await client.send(
       new UpdateTableCommand({
         TableName: name,
@@ -51,6 +73,7 @@ async function addMissingIndexes(client: DynamoDBClient, name: string, spec: Tab
         GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(indexName, index) }],
       }),
     );
+    await indexSettled(client, name, indexName, 'ACTIVE');
   }
 }
 
@@ -61,7 +84,7 @@ export async function ensureTables(client: DynamoDBClient, stage = 'local'): Pro
     const name = localTableName(table, stage);
     const existing = await describe(client, name);
     if (existing) {
-      await addMissingIndexes(client, name, spec, existing.GlobalSecondaryIndexes?.map((index) => index.IndexName!) ?? []);
+      await alignIndexes(client, name, spec, existing.GlobalSecondaryIndexes ?? []);
       continue;
     }
     await client.send(

@@ -6,14 +6,16 @@ jest.setTimeout(120_000);
 let harness: GatewayHarness;
 
 beforeAll(async () => {
-  // Small pages, so an audience of five already needs the page hand-off.
+  // Small pages and two shards a zone, so an audience of five already needs the page hand-off.
   process.env.LUNCH_PAGE_SIZE = '2';
+  process.env.LUNCH_ZONE_SHARDS = '2';
   harness = await GatewayHarness.start();
 });
 
 afterAll(async () => {
   await harness?.close();
   delete process.env.LUNCH_PAGE_SIZE;
+  delete process.env.LUNCH_ZONE_SHARDS;
 });
 
 /** Subscribes a number and answers the ZIP question, at the given time. */

@@ -36,8 +36,24 @@ describe('tables', () => {
     expect(table.Properties.TimeToLiveSpecification).toEqual(
       spec.timeToLiveAttribute ? { AttributeName: spec.timeToLiveAttribute, Enabled: true } : undefined,
     );
-    const indexes = (table.Properties.GlobalSecondaryIndexes ?? []).map((i: { IndexName: string }) => i.IndexName);
-    expect(indexes).toEqual(Object.keys(spec.indexes ?? {}));
+    const indexes = (table.Properties.GlobalSecondaryIndexes ?? []).map((i: { IndexName: string; Projection: { ProjectionType: string } }) => [i.IndexName, i.Projection.ProjectionType]);
+    expect(indexes).toEqual(Object.entries(spec.indexes ?? {}).map(([indexName, index]) => [indexName, index.projection]));
+  });
+
+  it('audience: the byZone index the lunch fan-out reads projects keys only, so a marketing send rewrites no index entry', () => {
+    // Act
+    const table = gateway.dataTemplate.findResources('AWS::DynamoDB::Table')[idOf(gateway.data.stores.tables.audience)];
+    // Assess
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'byZone',
+        KeySchema: [
+          { AttributeName: 'zoneKey', KeyType: 'HASH' },
+          { AttributeName: 'phone', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
   });
 });
 

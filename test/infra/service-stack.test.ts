@@ -109,8 +109,8 @@ describe('functions', () => {
       if (!access) expect(actions).toEqual([]);
       else expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access?.access === 'readWrite');
-      // Least privilege: no batch actions, Scan only where a table is read whole, DeleteItem only where declared.
-      expect(actions.filter((a) => a.includes('Batch'))).toEqual([]);
+      // Least privilege: no batch writes, batch reads, Scan and DeleteItem only where declared.
+      expect(actions.filter((a) => a.includes('Batch'))).toEqual(access?.batchReads ? ['dynamodb:BatchGetItem'] : []);
       expect(actions.includes('dynamodb:Scan')).toBe(Boolean(access && tables[table].readWhole));
       expect(actions.includes('dynamodb:DeleteItem')).toBe(Boolean(access?.deletes));
     }

@@ -17,7 +17,7 @@ class InMemoryWaves implements LunchWaves {
   }
 }
 
-function world() {
+function world(shards = 4) {
   const queued: LunchPage[][] = [];
   const waves = new InMemoryWaves();
   let now = new Date();
@@ -32,12 +32,17 @@ function world() {
     },
     waves,
     clock: { now: () => now },
+    shards,
   };
   const tick = async (iso: string) => {
     now = new Date(iso);
-    return dispatchLunch(deps).then((pages) => pages.map((page) => page.zone), (error: Error) => error.message);
+    return dispatchLunch(deps).then((pages) => [...new Set(pages.map((page) => page.zone))], (error: Error) => error.message);
   };
-  return { tick, queued, setQueueDown: (down: boolean) => void (queueDown = down) };
+  const chains = async (iso: string) => {
+    now = new Date(iso);
+    return dispatchLunch(deps);
+  };
+  return { tick, chains, queued, setQueueDown: (down: boolean) => void (queueDown = down) };
 }
 
 describe('dispatch-lunch: each zone walked once a local day', () => {
@@ -73,5 +78,16 @@ describe('dispatch-lunch: each zone walked once a local day', () => {
     expect(failed).toBe('SQS unavailable');
     expect(next).toContain('America/New_York');
     expect(queued).toHaveLength(1);
+  });
+
+  test.each([1, 4, 16])('with %i shards a zone\'s wave starts that many page chains at once, plus one for subscriptions filed before zones had shards', async (shards) => {
+    // Prepare
+    const { chains } = world(shards);
+    // Act: Tuesday 10:00 EST
+    const pages = await chains('2026-11-24T15:00:00Z');
+    // Assess
+    const newYork = pages.filter((page) => page.zone === 'America/New_York');
+    expect(newYork.map((page) => page.shard)).toEqual([undefined, ...Array.from({ length: shards }, (_, shard) => shard)]);
+    expect(new Set(newYork.map((page) => `${page.localDate} ${page.lunchAt} ${page.after}`))).toEqual(new Set(['2026-11-24 2026-11-24T17:00:00.000Z undefined']));
   });
 });
