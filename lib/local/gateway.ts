@@ -1,6 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
@@ -102,19 +103,24 @@ function handlerEnvironment(
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;
 }
 
+/**
+ * The function whose invocation the current code runs in (every handler runs inside it locally): all
+ * handlers share one process and one SDK client each, and this tells their requests apart.
+ */
+export const currentInvocation = new AsyncLocalStorage<{ functionName: string }>();
+
 async function loadHandler<T>(spec: FunctionSpec, functionName: string, onInvocation?: LocalGatewayOptions['onInvocation']): Promise<T> {
   const module = (await import(resolve(ROOT, spec.entry))) as { handler: T };
-  if (!onInvocation) return module.handler;
   const handler = module.handler as (...args: unknown[]) => Promise<unknown>;
-  const timed = async (...args: unknown[]) => {
+  const invoke = async (...args: unknown[]) => {
     const start = performance.now();
     try {
-      return await handler(...args);
+      return await currentInvocation.run({ functionName }, () => handler(...args));
     } finally {
-      onInvocation(functionName, performance.now() - start);
+      onInvocation?.(functionName, performance.now() - start);
     }
   };
-  return timed as T;
+  return invoke as T;
 }
 
 /** What a handler, poller or route threw, on the console: whole phone numbers masked, as in Lambda's logs. */
