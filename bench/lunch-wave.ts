@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynamo } from '../functions/adapters/aws-clients';
+import { currentInvocation, startLocalGateway } from '../lib/local/gateway';
+import { startSandboxCarrier } from '../lib/local/sandbox-carrier';
+import { sendSignedText } from '../lib/local/text-client';
+import type { Deadline } from './deadline';
+import { swallowOutput } from './throughput';
+
+const ACCOUNT_SID = `AC${'4'.repeat(32)}`;
+const AUTH_TOKEN = 'bench-auth-token';
+const SHORT_CODE = '55155';
+/** A Monday, 10:00 in Chicago: the demo program's lunch wave (lunch at 12:00) is due. */
+const WAVE_AT = '2026-12-07T16:00:00Z';
+/** Texts in flight at once while subscribers join. */
+const JOINING_AT_ONCE = 20;
+
+export interface LunchWaveFigures {
+  subscribers: number;
+  coupons: number;
+  /** DynamoDB requests from the schedule firing to the last coupon at the carrier, per coupon, by function. */
+  requestsPerCoupon: Record<string, number>;
+  totalPerCoupon: number;
+}
+
+/**
+ * A whole lunch wave through the local gateway, counted from page to carrier: `subscribers` new
+ * numbers join by text (KRUSTY, then a Springfield, IL ZIP), the clock is set to a weekday 10:00 in
+ * Chicago and the lunch-coupons schedule fires. Every DynamoDB request made while the wave runs is
+ * counted per function (dispatch-lunch, issue-lunch-coupons, send-sms) and shared out per coupon.
+ */
+export async function measureLunchWave(options: { subscribers: number; deadline: Deadline }): Promise<LunchWaveFigures> {
+  const { deadline, subscribers } = options;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-wave-'));
+  const restoreOutput = swallowOutput();
+  const cleanups: (() => Promise<unknown>)[] = [async () => restoreOutput(), async () => rmSync(dataDir, { recursive: true, force: true })];
+  try {
+    const carrierStarting = startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false });
+    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
+    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
+    const gatewayStarting = startLocalGateway({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, twilioApiUrl: carrier.url, dataDir, scheduler: false, logLevel: 'SILENT', log: () => undefined });
+    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
+    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
+    const text = (from: string, body: string) => sendSignedText({ gatewayUrl: gateway.url, publicUrl: gateway.publicUrl, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from, to: SHORT_CODE, body });
+
+    const phones = Array.from({ length: subscribers }, (_, i) => `+1555${String(8_000_000 + i)}`);
+    let next = 0;
+    const join = async () => {
+      while (next < phones.length) {
+        const phone = phones[next++]!;
+        await text(phone, 'KRUSTY');
+        // The ZIP answers the question the welcome asked: wait for it, as a person would.
+        await deadline.until(() => carrier.outbox().filter((entry) => entry.to === phone).length >= 2, `the ZIP question to ${phone}`);
+        await text(phone, '62701');
+      }
+    };
+    await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
+    await deadline.until(() => carrier.outbox().length >= subscribers * 3, 'every ZIP answered');
+
+    const counts = new Map<string, number>();
+    dynamo().middlewareStack.add(
+      (nextHandler) => async (args) => {
+        const fn = currentInvocation.getStore()?.functionName ?? '(outside a handler)';
+        counts.set(fn, (counts.get(fn) ?? 0) + 1);
+        return nextHandler(args);
+      },
+      { step: 'initialize', name: 'benchLunchWaveCounter' },
+    );
+    const before = carrier.outbox().length;
+    try {
+      const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: WAVE_AT }) });
+      if (!clock.ok) throw new Error(`PUT /local/clock answered ${clock.status}`);
+      const fired = await fetch(`${gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
+      if (!fired.ok) throw new Error(`POST /local/schedules/lunch-coupons answered ${fired.status}`);
+      await deadline.until(() => carrier.outbox().length - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
+    } finally {
+      dynamo().middlewareStack.remove('benchLunchWaveCounter');
+    }
+    const coupons = carrier.outbox().length - before;
+    const requestsPerCoupon = Object.fromEntries([...counts].map(([fn, n]) => [fn, n / coupons]));
+    return { subscribers, coupons, requestsPerCoupon, totalPerCoupon: [...counts.values()].reduce((a, b) => a + b, 0) / coupons };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+  }
+}
