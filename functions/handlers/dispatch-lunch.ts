@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { catalogSource, lunchPageQueue, lunchWaves } from '../adapters/dependencies';
+import { catalogSource, lunchWaves } from '../adapters/dependencies';
+import { lunchPageQueue } from '../adapters/queue-dependencies';
 import { dispatchLunch } from '../domain/issue-lunch-coupons';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
