@@ -2,14 +2,16 @@ import { build, type BuildOptions } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_SOURCES_CONTENT } from '../lib/constructs/lambda-bundling';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 
 /**
  * What lib/constructs/gateway-function.ts makes NodejsFunction pass to esbuild for nodejs22.x:
- * --bundle --platform=node --target=node22 --format=cjs --minify --sourcemap, and the default
- * externals `@aws-sdk/*` (the runtime ships SDK v3; the smithy-exclusion feature flag is not set in
- * cdk.json). Change them together with the construct, or the figures stop describing the deploy.
+ * --bundle --platform=node --target=node22 --format=cjs --minify --sourcemap --sources-content=false,
+ * the aliases and the injected module of lib/constructs/lambda-bundling.ts, and the default externals
+ * `@aws-sdk/*` (the runtime ships SDK v3; the smithy-exclusion feature flag is not set in cdk.json).
+ * Change them together with the construct, or the figures stop describing the deploy.
  */
 export const CDK_ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
@@ -18,6 +20,9 @@ export const CDK_ESBUILD_OPTIONS: BuildOptions = {
   format: 'cjs',
   minify: true,
   sourcemap: true,
+  sourcesContent: BUNDLE_SOURCES_CONTENT,
+  alias: { ...BUNDLE_ALIASES },
+  inject: [...BUNDLE_INJECT],
   external: ['@aws-sdk/*'],
   logLevel: 'warning',
 };

@@ -27,8 +27,7 @@ function dummyEnvironment(): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     // Lambda finds the runtime-provided @aws-sdk/* through NODE_PATH; here they come from the repo.
     NODE_PATH: join(REPO_ROOT, 'node_modules'),
-    // As the construct sets it in Lambda: Node then loads the bundle's source map at require time.
-    NODE_OPTIONS: '--enable-source-maps',
+    // No NODE_OPTIONS, as in Lambda: the bundle's source map is read on its first stack trace, not here.
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',

@@ -72,7 +72,7 @@ async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<v
       rows.push([name, failure(`cold init of ${name}`, error), '']);
     }
   }
-  console.log(formatTable(`2. Cold init: require() of the bundle in a fresh node, median of ${INIT_RUNS} (--enable-source-maps, as in Lambda)`, ['function', 'median', '× baseline'], rows));
+  console.log(formatTable(`2. Cold init: require() of the bundle in a fresh node, median of ${INIT_RUNS} (source map read lazily, as in Lambda)`, ['function', 'median', '× baseline'], rows));
 }
 
 async function throughput(): Promise<void> {

@@ -1,20 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-
-/** One client per service per container, created on first use and reused across invocations. */
-let documentClient: DynamoDBDocumentClient | undefined;
-let sqsClient: SQSClient | undefined;
-
-export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }),
-    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } },
-  );
-  return documentClient;
-}
-
-export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ endpoint: process.env.AWS_ENDPOINT_URL_SQS });
-  return sqsClient;
-}
+/**
+ * Both clients, for tools and tests. A function imports the one it uses from dynamo-client or
+ * sqs-client instead: every @aws-sdk client a bundle requires is loaded at cold start, used or not
+ * (the runtime provides the SDK, so it never shows in the bundle's size, only in its init time).
+ */
+export { dynamo } from './dynamo-client';
+export { sqs } from './sqs-client';

@@ -1,13 +1,13 @@
 import { clock } from '../shared/clock';
 import { requiredEnv } from '../shared/env';
-import { dynamo, sqs } from './aws-clients';
+import { once } from '../shared/once';
+import { dynamo } from './dynamo-client';
 import { DynamoCatalogSource } from './dynamo-catalog';
 import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { DynamoDeliveries } from './dynamo-deliveries';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
 import { DynamoLunchWaves } from './dynamo-lunch-waves';
-import { SqsLunchPageQueue, SqsOutbox, SqsRejectedEvents } from './sqs-queues';
 import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
@@ -15,11 +15,14 @@ import { randomBytes } from 'node:crypto';
 import { DynamoOptInCeiling, DynamoReferralSlots } from './dynamo-limits';
 import { optInLimitsFromEnv } from '../shared/opt-in-limits';
 
-/** Adapters built from the environment once per container, on first use. */
-export function once<T>(build: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= build());
-}
+/**
+ * The DynamoDB-backed adapters, built from the environment once per container, on first use. Only
+ * DynamoDB here: the queues are in queue-dependencies, the bus in event-dependencies, Twilio in
+ * twilio-dependencies, so a function loads no SDK client it never calls (each costs cold-start time).
+ */
+
+// Where `once` used to live; code that imports it from here keeps working.
+export { once };
 
 export const catalogSource = once(
   () => new DynamoCatalogSource(dynamo(), requiredEnv('CATALOG_TABLE'), Number(process.env.CATALOG_CACHE_SECONDS ?? 60)),
@@ -27,14 +30,11 @@ export const catalogSource = once(
 export const conversationStore = once(() => new DynamoConversationStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const messageLog = once(() => new DynamoMessageLog(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const deliveries = once(() => new DynamoDeliveries(dynamo(), requiredEnv('AUDIENCE_TABLE'), Number(process.env.SEND_CLAIM_SECONDS ?? 30) * 1000));
-export const outbox = once(() => new SqsOutbox(sqs(), requiredEnv('OUTBOUND_QUEUE_URL'), clock.now));
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const lunchWaves = once(() => new DynamoLunchWaves(dynamo(), requiredEnv('AUDIENCE_TABLE')));
-export const lunchPageQueue = once(() => new SqsLunchPageQueue(sqs(), requiredEnv('LUNCH_PAGES_QUEUE_URL')));
 export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
 export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
-export const rejectedEvents = once(() => new SqsRejectedEvents(sqs(), requiredEnv('REJECTED_EVENTS_QUEUE_URL')));

@@ -1,5 +1,5 @@
 import { requiredEnv } from '../shared/env';
-import { once } from './dependencies';
+import { once } from '../shared/once';
 import { EventBridgePublisher, eventBridgeClient } from './eventbridge-publisher';
 import { MeteredPublisher } from './metered';
 

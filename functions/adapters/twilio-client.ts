@@ -1,7 +1,9 @@
 import { Client } from 'twilio/lib/base/BaseTwilio';
+import Domain from 'twilio/lib/base/Domain';
 import RequestClient from 'twilio/lib/base/RequestClient';
-import Api from 'twilio/lib/rest/Api';
-import type { MessageListInstance } from 'twilio/lib/rest/api/v2010/account/message';
+import Version from 'twilio/lib/base/Version';
+import type V2010 from 'twilio/lib/rest/api/V2010';
+import { MessageListInstance } from 'twilio/lib/rest/api/v2010/account/message';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -41,14 +43,22 @@ class RedirectingRequestClient extends RequestClient {
   }
 }
 
+/** Where twilio's Api domain sends its requests (RedirectingRequestClient rewrites it for a stand-in). */
+const TWILIO_API_BASE_URL = 'https://api.twilio.com';
+
 /**
- * twilio's own client (auth, request signing, errors), with only the Messages API attached: the
- * full `twilio()` entry point bundles every Twilio product (3 MB more in send-sms). No autoRetry:
- * our queue owns retries (twilio ignores that option once an httpClient is given, so it is set there).
+ * twilio's own client (auth, request signing, errors), with only the Messages API attached. The
+ * full `twilio()` entry point bundles every Twilio product (3 MB more in send-sms), and even
+ * `new Api(client).v2010.accounts(sid)` loads every 2010 resource (calls, conferences, SIP…, about
+ * 500 KB): the Messages list is built here from twilio's own Domain and Version, exactly as
+ * twilio's Api and V2010 classes build it. No autoRetry: our queue owns retries (twilio ignores
+ * that option once an httpClient is given, so it is set there).
  */
 export function createTwilioClient(settings: TwilioSettings): TwilioMessaging {
   const { accountSid, authToken, apiUrl, timeoutMs = DEFAULT_CARRIER_TIMEOUT_MS } = settings;
   const httpClient = apiUrl ? new RedirectingRequestClient(apiUrl.replace(/\/+$/, ''), timeoutMs) : new RequestClient({ autoRetry: false, timeout: timeoutMs });
   const client = new Client(accountSid, authToken, { httpClient });
-  return { messages: new Api(client as ConstructorParameters<typeof Api>[0]).v2010.accounts(accountSid).messages };
+  // V2010 adds only the accounts getters to Version; the Messages list needs nothing else from it.
+  const v2010 = new Version(new Domain(client, TWILIO_API_BASE_URL), '2010-04-01') as V2010;
+  return { messages: MessageListInstance(v2010, accountSid) };
 }

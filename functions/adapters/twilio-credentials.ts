@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { requiredEnv } from '../shared/env';
-import { once } from './dependencies';
+import { once } from '../shared/once';
 import type { TwilioSettings } from './twilio-client';
 
 /**

@@ -1,4 +1,4 @@
-import { once } from './dependencies';
+import { once } from '../shared/once';
 import { MeteredCarrier } from './metered';
 import { TwilioCarrier } from './twilio-carrier';
 import { createTwilioClient } from './twilio-client';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   offerItem,
   programItem,
@@ -53,7 +53,7 @@ export function itemKey(item: RawItem): string {
   return `${String(item.pk ?? '(no pk)')} / ${String(item.sk ?? '(no sk)')}`;
 }
 
-function parseItem<T extends z.ZodTypeAny>(
+function parseItem<T extends z.ZodMiniType>(
   schema: T,
   item: RawItem,
   problems: CatalogProblem[],

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from './phone-metadata';
 
 const SHORT_CODE = /^\d{3,8}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;

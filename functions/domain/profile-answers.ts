@@ -3,7 +3,7 @@
  * Pure: no I/O. Inputs are raw SMS bodies, so every parser tolerates
  * surrounding whitespace and sentence punctuation.
  */
-import { lookup as zoneForZip } from 'zipcode-to-timezone';
+import { zoneForZip } from './zip-time-zones';
 import { stateForZip } from './us-zip-states';
 
 export type ProfileField = 'zip' | 'meal' | 'birthday' | 'email' | 'receipts';

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { zoneShards } from '../adapters/audience-keys';
-import { catalogSource, lunchPageQueue, lunchWaves } from '../adapters/dependencies';
+import { catalogSource, lunchWaves } from '../adapters/dependencies';
+import { lunchPageQueue } from '../adapters/queue-dependencies';
 import { dispatchLunch } from '../domain/issue-lunch-coupons';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqs } from '../adapters/aws-clients';
+import { sqs } from '../adapters/sqs-client';
 import { retryAfter } from '../adapters/sqs-queues';
 import { logger } from '../shared/logger';
 

@@ -7,11 +7,10 @@ import {
   conversationStore,
   couponStore,
   orderStore,
-  outbox,
   random,
-  rejectedEvents,
   scheduledSends,
 } from '../adapters/dependencies';
+import { outbox, rejectedEvents } from '../adapters/queue-dependencies';
 import { handlePurchase, type PurchaseOutcome } from '../domain/handle-purchase';
 import { normalizeAddress } from '../domain/phone-numbers';
 import { maskPhone } from '../domain/phone-masking';

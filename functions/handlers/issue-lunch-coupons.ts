@@ -7,10 +7,9 @@ import {
   audienceIndex,
   catalogSource,
   couponStore,
-  lunchPageQueue,
-  outbox,
   random,
 } from '../adapters/dependencies';
+import { lunchPageQueue, outbox } from '../adapters/queue-dependencies';
 import { ISSUE_CONCURRENCY } from '../domain/issue-coupon';
 import { issueLunchPage } from '../domain/issue-lunch-coupons';
 import { lunchPageMessage } from '../schemas/lunch-page';

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { sqs } from '../adapters/aws-clients';
+import { sqs } from '../adapters/sqs-client';
 import { enqueueInbound } from '../adapters/sqs-queues';
 import { normalizeAddress } from '../domain/phone-numbers';
 import { maskPhone } from '../domain/phone-masking';

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { outbox, scheduledSends } from '../adapters/dependencies';
+import { scheduledSends } from '../adapters/dependencies';
+import { outbox } from '../adapters/queue-dependencies';
 import { releaseScheduledSends } from '../domain/release-scheduled';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, deliveries, outbox, scheduledSends } from '../adapters/dependencies';
+import { catalogSource, conversationStore, deliveries, scheduledSends } from '../adapters/dependencies';
+import { outbox } from '../adapters/queue-dependencies';
 import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
 import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';

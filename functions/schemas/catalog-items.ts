@@ -1,32 +1,39 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { KEYWORD_PATTERN, RESERVED_WORDS } from '../domain/compliance';
 import { DEFAULT_ALLOWED_COUNTRIES, DEFAULT_REPLY_LIMIT_PER_HOUR } from '../domain/limits';
+import './english-messages';
 
 /**
  * The catalog items marketers edit in the DynamoDB console: flat, readable attributes. Lists may be
  * typed as a DynamoDB list, a string set or a comma-separated string; keywords in any case.
  */
 
-const keyword = z
-  .string()
-  .transform((value) => value.trim().toUpperCase())
-  .pipe(
-    z
-      .string()
-      .regex(KEYWORD_PATTERN, 'must be 1-30 letters or digits')
-      .refine((value) => !RESERVED_WORDS.has(value), 'is a reserved compliance word (STOP, HELP, START…)'),
-  );
+/** A string, trimmed and upper-cased before `checks` run. */
+const upperCased = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(z.trim(), z.toUpperCase(), ...checks);
 
-const stringList = z.preprocess((value) => {
-  if (value instanceof Set) return [...value];
-  if (typeof value === 'string') return value.split(',').map((part) => part.trim()).filter(Boolean);
-  return value;
-}, z.array(z.string().min(1)));
+const keyword = upperCased(
+  z.regex(KEYWORD_PATTERN, 'must be 1-30 letters or digits'),
+  z.refine((value: string) => !RESERVED_WORDS.has(value), 'is a reserved compliance word (STOP, HELP, START…)'),
+);
 
-const country = z
-  .string()
-  .transform((value) => value.trim().toUpperCase())
-  .pipe(z.string().refine(isCountryCode, 'must be an ISO 3166 alpha-2 country code such as US or CA'));
+const stringList = z.pipe(
+  z.transform((value: unknown) => {
+    if (value instanceof Set) return [...value] as unknown;
+    if (typeof value === 'string') return value.split(',').map((part) => part.trim()).filter(Boolean);
+    return value;
+  }),
+  z.array(z.string().check(z.minLength(1))),
+);
+
+const country = upperCased(z.refine(isCountryCode, 'must be an ISO 3166 alpha-2 country code such as US or CA'));
+
+/** A trimmed string of `min` to `max` characters. */
+const trimmed = (min: number, max?: number) => z.string().check(z.trim(), z.minLength(min), ...(max === undefined ? [] : [z.maxLength(max)]));
+/** A whole number from `min` to `max`. */
+const whole = (min: number, max?: number) => z.int().check(z.gte(min), ...(max === undefined ? [] : [z.lte(max)]));
+/** A number from `min` to `max`. */
+const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const regex = (pattern: RegExp, message?: string) => z.string().check(z.regex(pattern, message));
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** Grouping codes (EU, UN) and the unknown region are not countries a number can belong to. */
@@ -47,33 +54,33 @@ function isTimeZone(value: string): boolean {
 }
 
 export const programItem = z.object({
-  pk: z.string().regex(/^PROGRAM#[a-z0-9-]{1,40}$/, 'must look like PROGRAM#krusty-burger'),
+  pk: regex(/^PROGRAM#[a-z0-9-]{1,40}$/, 'must look like PROGRAM#krusty-burger'),
   sk: z.literal('PROGRAM'),
-  name: z.string().trim().min(1).max(40),
-  brandName: z.string().trim().min(1).optional(),
-  shortCode: z.string().regex(/^\d{5,6}$|^\+\d{8,15}$/, 'must be a 5-6 digit short code or an E.164 number'),
+  name: trimmed(1, 40),
+  brandName: z.optional(trimmed(1)),
+  shortCode: regex(/^\d{5,6}$|^\+\d{8,15}$/, 'must be a 5-6 digit short code or an E.164 number'),
   keyword,
-  aliases: stringList.pipe(z.array(keyword)).default([]),
-  helpContact: z.string().trim().min(3),
-  frequency: z.string().trim().min(3),
-  timeZoneFallback: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
-  lunchTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('12:00'),
-  questionEvery: z.number().int().min(1).max(50).default(3),
+  aliases: z._default(z.pipe(stringList, z.array(keyword)), []),
+  helpContact: trimmed(3),
+  frequency: trimmed(3),
+  timeZoneFallback: z._default(z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/New_York')), 'America/New_York'),
+  lunchTime: z._default(regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)'), '12:00'),
+  questionEvery: z._default(whole(1, 50), 3),
   /** Marketing messages per subscriber per rolling day / week; keep them within `frequency`. */
-  maxPerDay: z.number().int().min(1).max(20).default(1),
-  maxPerWeek: z.number().int().min(1).max(50).default(3),
+  maxPerDay: z._default(whole(1, 20), 1),
+  maxPerWeek: z._default(whole(1, 50), 3),
   /** Where a happy customer is sent to leave a review. */
-  reviewUrl: z.url().optional(),
+  reviewUrl: z.optional(z.url()),
   /** Hours after a purchase that the "how was it?" question goes out. */
-  surveyDelayHours: z.number().min(0).max(72).default(2),
+  surveyDelayHours: z._default(between(0, 72), 2),
   /** Days after a purchase that the cross-sell offer goes out, when the program has one. */
-  crossSellDelayDays: z.number().min(0).max(60).default(3),
+  crossSellDelayDays: z._default(between(0, 60), 3),
   /** Referral rewards per referrer per calendar month. */
-  referralRewardsPerMonth: z.number().int().min(0).max(100).default(5),
+  referralRewardsPerMonth: z._default(whole(0, 100), 5),
   /** Countries whose numbers the program answers (ISO 3166 alpha-2); texts from elsewhere get no reply. */
-  allowedCountries: stringList.pipe(z.array(country).min(1)).default([...DEFAULT_ALLOWED_COUNTRIES]),
+  allowedCountries: z._default(z.pipe(stringList, z.array(country).check(z.minLength(1))), [...DEFAULT_ALLOWED_COUNTRIES]),
   /** HELP and "already subscribed" replies per number in any 60 minutes; more are recorded, not answered. */
-  replyLimitPerHour: z.number().int().min(1).max(30).default(DEFAULT_REPLY_LIMIT_PER_HOUR),
+  replyLimitPerHour: z._default(whole(1, 30), DEFAULT_REPLY_LIMIT_PER_HOUR),
 });
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -81,29 +88,37 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'] as const;
 
 export const offerItem = z.object({
-  pk: z.string().startsWith('PROGRAM#'),
-  sk: z.string().regex(/^OFFER#[a-z0-9-]{1,40}$/, 'must look like OFFER#welcome'),
+  pk: z.string().check(z.startsWith('PROGRAM#')),
+  sk: regex(/^OFFER#[a-z0-9-]{1,40}$/, 'must look like OFFER#welcome'),
   kind: z.enum(offerKinds),
-  copy: z.string().trim().min(1).max(320),
-  discountPercent: z.number().min(0).max(100).optional(),
-  validDays: z.number().int().min(1).max(365).default(30),
+  copy: trimmed(1, 320),
+  discountPercent: z.optional(between(0, 100)),
+  validDays: z._default(whole(1, 365), 30),
   /** Weekdays the offer may go out, e.g. "Mon,Tue,Wed,Thu,Fri"; absent = every day. */
-  days: stringList
-    .pipe(z.array(z.string().transform((day) => WEEKDAYS.indexOf(day.trim().slice(0, 3).toLowerCase()) + 1).pipe(z.number().min(1, 'days must be Mon, Tue, Wed, Thu, Fri, Sat or Sun'))))
-    .optional(),
+  days: z.optional(
+    z.pipe(
+      stringList,
+      z.array(
+        z.pipe(
+          z.pipe(z.string(), z.transform((day: string) => WEEKDAYS.indexOf(day.trim().slice(0, 3).toLowerCase()) + 1)),
+          z.number().check(z.gte(1, 'days must be Mon, Tue, Wed, Thu, Fri, Sat or Sun')),
+        ),
+      ),
+    ),
+  ),
 });
 
 export const profileFields = ['zip', 'meal', 'birthday', 'email', 'receipts'] as const;
 
 export const questionItem = z.object({
-  pk: z.string().startsWith('PROGRAM#'),
+  pk: z.string().check(z.startsWith('PROGRAM#')),
   sk: z.enum(profileFields.map((field) => `QUESTION#${field}`) as [string, ...string[]], {
     message: `must be QUESTION#${profileFields.join(' | QUESTION#')}`,
   }),
-  order: z.number().int().min(1),
-  prompt: z.string().trim().min(1).max(320),
-  example: z.string().trim().min(1).max(80),
-  choices: stringList.optional(),
+  order: whole(1),
+  prompt: trimmed(1, 320),
+  example: trimmed(1, 80),
+  choices: z.optional(stringList),
 });
 
 export const templateNames = [
@@ -127,11 +142,11 @@ export const templateNames = [
 ] as const;
 
 export const templateItem = z.object({
-  pk: z.string().startsWith('PROGRAM#'),
+  pk: z.string().check(z.startsWith('PROGRAM#')),
   sk: z.enum(templateNames.map((name) => `TEMPLATE#${name}`) as [string, ...string[]], {
     message: `must be TEMPLATE#${templateNames.join(' | TEMPLATE#')}`,
   }),
-  body: z.string().trim().min(1).max(480),
+  body: trimmed(1, 480),
 });
 
 export type ProgramItem = z.infer<typeof programItem>;

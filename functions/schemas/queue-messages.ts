@@ -1,28 +1,29 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MESSAGE_PURPOSES } from '../domain/audience';
+import './english-messages';
 
 /** What receive-sms puts on the inbound queue for converse. */
 export const inboundQueueMessage = z.object({
-  messageSid: z.string().min(1),
-  from: z.string().min(1),
-  to: z.string().min(1),
+  messageSid: z.string().check(z.minLength(1)),
+  from: z.string().check(z.minLength(1)),
+  to: z.string().check(z.minLength(1)),
   body: z.string(),
-  numMedia: z.number().int().min(0).default(0),
+  numMedia: z._default(z.int().check(z.gte(0)), 0),
   receivedAt: z.iso.datetime(),
 });
 export type InboundQueueMessage = z.infer<typeof inboundQueueMessage>;
 
 /** What converse (and later the schedulers) put on the outbound queue for send-sms. */
 export const outboundQueueMessage = z.object({
-  id: z.string().min(1),
-  to: z.string().min(1),
-  from: z.string().min(1),
-  body: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  to: z.string().check(z.minLength(1)),
+  from: z.string().check(z.minLength(1)),
+  body: z.string().check(z.minLength(1)),
   purpose: z.enum(MESSAGE_PURPOSES),
-  programId: z.string().optional(),
-  mediaUrl: z.array(z.url()).optional(),
-  survey: z.object({ orderId: z.string().min(1) }).optional(),
-  notAfter: z.iso.datetime().optional(),
+  programId: z.optional(z.string()),
+  mediaUrl: z.optional(z.array(z.url())),
+  survey: z.optional(z.object({ orderId: z.string().check(z.minLength(1)) })),
+  notAfter: z.optional(z.iso.datetime()),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './english-messages';
 
 /** Twilio concatenates at most 1600 characters into one inbound message; an emoji is one character (two UTF-16 units). */
 const MAX_BODY_CHARACTERS = 1600;
@@ -8,24 +9,24 @@ const MAX_BODY_CHARACTERS = 1600;
  * Each must appear once: a field sent twice arrives as a list and is refused.
  */
 export const inboundSmsForm = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'not a Twilio MessageSid'),
-  AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
-  From: z.string().min(3),
-  To: z.string().min(3),
-  Body: z
-    .string()
-    .refine((body) => [...body].length <= MAX_BODY_CHARACTERS, `longer than ${MAX_BODY_CHARACTERS} characters`)
-    .default(''),
-  NumMedia: z.coerce.number().int().min(0).default(0),
+  MessageSid: z.string().check(z.regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'not a Twilio MessageSid')),
+  AccountSid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/)),
+  From: z.string().check(z.minLength(3)),
+  To: z.string().check(z.minLength(3)),
+  Body: z._default(
+    z.string().check(z.refine((body) => [...body].length <= MAX_BODY_CHARACTERS, `longer than ${MAX_BODY_CHARACTERS} characters`)),
+    '',
+  ),
+  NumMedia: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0))), 0),
 });
 export type InboundSmsForm = z.infer<typeof inboundSmsForm>;
 
 /** Twilio's status callback for a message we sent. */
 export const statusCallbackForm = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/),
+  MessageSid: z.string().check(z.regex(/^(SM|MM)[0-9a-fA-F]{32}$/)),
   MessageStatus: z.enum(['accepted', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'canceled', 'receiving', 'received']),
-  To: z.string().min(3),
-  From: z.string().optional(),
-  ErrorCode: z.coerce.number().int().optional(),
+  To: z.string().check(z.minLength(3)),
+  From: z.optional(z.string()),
+  ErrorCode: z.optional(z.pipe(z.coerce.number(), z.int())),
 });
 export type StatusCallbackForm = z.infer<typeof statusCallbackForm>;

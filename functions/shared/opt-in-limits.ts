@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** A short code's opt-in ceiling: opt-ins it takes per UTC minute and per UTC day. */
 export interface OptInLimits {
@@ -15,7 +15,7 @@ export const OPT_IN_LIMIT_ENV = { perMinute: 'OPT_INS_PER_MINUTE', perDay: 'OPT_
  */
 export const DEFAULT_OPT_IN_LIMITS: OptInLimits = { perMinute: 300, perDay: 20_000 };
 
-const limit = z.coerce.number().int().min(1);
+const limit = z.pipe(z.coerce.number(), z.int().check(z.gte(1)));
 
 /** The ceiling from the environment; a malformed value fails at cold start, naming the variable. */
 export function optInLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OptInLimits {

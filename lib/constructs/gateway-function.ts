@@ -6,6 +6,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../topology';
+import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_SOURCES_CONTENT } from './lambda-bundling';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -45,11 +46,15 @@ export class GatewayFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup,
-      // Without this flag Node ignores the bundled source map and stack traces point into minified code.
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // No NODE_OPTIONS=--enable-source-maps: it parses the whole .map at every cold start. The injected
+      // lazy-source-maps module maps stack traces instead, reading the .map on the first one.
+      environment: props.environment,
       bundling: {
         minify: true,
         sourceMap: true,
+        sourcesContent: BUNDLE_SOURCES_CONTENT,
+        inject: [...BUNDLE_INJECT],
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([name, stub]) => `${name}=${stub}`) },
         format: OutputFormat.CJS,
         forceDockerBundling: false,
         // esbuild's per-bundle size table is noise in synth and test output.
