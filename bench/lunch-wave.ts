@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamo } from '../functions/adapters/aws-clients';
-import { currentInvocation, startLocalGateway } from '../lib/local/gateway';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { currentInvocation, startLocalGateway, type LocalGateway } from '../lib/local/gateway';
+import { localCredentials } from '../lib/local/sqs-local';
 import { startSandboxCarrier } from '../lib/local/sandbox-carrier';
 import { sendSignedText } from '../lib/local/text-client';
 import type { Deadline } from './deadline';
@@ -13,14 +15,20 @@ const AUTH_TOKEN = 'bench-auth-token';
 const SHORT_CODE = '55155';
 /** A Monday, 10:00 in Chicago: the demo program's lunch wave (lunch at 12:00) is due. */
 const WAVE_AT = '2026-12-07T16:00:00Z';
+/** The same time on the Monday before, when nobody has joined yet: what an empty wave costs. */
+const EMPTY_WAVE_AT = '2026-11-30T16:00:00Z';
 /** Texts in flight at once while subscribers join. */
 const JOINING_AT_ONCE = 20;
 
 export interface LunchWaveFigures {
   subscribers: number;
   coupons: number;
+  /** DynamoDB requests a wave makes whatever its size: dispatch, its marker, each shard chain's first Query. */
+  requestsPerWave: number;
   /** DynamoDB requests from the schedule firing to the last coupon at the carrier, per coupon, by function. */
   requestsPerCoupon: Record<string, number>;
+  /** The same by "function operation", so a change can be traced to its access pattern. */
+  byOperation: Record<string, number>;
   totalPerCoupon: number;
 }
 
@@ -44,43 +52,85 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
     const gateway = await deadline.race(gatewayStarting, 'local gateway start');
     const text = (from: string, body: string) => sendSignedText({ gatewayUrl: gateway.url, publicUrl: gateway.publicUrl, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from, to: SHORT_CODE, body });
 
-    const phones = Array.from({ length: subscribers }, (_, i) => `+1555${String(8_000_000 + i)}`);
-    let next = 0;
-    const join = async () => {
-      while (next < phones.length) {
-        const phone = phones[next++]!;
-        await text(phone, 'KRUSTY');
-        // The ZIP answers the question the welcome asked: wait for it, as a person would.
-        await deadline.until(() => carrier.outbox().filter((entry) => entry.to === phone).length >= 2, `the ZIP question to ${phone}`);
-        await text(phone, '62701');
-      }
+    const fireWave = async (at: string) => {
+      const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: at }) });
+      if (!clock.ok) throw new Error(`PUT /local/clock answered ${clock.status}`);
+      const fired = await fetch(`${gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
+      if (!fired.ok) throw new Error(`POST /local/schedules/lunch-coupons answered ${fired.status}`);
+      await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: null }) });
     };
-    await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
-    await deadline.until(() => carrier.outbox().length >= subscribers * 3, 'every ZIP answered');
 
+    // Deployed functions cache the catalog for 60 s (the local gateway re-reads it on every use).
+    process.env.CATALOG_CACHE_SECONDS = '60';
     const counts = new Map<string, number>();
+    const operations = new Map<string, number>();
     dynamo().middlewareStack.add(
-      (nextHandler) => async (args) => {
+      (nextHandler, context) => async (args) => {
         const fn = currentInvocation.getStore()?.functionName ?? '(outside a handler)';
         counts.set(fn, (counts.get(fn) ?? 0) + 1);
+        const operation = `${fn} ${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+        operations.set(operation, (operations.get(operation) ?? 0) + 1);
         return nextHandler(args);
       },
       { step: 'initialize', name: 'benchLunchWaveCounter' },
     );
-    const before = carrier.outbox().length;
+    let fixed: Map<string, number>;
     try {
-      const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: WAVE_AT }) });
-      if (!clock.ok) throw new Error(`PUT /local/clock answered ${clock.status}`);
-      const fired = await fetch(`${gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
-      if (!fired.ok) throw new Error(`POST /local/schedules/lunch-coupons answered ${fired.status}`);
+      // What a wave costs whatever its size (dispatch, the wave markers, every shard chain's first
+      // Query): the same wave a week earlier, before anyone joined.
+      await fireWave(EMPTY_WAVE_AT);
+      await deadline.until(async () => queuesIdle(gateway), 'the empty wave to finish');
+      fixed = new Map(operations);
+
+      const phones = Array.from({ length: subscribers }, (_, i) => `+1555${String(8_000_000 + i)}`);
+      let next = 0;
+      const join = async () => {
+        while (next < phones.length) {
+          const phone = phones[next++]!;
+          await text(phone, 'KRUSTY');
+          // The ZIP answers the question the welcome asked: wait for it, as a person would.
+          await deadline.until(() => carrier.outbox().filter((entry) => entry.to === phone).length >= 2, `the ZIP question to ${phone}`);
+          await text(phone, '62701');
+        }
+      };
+      await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
+      await deadline.until(() => carrier.outbox().length >= subscribers * 3, 'every ZIP answered');
+      const before = carrier.outbox().length;
+      operations.clear();
+      counts.clear();
+      await fireWave(WAVE_AT);
       await deadline.until(() => carrier.outbox().length - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
+      await deadline.until(async () => queuesIdle(gateway), 'the wave to finish');
     } finally {
       dynamo().middlewareStack.remove('benchLunchWaveCounter');
     }
-    const coupons = carrier.outbox().length - before;
-    const requestsPerCoupon = Object.fromEntries([...counts].map(([fn, n]) => [fn, n / coupons]));
-    return { subscribers, coupons, requestsPerCoupon, totalPerCoupon: [...counts.values()].reduce((a, b) => a + b, 0) / coupons };
+    const coupons = subscribers;
+    const marginal = new Map([...operations].map(([op, n]) => [op, Math.max(0, n - (fixed.get(op) ?? 0))]));
+    const perFunction = new Map<string, number>();
+    for (const [op, n] of marginal) perFunction.set(op.split(' ')[0]!, (perFunction.get(op.split(' ')[0]!) ?? 0) + n);
+    return {
+      subscribers,
+      coupons,
+      requestsPerWave: [...fixed.values()].reduce((a, b) => a + b, 0),
+      requestsPerCoupon: Object.fromEntries([...perFunction].map(([fn, n]) => [fn, n / coupons])),
+      byOperation: Object.fromEntries([...marginal].sort().map(([op, n]) => [op, n / coupons])),
+      totalPerCoupon: [...marginal.values()].reduce((a, b) => a + b, 0) / coupons,
+    };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+  }
+}
+
+/** No message waiting or in flight on the queues a wave goes through. */
+async function queuesIdle(gateway: LocalGateway): Promise<boolean> {
+  const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
+  try {
+    for (const queue of ['lunchPages', 'outbound'] as const) {
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: gateway.queues[queue], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      if (Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) > 0) return false;
+    }
+    return true;
+  } finally {
+    sqs.destroy();
   }
 }
