@@ -68,17 +68,17 @@ async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<v
 async function throughput(): Promise<void> {
   const loads = [{ body: 'KRUSTY', repliesEach: 2 }, { body: 'HELP', repliesEach: 1 }];
   const title = `3. Inbound throughput, local gateway in-process: ${MESSAGES} texts at once from ${MESSAGES} new numbers (catalog cache 60 s, as in Lambda)`;
-  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text'];
+  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text', 'WCU/text', 'RCU/text'];
   const report: ThroughputReport = { healthMs: Number.NaN, runs: [] };
   let failedRow: Cell[] | undefined;
   try {
     await measureThroughput({ messages: MESSAGES, loads, deadline: new Deadline(THROUGHPUT_TIMEOUT_MS) }, report);
   } catch (error) {
-    failedRow = ['(remaining)', failure('throughput', error), '', '', '', ''];
+    failedRow = ['(remaining)', failure('throughput', error), '', '', '', '', '', ''];
   }
-  const rows: Cell[][] = Number.isNaN(report.healthMs) ? [] : [[`(baseline) ${MESSAGES} × GET /health`, ms(report.healthMs), (MESSAGES / (report.healthMs / 1000)).toFixed(1), '1.00×', '', '']];
+  const rows: Cell[][] = Number.isNaN(report.healthMs) ? [] : [[`(baseline) ${MESSAGES} × GET /health`, ms(report.healthMs), (MESSAGES / (report.healthMs / 1000)).toFixed(1), '1.00×', '', '', '', '']];
   for (const run of report.runs) {
-    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, (run.dynamoRequests / run.messages).toFixed(2)]);
+    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, (run.dynamoRequests / run.messages).toFixed(2), (run.capacity.write / run.messages).toFixed(2), (run.capacity.read / run.messages).toFixed(2)]);
   }
   console.log(formatTable(title, header, failedRow ? [...rows, failedRow] : rows));
   if (report.runs.length === 0) return;

@@ -8,7 +8,7 @@ import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import { Deadline } from './deadline';
-import { countDynamoRequests, type DynamoCounter } from './dynamo-counter';
+import { countDynamoRequests, type Capacity, type DynamoCounter } from './dynamo-counter';
 
 const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
 const AUTH_TOKEN = 'bench-auth-token';
@@ -29,6 +29,8 @@ export interface LoadRun {
   elapsedMs: number;
   dynamoRequests: number;
   byOperation: Map<string, number>;
+  /** Read and write capacity units of those requests, by AWS's rules (see consumedCapacity). */
+  capacity: Capacity;
 }
 
 export interface ThroughputReport {
@@ -88,7 +90,7 @@ class Bench {
     // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
     const queues: QueueName[] = ['inbound', 'outbound'];
     await this.deadline.until(async () => (await Promise.all(queues.map((q) => queueDepth(this.sqs, this.gateway.queues[q])))).every((d) => d === 0), 'queues to drain');
-    return { body, messages: count, replies: replies(), expectedReplies, elapsedMs, dynamoRequests: this.counter.total(), byOperation: this.counter.byOperation() };
+    return { body, messages: count, replies: replies(), expectedReplies, elapsedMs, dynamoRequests: this.counter.total(), byOperation: this.counter.byOperation(), capacity: this.counter.capacity() };
   }
 }
 
