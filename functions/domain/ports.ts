@@ -13,12 +13,17 @@ export interface CatalogSource {
   load(): Promise<Catalog>;
 }
 
+/** What an inbound message produced when it was handled: what a redelivery queues and publishes again. */
+export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'>;
+
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
-  /** Replies and events already produced for this inbound message, when it was handled before. */
-  handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'> | undefined>;
-  /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
-  commit(inbound: InboundText, outcome: Outcome): Promise<void>;
+  /**
+   * Writes the outcome atomically, keyed by the MessageSid. A MessageSid committed before writes
+   * nothing and answers with what it produced then (the write's own condition tells, no read first).
+   * Throws ConflictError when the state moved underneath.
+   */
+  commit(inbound: InboundText, outcome: Outcome): Promise<{ committed: true } | { committed: false; earlier: HandledText }>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
   /** Who owns a referral code, when anyone does. */
