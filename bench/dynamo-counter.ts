@@ -96,7 +96,9 @@ export function countDynamoRequests(): DynamoCounter {
       input.ReturnConsumedCapacity ??= 'INDEXES';
       const result = await next(args);
       if (operation === 'TransactWriteItems') {
-        capacity.write += await transactionUnits(input.TransactItems ?? [], stored);
+        // Awaited first: `capacity.write += await …` would add to the figure read before the await.
+        const units = await transactionUnits(input.TransactItems ?? [], stored);
+        capacity.write += units;
         return result;
       }
       const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
