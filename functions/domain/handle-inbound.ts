@@ -6,6 +6,7 @@ import { referralCode } from './codes';
 import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
 import { replayParkedPurchases } from './handle-purchase';
 import { referralCodeIn, rewardReferral } from './reward-referral';
+import { markTurnReplies } from './send-message';
 
 export interface HandleInboundDeps {
   catalog: CatalogSource;
@@ -46,6 +47,9 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   if (outcome.consentEvents.some((event) => event.action === 'opt-in') && !(await deps.optInCeiling.reserve(inbound.to, inbound.receivedAt))) {
     outcome = converse(inbound, conversation, catalog, { ...context, optInCeilingReached: true });
   }
+  // The subscriptions as this turn leaves them: what its replies were decided under.
+  const after = [...outcome.subscriptions, ...conversation.subscriptions.filter((s) => !outcome.subscriptions.some((changed) => changed.programId === s.programId))];
+  outcome = { ...outcome, replies: markTurnReplies(outcome.replies, after, inbound.receivedAt) };
   const commit = await deps.store.commit(inbound, outcome);
   const done = commit.committed ? outcome : commit.earlier;
   await deps.outbox.enqueue(done.replies, inbound.messageSid);

@@ -182,6 +182,12 @@ export type DeliveryClaim =
   /** Another run holds it right now. */
   | { kind: 'busy' };
 
+/** A subscription a message was decided under: checked with the claim that it is still the live one. */
+export interface ConsentBasis {
+  programId: string;
+  subscribedAt: string;
+}
+
 /**
  * One record per outbound message id, for its whole life: the outbox row a producer commits, the
  * claim a sender takes before calling the carrier, the carrier's SID once it took the message, and
@@ -189,7 +195,16 @@ export type DeliveryClaim =
  */
 export interface Deliveries {
   claim(id: string, message: OutboundMessage): Promise<DeliveryClaim>;
+  /**
+   * Claims consecutive messages to one recipient in one write, all or none: each must be fresh
+   * (committed, never tried), and each subscription in `consent` still the one it was decided under
+   * (subscribed since then, no opt-out at or after that instant). `claimed: false` when any of it does
+   * not hold, with nothing written: the caller then goes message by message.
+   */
+  claimTogether(entries: { id: string; message: OutboundMessage }[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }>;
   sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects?: SentEffects): Promise<void>;
+  /** Records the SIDs of several messages to one recipient that went out without effects, in one write. */
+  sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void>;
   finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void>;
   /** Gives the claim back: the next delivery tries again (and first resolves doubt when `uncertain`). */
   release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;

@@ -23,6 +23,7 @@ export const outboundQueueMessage = z.object({
   mediaUrl: z.array(z.url()).optional(),
   survey: z.object({ orderId: z.string().min(1) }).optional(),
   notAfter: z.iso.datetime().optional(),
+  turn: z.object({ subscribedAt: z.string().min(1).optional() }).optional(),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;
