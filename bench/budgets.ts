@@ -53,4 +53,8 @@ export const budgets = {
     KRUSTY: 5,
     HELP: 4,
   } as Record<string, number>,
+  /** Write capacity units per inbound text, replies included (transactional items count twice). */
+  writeUnitsPerText: {
+    KRUSTY: 10,
+  } as Record<string, number>,
 };

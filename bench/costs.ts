@@ -38,6 +38,14 @@ export const ASSUMPTIONS = {
   twilioLatencyMsPerSendBatch: 250,
   /** Queue messages per text: each is sent, received and deleted (3 requests). */
   sqsRequestsPerMessage: 3,
+  /**
+   * Status callbacks per text: only opt-in confirmations, marketing and follow-ups ask for them
+   * (a KRUSTY's welcome: 1; a HELP answer: 0); Twilio calls twice (sent, delivered) and
+   * track-delivery writes the final one (1 WCU, ~20 ms).
+   */
+  statusCallbacksPerText: { KRUSTY: 1, HELP: 0 } as Record<string, number>,
+  callbackCallsEach: 2,
+  trackDeliveryMs: 20,
 };
 
 interface Measured {
@@ -48,7 +56,7 @@ interface Measured {
   invocations: Record<string, { count: number; totalMs: number }>;
   logBytes: number;
   replySegments?: number;
-  capacity?: { readUnits: number; writeUnits: number };
+  capacity?: { read: number; write: number };
 }
 
 interface BenchResults {
@@ -58,7 +66,7 @@ interface BenchResults {
 
 /** Read and write units of a run: measured when the bench saw them, else from the operations (1 unit each, transactions 2 per item of ≤1 KB, 3 items assumed). */
 function capacityPerText(run: Measured): { readUnits: number; writeUnits: number; measured: boolean } {
-  if (run.capacity) return { readUnits: run.capacity.readUnits / run.messages, writeUnits: run.capacity.writeUnits / run.messages, measured: true };
+  if (run.capacity) return { readUnits: run.capacity.read / run.messages, writeUnits: run.capacity.write / run.messages, measured: true };
   let readUnits = 0;
   let writeUnits = 0;
   for (const [operation, count] of Object.entries(run.byOperation)) {
@@ -91,7 +99,15 @@ export function awsCost(run: Measured, alone: Measured): CostLine[] {
     const cost = (spec.memoryMb / 1024) * (msEach / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest;
     lines.push({ part: `Lambda ${fn}`, perMillion: cost, basis: `${perText(seen.count).toFixed(2)} invocations/text × ${msEach.toFixed(0)} ms × ${spec.memoryMb} MB${twilioMs ? ` (incl. ${twilioMs} ms Twilio)` : ''}` });
   }
-  const webhooks = perText(run.invocations.receiveSms?.count ?? 0) + perText(run.invocations.trackDelivery?.count ?? 0);
+  const callbacks = ASSUMPTIONS.statusCallbacksPerText[run.body] ?? 1;
+  if (callbacks > 0) {
+    const calls = callbacks * ASSUMPTIONS.callbackCallsEach * MILLION;
+    const memory = functions.trackDelivery.memoryMb / 1024;
+    const cost = memory * (ASSUMPTIONS.trackDeliveryMs / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest + callbacks * MILLION * PRICE.dynamoWriteUnit;
+    invocations += calls;
+    lines.push({ part: 'Lambda trackDelivery', perMillion: cost, basis: `${callbacks} message(s)/text asking for status, ${ASSUMPTIONS.callbackCallsEach} callbacks each, the final one written (1 WCU)` });
+  }
+  const webhooks = perText(run.invocations.receiveSms?.count ?? 0) + callbacks * ASSUMPTIONS.callbackCallsEach;
   if (webhooks > 0) lines.push({ part: 'API Gateway HTTP API', perMillion: webhooks * MILLION * PRICE.httpApiRequest, basis: `${webhooks.toFixed(2)} webhook requests/text` });
   const queueMessages = perText(run.invocations.receiveSms?.count ?? 0) + perText(run.replies);
   lines.push({ part: 'SQS FIFO', perMillion: queueMessages * ASSUMPTIONS.sqsRequestsPerMessage * MILLION * PRICE.sqsFifoRequest, basis: `${queueMessages.toFixed(2)} queue messages/text × ${ASSUMPTIONS.sqsRequestsPerMessage} requests` });

@@ -78,21 +78,28 @@ async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<v
 async function throughput(): Promise<void> {
   const loads = [{ body: 'KRUSTY', repliesEach: 2 }, { body: 'HELP', repliesEach: 1 }];
   const title = `3. Inbound throughput, local gateway in-process: ${MESSAGES} texts at once from ${MESSAGES} new numbers (catalog cache 60 s, as in Lambda)`;
-  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text', 'budget', 'status'];
+  const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text', 'WCU/text', 'RCU/text', 'budget', 'status'];
   const report: ThroughputReport = { healthMs: Number.NaN, runs: [], alone: [] };
   let failedRow: Cell[] | undefined;
   try {
     await measureThroughput({ messages: MESSAGES, loads, deadline: new Deadline(THROUGHPUT_TIMEOUT_MS) }, report);
   } catch (error) {
-    failedRow = ['(remaining)', failure('throughput', error), '', '', '', ''];
+    failedRow = ['(remaining)', failure('throughput', error), '', '', '', '', '', ''];
   }
   results.throughput = report;
-  const rows: Cell[][] = Number.isNaN(report.healthMs) ? [] : [[`(baseline) ${MESSAGES} × GET /health`, ms(report.healthMs), (MESSAGES / (report.healthMs / 1000)).toFixed(1), '1.00×', '', '']];
+  const rows: Cell[][] = Number.isNaN(report.healthMs) ? [] : [[`(baseline) ${MESSAGES} × GET /health`, ms(report.healthMs), (MESSAGES / (report.healthMs / 1000)).toFixed(1), '1.00×', '', '', '', '', '', '']];
   for (const run of report.runs) {
     const perText = run.dynamoRequests / run.messages;
-    const budget = budgets.requestsPerText[run.body];
-    const status = budget === undefined ? 'no budget' : verdicts.check(`${run.body} DynamoDB requests per text`, perText.toFixed(2), `≤ ${budget}`, perText <= budget);
-    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, perText.toFixed(2), budget ?? '', status]);
+    const writeUnits = run.capacity.write / run.messages;
+    const requestBudget = budgets.requestsPerText[run.body];
+    const writeBudget = budgets.writeUnitsPerText[run.body];
+    const checks = [
+      requestBudget === undefined ? 'ok' : verdicts.check(`${run.body} DynamoDB requests per text`, perText.toFixed(2), `≤ ${requestBudget}`, perText <= requestBudget),
+      writeBudget === undefined ? 'ok' : verdicts.check(`${run.body} WCU per text`, writeUnits.toFixed(2), `≤ ${writeBudget}`, writeUnits <= writeBudget),
+    ];
+    const budget = [requestBudget === undefined ? '' : `≤ ${requestBudget} req`, writeBudget === undefined ? '' : `≤ ${writeBudget} WCU`].filter(Boolean).join(', ');
+    const status = budget === '' ? 'no budget' : checks.every((c) => c === 'ok') ? 'ok' : 'MISSED';
+    rows.push([`${run.messages} × ${run.body}`, ms(run.elapsedMs), (run.messages / (run.elapsedMs / 1000)).toFixed(1), ratio(run.elapsedMs, report.healthMs), `${run.replies}/${run.expectedReplies}`, perText.toFixed(2), writeUnits.toFixed(2), (run.capacity.read / run.messages).toFixed(2), budget, status]);
   }
   console.log(formatTable(title, header, failedRow ? [...rows, failedRow] : rows));
   if (report.runs.length === 0) return;

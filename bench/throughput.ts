@@ -9,7 +9,7 @@ import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import { carrierSegments } from '../functions/domain/send-message';
 import { Deadline } from './deadline';
-import { countDynamoRequests, type DynamoCounter } from './dynamo-counter';
+import { countDynamoRequests, type Capacity, type DynamoCounter } from './dynamo-counter';
 
 const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
 const AUTH_TOKEN = 'bench-auth-token';
@@ -36,6 +36,8 @@ export interface LoadRun {
   logBytes: number;
   /** Segments of all replies, as the carrier bills them. */
   replySegments: number;
+  /** Read and write capacity units of those requests, by AWS's rules (see consumedCapacity). */
+  capacity: Capacity;
 }
 
 export interface ThroughputReport {
@@ -123,7 +125,6 @@ class Bench {
     return performance.now() - start;
   }
 
-  /** Sends `count` texts at once, waits for every reply and for the queues to drain, then counts. */
   /** `count` texts from as many numbers (loads `loadIndex`…), one after another; the sums of all. */
   async oneAtATime(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
     const runs: LoadRun[] = [];
@@ -146,12 +147,14 @@ class Bench {
       elapsedMs: total('elapsedMs'),
       dynamoRequests: total('dynamoRequests'),
       byOperation,
+      capacity: { read: runs.reduce((sum, run) => sum + run.capacity.read, 0), write: runs.reduce((sum, run) => sum + run.capacity.write, 0) },
       invocations,
       logBytes: total('logBytes'),
       replySegments: total('replySegments'),
     };
   }
 
+  /** Sends `count` texts at once, waits for every reply and for the queues to drain, then counts. */
   async load(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
     const before = this.carrier.outbox().length;
     const expectedReplies = count * repliesEach;
@@ -188,6 +191,7 @@ class Bench {
       elapsedMs,
       dynamoRequests: this.counter.total(),
       byOperation: this.counter.byOperation(),
+      capacity: this.counter.capacity(),
       invocations: new Map(this.observer.invocations),
       logBytes: this.observer.logBytes,
       replySegments: this.carrier.outbox().slice(before).reduce((sum, entry) => sum + carrierSegments(entry), 0),

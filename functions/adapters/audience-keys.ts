@@ -17,7 +17,7 @@
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
- * | opt-in counter  | OPTINS#<shortCode>#<UTC minute yyyy-mm-ddThh:mm or day yyyy-mm-dd> | OPTINS |
+ * | opt-in counter  | OPTINS#<shortCode>#<UTC day yyyy-mm-dd> (with the current minute's count) | OPTINS |
  * | lunch wave      | LUNCHWAVE#<programId>#<zone> | <local date yyyy-mm-dd>   |
  *
  * Index byZone (zoneKey, phone), keys only: live subscriptions only,
@@ -59,7 +59,7 @@ export const audienceKeys = {
   referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
   /** A referrer's reward slots in one cap period: the friends rewarded (a string set). */
   referralSlots: (phone: string, programId: string, period: string) => ({ pk: partition(phone), sk: `REWARDS#${programId}#${period}` }),
-  /** Opt-ins on one short code in one UTC minute or day: one item (and partition) per period, so none grows hot for long. */
+  /** Opt-ins on one short code in one UTC day, and in its current minute: one item (and partition) a day. */
   optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
   /** That a zone's lunch wave for one local date was handed out: later ticks of the window skip it. */
   lunchWave: (programId: string, zone: string, localDate: string) => ({ pk: `LUNCHWAVE#${programId}#${zone}`, sk: localDate }),

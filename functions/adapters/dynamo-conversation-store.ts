@@ -1,5 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation, outboxEntries } from '../domain/audience';
 import { pendingDelivery } from './dynamo-deliveries';
@@ -7,7 +8,7 @@ import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
 import { maskPhonesIn } from '../domain/phone-masking';
-import { ConflictError, type ConversationStore } from '../domain/ports';
+import { ConflictError, type ConversationStore, type HandledText } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
 import { conditionHeld } from './conditional-writes';
 
@@ -44,6 +45,26 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/**
+ * The inbound log item a refused commit found (the MessageSid was committed before), as what that text
+ * produced; undefined when the refusal was anything else (another item's condition: a concurrent change).
+ */
+function earlierHandling(error: unknown, handledIndex: number): HandledText | undefined {
+  const name = (error as Error).name;
+  const raw =
+    name === 'ConditionalCheckFailedException' ? (error as { Item?: Record<string, AttributeValue> }).Item
+    : error instanceof TransactionCanceledException && error.CancellationReasons?.[handledIndex]?.Code === 'ConditionalCheckFailed' ? error.CancellationReasons[handledIndex]!.Item
+    : undefined;
+  if (!raw) return undefined;
+  const item = unmarshall(raw);
+  return {
+    kind: item.outcome as Outcome['kind'],
+    replies: (item.replies as OutboundMessage[] | undefined) ?? [],
+    events: (item.events as DomainEvent[] | undefined) ?? [],
+    ...(item.referral ? { referral: item.referral as CompletedReferral } : {}),
+  };
+}
+
 export class DynamoConversationStore implements ConversationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -72,25 +93,12 @@ export class DynamoConversationStore implements ConversationStore {
     return conversation;
   }
 
-  async handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'> | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: audienceKeys.message(phone, messageSid), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    return {
-      kind: Item.outcome as Outcome['kind'],
-      replies: (Item.replies as OutboundMessage[] | undefined) ?? [],
-      events: (Item.events as DomainEvent[] | undefined) ?? [],
-      ...(Item.referral ? { referral: Item.referral as CompletedReferral } : {}),
-    };
-  }
-
   async referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.referral(code) }));
     return Item ? { phone: Item.phone as string, programId: Item.programId as string } : undefined;
   }
 
-  async commit(inbound: InboundText, outcome: Outcome): Promise<void> {
+  async commit(inbound: InboundText, outcome: Outcome): Promise<{ committed: true } | { committed: false; earlier: HandledText }> {
     const table = this.tableName;
     const items: TransactItem[] = [
       ...outcome.subscriptions.map((s) =>
@@ -110,29 +118,43 @@ export class DynamoConversationStore implements ConversationStore {
       // The replies' outbox rows: committed with the decision, so a crash before they reach the queue
       // leaves a record of what still has to go out.
       ...outboxEntries(inbound.messageSid, outcome.replies).map((entry) => pendingDelivery(table, entry, inbound.receivedAt)),
-      {
-        Put: {
-          TableName: table,
-          Item: {
-            ...audienceKeys.message(inbound.from, inbound.messageSid),
-            type: 'message',
-            direction: 'in',
-            from: inbound.from,
-            to: inbound.to,
-            body: inbound.body,
-            at: inbound.receivedAt,
-            outcome: outcome.kind,
-            ...(outcome.limitedBy ? { limitedBy: outcome.limitedBy } : {}),
-            replies: outcome.replies,
-            events: outcome.events,
-            ...(outcome.referral ? { referral: outcome.referral } : {}),
-            expiresAt: expiresAt(inbound.receivedAt),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
     ];
-    await this.transact(items);
+    // The inbound log item, keyed by MessageSid: its condition is what tells a redelivery from a first
+    // delivery. Refused, it answers with the stored item (ALL_OLD), i.e. what that text produced.
+    const handled = {
+      TableName: table,
+      Item: {
+        ...audienceKeys.message(inbound.from, inbound.messageSid),
+        type: 'message',
+        direction: 'in',
+        from: inbound.from,
+        to: inbound.to,
+        body: inbound.body,
+        at: inbound.receivedAt,
+        outcome: outcome.kind,
+        ...(outcome.limitedBy ? { limitedBy: outcome.limitedBy } : {}),
+        replies: outcome.replies,
+        events: outcome.events,
+        ...(outcome.referral ? { referral: outcome.referral } : {}),
+        expiresAt: expiresAt(inbound.receivedAt),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    try {
+      // One item (a text that changes nothing else): a plain conditional Put, at half a transaction's cost.
+      if (items.length === 0) await this.client.send(new PutCommand(handled));
+      else await this.client.send(new TransactWriteCommand({ TransactItems: [...items, { Put: handled }] }));
+      return { committed: true };
+    } catch (error) {
+      const earlier = earlierHandling(error, items.length);
+      if (earlier) return { committed: false, earlier };
+      if (error instanceof TransactionCanceledException) {
+        // DynamoDB may echo keys (PHONE#+1…) in its messages: an error must never carry a whole number.
+        throw new ConflictError(`conversation changed concurrently: ${maskPhonesIn(error.message)}`);
+      }
+      throw error;
+    }
   }
 
   async recordOptOuts(events: ConsentEvent[]): Promise<void> {

@@ -2,7 +2,7 @@ import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/clie
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OutboundMessage } from '../domain/audience';
-import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
+import { UNSENT_OUTCOMES, type ConsentBasis, type Deliveries, type DeliveryClaim, type DeliveryState, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX } from './audience-keys';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -33,6 +33,7 @@ function messageFields(id: string, message: OutboundMessage): Record<string, unk
     ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
     ...(message.survey ? { survey: message.survey } : {}),
     ...(message.notAfter ? { notAfter: message.notAfter } : {}),
+    ...(message.turn ? { turn: message.turn } : {}),
   };
 }
 
@@ -47,6 +48,7 @@ export function storedMessage(item: Record<string, unknown>): OutboundMessage {
     ...(item.mediaUrl ? { mediaUrl: item.mediaUrl as string[] } : {}),
     ...(item.survey ? { survey: item.survey as { orderId: string } } : {}),
     ...(item.notAfter ? { notAfter: item.notAfter as string } : {}),
+    ...(item.turn ? { turn: item.turn as { subscribedAt?: string } } : {}),
   };
 }
 
@@ -76,33 +78,42 @@ export class DynamoDeliveries implements Deliveries {
     private readonly leaseMs = 30_000,
   ) {}
 
-  async claim(id: string, message: OutboundMessage): Promise<DeliveryClaim> {
-    const now = Date.now();
+  /**
+   * The claim as an update: the record's fields, "sending" and a lease. `any`: whatever a run may take
+   * over (a fresh record, one given back, one in doubt, one whose lease ran out); `fresh`: only a record
+   * committed and never tried.
+   */
+  private claimUpdate(id: string, message: OutboundMessage, now: number, takes: 'any' | 'fresh') {
     const at = new Date(now).toISOString();
     const fields = messageFields(id, message);
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
-      ':sending': 'sending', ':pending': 'pending', ':unknown': 'unknown', ':now': now, ':lease': now + this.leaseMs,
-      ':zero': 0, ':one': 1, ':at': at, ':expiresAt': expiresAt(at),
+      ':sending': 'sending', ':pending': 'pending', ':lease': now + this.leaseMs, ':zero': 0, ':one': 1, ':at': at, ':expiresAt': expiresAt(at),
+      ...(takes === 'any' ? { ':unknown': 'unknown', ':now': now } : {}),
     };
     const sets = Object.entries(fields).map(([name, value]) => {
       names[`#${name}`] = name;
       values[`:${name}`] = value;
       return `#${name} = :${name}`;
     });
+    return {
+      TableName: this.tableName,
+      Key: audienceKeys.outboundMessage(message.to, id),
+      UpdateExpression: `SET ${sets.join(', ')}, #status = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, createdAt = if_not_exists(createdAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
+      ConditionExpression:
+        takes === 'any'
+          ? 'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND (#status IN (:pending, :unknown) OR (#status = :sending AND leaseUntil < :now)))'
+          : 'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND #status = :pending)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  async claim(id: string, message: OutboundMessage): Promise<DeliveryClaim> {
+    const now = Date.now();
     try {
       const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: audienceKeys.outboundMessage(message.to, id),
-          UpdateExpression: `SET ${sets.join(', ')}, #status = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, createdAt = if_not_exists(createdAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND (#status IN (:pending, :unknown) OR (#status = :sending AND leaseUntil < :now)))',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        new UpdateCommand({ ...this.claimUpdate(id, message, now, 'any'), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
       );
       // A record left "sending" by a run that died, or "unknown" after no answer: the carrier may have it.
       return { kind: 'claimed', uncertain: Attributes?.status === 'sending' || Attributes?.status === 'unknown', leaseUntil: now + this.leaseMs };
@@ -129,6 +140,44 @@ export class DynamoDeliveries implements Deliveries {
         ExpressionAttributeValues: { ':sent': 'sent' },
       }),
     );
+  }
+
+  async claimTogether(entries: Next[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }> {
+    const now = Date.now();
+    const claims = entries.map(({ id, message }) => this.claimUpdate(id, message, now, 'fresh'));
+    const checks = consent.map((basis) => ({ ConditionCheck: this.consentCheck(entries[0]!.message.to, basis) }));
+    try {
+      if (claims.length === 1 && checks.length === 0) await this.client.send(new UpdateCommand(claims[0]!));
+      else await this.client.send(new TransactWriteCommand({ TransactItems: [...claims.map((claim) => ({ Update: claim })), ...checks] }));
+      return { claimed: true, leaseUntil: now + this.leaseMs };
+    } catch (error) {
+      // Not fresh, consent moved, or a conflicting write in flight: nothing was written.
+      if (error instanceof TransactionCanceledException || (error as Error).name === 'ConditionalCheckFailedException') return { claimed: false };
+      throw error;
+    }
+  }
+
+  /** The subscription a message was decided under is still the live one: subscribed since then, and no opt-out at or after it. */
+  private consentCheck(phone: string, basis: ConsentBasis) {
+    return {
+      TableName: this.tableName,
+      Key: audienceKeys.subscription(phone, basis.programId),
+      ConditionExpression: '#status = :subscribed AND subscribedAt = :since AND (attribute_not_exists(optedOutAt) OR optedOutAt < :since)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':subscribed': 'subscribed', ':since': basis.subscribedAt },
+    };
+  }
+
+  async sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void> {
+    if (records.length === 1) return this.sent(records[0]!.id, records[0]!.message, records[0]!.sent, at);
+    if (records.length === 0) return;
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: records.map(({ id, message, sent }) => ({ Update: this.sentUpdate(id, message, sent, at, undefined) })) }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // A status callback writing one of them at that moment cancels the transaction: one by one then.
+      for (const { id, message, sent } of records) await this.client.send(new UpdateCommand(this.sentUpdate(id, message, sent, at, undefined)));
+    }
   }
 
   async sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects: SentEffects = {}): Promise<void> {

@@ -102,6 +102,14 @@ export interface OutboundMessage {
    * sent later (finished as expired, with the reason) and the carrier is told to drop it by then.
    */
   notAfter?: string;
+  /**
+   * Set on a conversation turn's own replies, which pass every last-moment rule but consent: the sender
+   * need not read the conversation again. `subscribedAt` is the subscription the reply was decided
+   * under (absent for HELP answers and opt-out confirmations, which need no consent); the sender's claim
+   * checks, in the same write, that this very subscription is still live, so a STOP committed after the
+   * turn still stops the reply.
+   */
+  turn?: { subscribedAt?: string };
 }
 
 /** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */

@@ -1,9 +1,12 @@
+import { type Catalog, programsOnShortCode } from './catalog';
+import { classify } from './classify';
 import { converse, type ConverseContext, type InboundText, type Outcome } from './conversation';
 import type { Clock } from './ports';
 import { referralCode } from './codes';
 import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
 import { replayParkedPurchases } from './handle-purchase';
 import { referralCodeIn, rewardReferral } from './reward-referral';
+import { markTurnReplies } from './send-message';
 
 export interface HandleInboundDeps {
   catalog: CatalogSource;
@@ -23,21 +26,15 @@ export type HandledInbound = { duplicate: true } | { duplicate: false; outcome: 
 
 /**
  * One inbound text, exactly once: state, replies and events are committed together, keyed by
- * MessageSid; a redelivery only re-queues the stored replies (which the FIFO queue deduplicates) and
- * re-publishes the stored events (whose ids let consumers deduplicate).
+ * MessageSid. No read comes first: a redelivery is told apart by the commit itself, which then writes
+ * nothing and answers with what the text produced the first time; those replies are queued again
+ * (the FIFO queue and the sender deduplicate them) and its events published again (their ids let
+ * consumers deduplicate).
  */
 export async function handleInbound(inbound: InboundText, deps: HandleInboundDeps): Promise<HandledInbound> {
-  const earlier = await deps.store.handled(inbound.from, inbound.messageSid);
-  if (earlier) {
-    await deps.outbox.enqueue(earlier.replies, inbound.messageSid);
-    await deps.events.publish(earlier.events);
-    if (earlier.referral) await rewardReferral(earlier.referral, await deps.catalog.load(), deps);
-    if (earlier.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
-    return { duplicate: true };
-  }
-  const code = referralCodeIn(inbound.body);
-  const [catalog, conversation, referrer] = await Promise.all([
-    deps.catalog.load(),
+  const catalog = await deps.catalog.load();
+  const code = referralCodeAfterKeyword(inbound, catalog);
+  const [conversation, referrer] = await Promise.all([
     deps.store.load(inbound.from),
     code ? deps.store.referralOwner(code) : Promise.resolve(undefined),
   ]);
@@ -50,11 +47,26 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   if (outcome.consentEvents.some((event) => event.action === 'opt-in') && !(await deps.optInCeiling.reserve(inbound.to, inbound.receivedAt))) {
     outcome = converse(inbound, conversation, catalog, { ...context, optInCeilingReached: true });
   }
-  await deps.store.commit(inbound, outcome);
-  await deps.outbox.enqueue(outcome.replies, inbound.messageSid);
-  await deps.events.publish(outcome.events);
-  if (outcome.referral) await rewardReferral(outcome.referral, catalog, deps);
+  // The subscriptions as this turn leaves them: what its replies were decided under.
+  const after = [...outcome.subscriptions, ...conversation.subscriptions.filter((s) => !outcome.subscriptions.some((changed) => changed.programId === s.programId))];
+  outcome = { ...outcome, replies: markTurnReplies(outcome.replies, after, inbound.receivedAt) };
+  const commit = await deps.store.commit(inbound, outcome);
+  const done = commit.committed ? outcome : commit.earlier;
+  await deps.outbox.enqueue(done.replies, inbound.messageSid);
+  await deps.events.publish(done.events);
+  if (done.referral) await rewardReferral(done.referral, catalog, deps);
   // A purchase that overtook this opt-in (the keyword texted at the till) is followed up now.
-  if (outcome.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
-  return { duplicate: false, outcome };
+  if (done.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
+  return commit.committed ? { duplicate: false, outcome } : { duplicate: true };
+}
+
+/**
+ * The referral code a text carries after a program keyword ("KRUSTY 7K2Q9X"): only then is it worth
+ * looking up. Any other two-word text ("hi there", "62701 thanks") costs no read.
+ */
+function referralCodeAfterKeyword(inbound: InboundText, catalog: Catalog): string | undefined {
+  const code = referralCodeIn(inbound.body);
+  if (!code) return undefined;
+  const intent = classify(inbound.body, programsOnShortCode(catalog, inbound.to), { hasOptOut: false });
+  return intent.kind === 'keyword' ? code : undefined;
 }

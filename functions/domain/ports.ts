@@ -13,12 +13,17 @@ export interface CatalogSource {
   load(): Promise<Catalog>;
 }
 
+/** What an inbound message produced when it was handled: what a redelivery queues and publishes again. */
+export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'>;
+
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
-  /** Replies and events already produced for this inbound message, when it was handled before. */
-  handled(phone: string, messageSid: string): Promise<Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'> | undefined>;
-  /** Writes the outcome atomically; throws ConflictError when the state moved underneath. */
-  commit(inbound: InboundText, outcome: Outcome): Promise<void>;
+  /**
+   * Writes the outcome atomically, keyed by the MessageSid. A MessageSid committed before writes
+   * nothing and answers with what it produced then (the write's own condition tells, no read first).
+   * Throws ConflictError when the state moved underneath.
+   */
+  commit(inbound: InboundText, outcome: Outcome): Promise<{ committed: true } | { committed: false; earlier: HandledText }>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
   /** Who owns a referral code, when anyone does. */
@@ -182,6 +187,12 @@ export type DeliveryClaim =
   /** Another run holds it right now. */
   | { kind: 'busy' };
 
+/** A subscription a message was decided under: checked with the claim that it is still the live one. */
+export interface ConsentBasis {
+  programId: string;
+  subscribedAt: string;
+}
+
 /**
  * One record per outbound message id, for its whole life: the outbox row a producer commits, the
  * claim a sender takes before calling the carrier, the carrier's SID once it took the message, and
@@ -189,7 +200,16 @@ export type DeliveryClaim =
  */
 export interface Deliveries {
   claim(id: string, message: OutboundMessage): Promise<DeliveryClaim>;
+  /**
+   * Claims consecutive messages to one recipient in one write, all or none: each must be fresh
+   * (committed, never tried), and each subscription in `consent` still the one it was decided under
+   * (subscribed since then, no opt-out at or after that instant). `claimed: false` when any of it does
+   * not hold, with nothing written: the caller then goes message by message.
+   */
+  claimTogether(entries: { id: string; message: OutboundMessage }[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }>;
   sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects?: SentEffects): Promise<void>;
+  /** Records the SIDs of several messages to one recipient that went out without effects, in one write. */
+  sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void>;
   finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void>;
   /** Gives the claim back: the next delivery tries again (and first resolves doubt when `uncertain`). */
   release(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;

@@ -8,8 +8,10 @@ import {
   type CarrierRecord,
   type CatalogSource,
   type Clock,
+  type ConsentBasis,
   type ConversationStore,
   type Deliveries,
+  type DeliveryClaim,
   type Outbox,
   type Pace,
   type ScheduledSends,
@@ -20,12 +22,16 @@ import {
 import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
 import { measureSegments } from './segments';
 
+/** Purposes anyone may receive, whatever their consent: the opt-out confirmation and HELP answers. */
+const CONSENT_EXEMPT: ReadonlySet<MessagePurpose> = new Set(['opt-out-confirmation', 'help']);
+export const consentExempt = (purpose: MessagePurpose): boolean => CONSENT_EXEMPT.has(purpose);
+
 /**
  * The last-moment consent check. An opt-out confirmation and HELP answers go to anyone; everything
  * else needs a live subscription, so messages queued before a STOP never leave.
  */
 export function mayReceive(message: OutboundMessage, conversation: Conversation): boolean {
-  if (message.purpose === 'opt-out-confirmation' || message.purpose === 'help') return true;
+  if (consentExempt(message.purpose)) return true;
   if (message.programId) {
     return conversation.subscriptions.some((s) => s.programId === message.programId && s.status === 'subscribed');
   }
@@ -51,6 +57,22 @@ export function confirmationToWaitFor(message: OutboundMessage, subscription: Su
   if (!rejoined || subscription.status !== 'subscribed' || CONFIRMATION_EXEMPT.has(message.purpose)) return undefined;
   const until = new Date(new Date(rejoined.at).getTime() + CONFIRMATION_WAIT_MS);
   return until.getTime() > at.getTime() ? { id: rejoined.confirmationId, until } : undefined;
+}
+
+/**
+ * A conversation turn's replies, marked for the sender (OutboundMessage.turn): a reply nobody needs
+ * consent for, or one to a subscription live after the turn, whose `subscribedAt` the sender's claim
+ * checks instead of reading the conversation again. A reply that would wait for a "Welcome back"
+ * still on its way stays unmarked (the sender reads the conversation for it, as for any message).
+ */
+export function markTurnReplies(replies: OutboundMessage[], after: Subscription[], at: string): OutboundMessage[] {
+  return replies.map((reply) => {
+    if (consentExempt(reply.purpose)) return { ...reply, turn: {} };
+    const subscription = after.find((s) => s.programId === reply.programId);
+    if (subscription?.status !== 'subscribed' || !subscription.subscribedAt) return reply;
+    if (confirmationToWaitFor(reply, subscription, new Date(at))) return reply;
+    return { ...reply, turn: { subscribedAt: subscription.subscribedAt } };
+  });
 }
 
 /**
@@ -92,14 +114,115 @@ export interface SendMessageDeps {
 
 export type SendResult = 'sent' | 'recovered' | 'duplicate' | 'blocked' | 'deferred' | 'capped' | 'expired' | 'opted-out' | 'rejected';
 
+/** What became of one message of several: its result, or the error that sends it back to the queue. */
+export type Settled = { result: SendResult } | { error: unknown };
+
+type Entry = { id: string; message: OutboundMessage };
+
+
+/**
+ * What a conversation turn's reply needs checked about consent: nothing (`exempt`), or the
+ * subscription it was decided under; undefined for any other message (the conversation is read).
+ */
+function turnConsent(message: OutboundMessage): ConsentBasis | 'exempt' | undefined {
+  if (!message.turn) return undefined;
+  if (CONSENT_EXEMPT.has(message.purpose)) return 'exempt';
+  const { subscribedAt } = message.turn;
+  return message.programId && subscribedAt ? { programId: message.programId, subscribedAt } : undefined;
+}
+
 /**
  * One outbound message, exactly once: claim it, check consent and the guard rails at the last
  * moment, hand it to the carrier, and record the carrier's SID together with everything that
  * follows from it. A message whose SID is recorded is never handed over again, whoever redelivers
  * it. When an attempt ends in doubt (a timeout after the carrier may have taken it, or a run that
  * died), the next attempt first looks for it at the carrier and only sends when it is not there.
+ * A conversation turn's reply reads no conversation: see `sendTurnReplies`.
  */
 export async function sendMessage(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SendResult> {
+  const consent = turnConsent(message);
+  if (consent === undefined || consent === 'exempt') return claimAndDeliver(id, message, deps, consent === 'exempt');
+  const [settled] = await sendTurnReplies([{ id, message }], deps);
+  if ('error' in settled!) throw settled.error;
+  return settled!.result;
+}
+
+/**
+ * Consecutive replies of conversation turns to one recipient (one send-sms batch holds them in
+ * queue order): claimed in one write that also checks consent (each subscription they were decided
+ * under is still live, so a STOP committed after the turn stops them), handed over in order, and
+ * recorded in one write. They pass every other last-moment rule by their purpose, so the
+ * conversation is not read. When that claim does not hold (a redelivery, a message in doubt, consent
+ * that moved), nothing was written and each goes the ordinary way, conversation read.
+ * Results in order; after an error, the later messages are not handed over (their order must hold).
+ */
+export async function sendTurnReplies(entries: Entry[], deps: SendMessageDeps): Promise<Settled[]> {
+  const consent = new Map<string, ConsentBasis>();
+  let together = entries.every(({ message }) => turnConsent(message) !== undefined);
+  for (const { message } of entries) {
+    const basis = turnConsent(message);
+    if (basis === undefined || basis === 'exempt') continue;
+    // Two subscriptions of one program cannot both be the live one: let the ordinary way decide.
+    if (consent.has(basis.programId) && consent.get(basis.programId)!.subscribedAt !== basis.subscribedAt) together = false;
+    consent.set(basis.programId, basis);
+  }
+  const claim = together ? await deps.deliveries.claimTogether(entries, [...consent.values()]) : { claimed: false as const };
+  if (!claim.claimed) return oneByOne(entries, deps);
+
+  const settled: Settled[] = [];
+  const sent: { id: string; message: OutboundMessage; sent: SentMessage }[] = [];
+  let consentSettled = true;
+  for (const { id, message } of entries) {
+    if (settled.some((s) => 'error' in s)) {
+      // Claimed with the others but not attempted: back to "pending", for its next delivery.
+      await deps.deliveries.release(id, message, false, 'not attempted: an earlier message to this number failed').catch(() => undefined);
+      settled.push({ error: new RetryLater(`message ${id} waits for an earlier message to the same number`) });
+      continue;
+    }
+    try {
+      const claimed: ClaimedDelivery = { kind: 'claimed', uncertain: false, leaseUntil: claim.leaseUntil };
+      const result = await deliver(id, message, claimed, deps, { consentSettled, record: (record) => void sent.push(record) });
+      settled.push({ result });
+      // Refused at the carrier (perhaps opted out there): what follows gets the full checks.
+      if (result !== 'sent') consentSettled = false;
+    } catch (error) {
+      settled.push({ error });
+    }
+  }
+  if (sent.length === 0) return settled;
+  const at = deps.clock.now().toISOString();
+  try {
+    await deps.deliveries.sentTogether(sent, at);
+  } catch (error) {
+    // Handed over but not on record: in doubt, which the next delivery resolves at the carrier.
+    for (const { id, message } of sent) {
+      await deps.deliveries.release(id, message, true, describe(error)).catch(() => undefined);
+      settled[entries.findIndex((entry) => entry.id === id)] = { error };
+    }
+  }
+  return settled;
+}
+
+/** The ordinary way, one message after the other; after an error the later ones are not attempted. */
+async function oneByOne(entries: Entry[], deps: SendMessageDeps): Promise<Settled[]> {
+  const settled: Settled[] = [];
+  for (const { id, message } of entries) {
+    if (settled.some((s) => 'error' in s)) {
+      settled.push({ error: new RetryLater(`message ${id} waits for an earlier message to the same number`) });
+      continue;
+    }
+    try {
+      settled.push({ result: await claimAndDeliver(id, message, deps, turnConsent(message) === 'exempt') });
+    } catch (error) {
+      settled.push({ error });
+    }
+  }
+  return settled;
+}
+
+type ClaimedDelivery = Extract<DeliveryClaim, { kind: 'claimed' }>;
+
+async function claimAndDeliver(id: string, message: OutboundMessage, deps: SendMessageDeps, consentSettled: boolean): Promise<SendResult> {
   const claim = await deps.deliveries.claim(id, message);
   if (claim.kind === 'busy') throw new RetryLater(`message ${id} is being sent by another run`);
   if (claim.kind === 'done') {
@@ -107,19 +230,38 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
     if (claim.next.length > 0) await deps.outbox.enqueueEach(claim.next);
     return 'duplicate';
   }
+  return deliver(id, message, claim, deps, { consentSettled });
+}
+
+/**
+ * A claimed message to the carrier. `consentSettled`: a turn's reply whose consent needs no look
+ * (exempt, or checked by its claim): no conversation is read, as no other last-moment rule and no
+ * effect of sending applies to it. `record`: the SID is recorded by the caller (with others).
+ */
+async function deliver(
+  id: string,
+  message: OutboundMessage,
+  claim: ClaimedDelivery,
+  deps: SendMessageDeps,
+  options: { consentSettled: boolean; record?: (record: { id: string; message: OutboundMessage; sent: SentMessage }) => void },
+): Promise<SendResult> {
   let uncertain = claim.uncertain;
   try {
-    const [conversation, catalog] = await Promise.all([deps.store.load(message.to), deps.catalog.load()]);
+    const known = options.consentSettled ? undefined : await Promise.all([deps.store.load(message.to), deps.catalog.load()]).then(([conversation, catalog]) => ({ conversation, catalog }));
+    const record = async (sent: SentMessage) => {
+      if (options.record && !known) options.record({ id, message, sent });
+      else await recordSent(id, message, sent, known, deps);
+    };
     if (uncertain) {
       const found = await findLostSend(id, message, deps);
       deps.onUncertain?.(found ? 'found' : 'not-found');
       if (found) {
-        await recordSent(id, message, found, conversation, catalog, deps);
+        await record(found);
         return 'recovered';
       }
       uncertain = false;
     }
-    const unsent = await lastMomentChecks(id, message, conversation, catalog, deps);
+    const unsent = known ? await lastMomentChecks(id, message, known.conversation, known.catalog, deps) : undefined;
     if (unsent) return unsent;
     await deps.pace?.take(message.from, carrierSegments(message));
     // A run that stalled past its claim (a batch answered at its deadline while this run went on, a
@@ -127,7 +269,7 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
     if ((deps.wallClock ?? Date.now)() + (deps.carrierTimeoutMs ?? 0) >= claim.leaseUntil) throw new ClaimLost(`claim on ${id} ran out before the carrier call`);
     uncertain = true;
     const sent = await deps.carrier.send(message, sendOptions(id, message, deps));
-    await recordSent(id, message, sent, conversation, catalog, deps);
+    await record(sent);
     return 'sent';
   } catch (error) {
     if (error instanceof ClaimLost) throw error;
@@ -153,11 +295,21 @@ async function findLostSend(id: string, message: OutboundMessage, deps: SendMess
   return lostSend(message, atCarrier, known);
 }
 
-/** The status callback for this message, and the validity left to a time-bound one (whole seconds, at least 1). */
+/**
+ * The messages whose delivery status is used, so only they ask the carrier for status callbacks (each
+ * callback is an invocation and a write): the opt-in confirmation, which other messages wait for after
+ * a rejoin (a callback settles one whose send ended in doubt), and what the funnel counts as delivered
+ * or failed, marketing and follow-ups (a late 21610 among them ends the subscription). Replies, HELP,
+ * profile questions, receipts and opt-out confirmations go without.
+ */
+const STATUS_REPORTED: ReadonlySet<MessagePurpose> = new Set(['opt-in-confirmation', 'marketing', 'follow-up']);
+export const wantsStatusCallbacks = (purpose: MessagePurpose): boolean => STATUS_REPORTED.has(purpose);
+
+/** The status callback for this message (when its status is used), and the validity left to a time-bound one (whole seconds, at least 1). */
 function sendOptions(id: string, message: OutboundMessage, deps: Pick<SendMessageDeps, 'statusCallback' | 'clock'>): SendOptions {
   const left = message.notAfter ? Math.floor((Date.parse(message.notAfter) - deps.clock.now().getTime()) / 1000) : undefined;
   return {
-    ...(deps.statusCallback ? { statusCallback: deps.statusCallback(id) } : {}),
+    ...(deps.statusCallback && wantsStatusCallbacks(message.purpose) ? { statusCallback: deps.statusCallback(id) } : {}),
     ...(left !== undefined ? { validitySeconds: Math.max(1, left) } : {}),
   };
 }
@@ -228,12 +380,11 @@ async function recordSent(
   id: string,
   message: OutboundMessage,
   sent: SentMessage,
-  conversation: Conversation,
-  catalog: Catalog,
+  known: { conversation: Conversation; catalog: Catalog } | undefined,
   deps: SendMessageDeps,
 ): Promise<void> {
   const at = deps.clock.now().toISOString();
-  const effects = sentEffects(id, message, subscriptionOf(message, conversation, catalog), at);
+  const effects = known ? sentEffects(id, message, subscriptionOf(message, known.conversation, known.catalog), at) : {};
   await deps.deliveries.sent(id, message, sent, at, effects);
   if (effects.next?.length) await deps.outbox.enqueueEach(effects.next);
 }

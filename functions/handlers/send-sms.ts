@@ -7,7 +7,9 @@ import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
 import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';
 import { maskPhone } from '../domain/phone-masking';
-import { sendMessage } from '../domain/send-message';
+import type { OutboundMessage } from '../domain/audience';
+import type { Carrier } from '../domain/ports';
+import { sendMessage, sendTurnReplies, type SendMessageDeps, type Settled } from '../domain/send-message';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { createPacer } from '../shared/pacer';
@@ -29,25 +31,97 @@ function pacer() {
   return pace.pacer;
 }
 
-async function sendOne(record: SQSRecord): Promise<void> {
-  const parsed = parseQueueRecord(record, outboundQueueMessage);
-  if (!parsed) return;
-  const { id, queuedAt: _queuedAt, ...message } = parsed;
+type Entry = { id: string; message: OutboundMessage };
+
+function sendDeps(carrierClient: Carrier): SendMessageDeps {
   const callback = statusCallbackUrl();
-  const result = await sendMessage(id, message, {
+  return {
     deliveries: deliveries(),
     store: conversationStore(),
     catalog: catalogSource(),
     scheduled: scheduledSends(),
     outbox: outbox(),
-    carrier: await carrier(),
+    carrier: carrierClient,
     pace: pacer(),
     clock,
     carrierTimeoutMs,
     ...(callback ? { statusCallback: callback } : {}),
     onUncertain: countUncertainSend,
-  });
-  logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
+  };
+}
+
+function entryOf(record: SQSRecord): Entry | undefined {
+  const parsed = parseQueueRecord(record, outboundQueueMessage);
+  if (!parsed) return undefined;
+  const { id, queuedAt: _queuedAt, ...message } = parsed;
+  return { id, message };
+}
+
+const logResult = ({ id, message }: Entry, result: string) => logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
+
+/**
+ * One batch's records, each sent once; a conversation turn's replies that follow each other in a
+ * recipient's group (the welcome and the ZIP question) are sent together by the first one's turn
+ * (one claim and one record for all of them: sendTurnReplies), as many as the time left allows; the
+ * others then only report their own result, in order.
+ */
+class BatchSender {
+  private readonly settled = new Map<SQSRecord, Promise<Settled>>();
+  private readonly groups = new Map<string, SQSRecord[]>();
+
+  constructor(
+    records: SQSRecord[],
+    private readonly context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ) {
+    for (const record of records) {
+      const group = record.attributes.MessageGroupId;
+      if (group) this.groups.set(group, [...(this.groups.get(group) ?? []), record]);
+    }
+  }
+
+  async send(record: SQSRecord): Promise<void> {
+    const settled = await (this.settled.get(record) ?? this.start(record));
+    if ('error' in settled) throw settled.error;
+  }
+
+  private async start(record: SQSRecord): Promise<Settled> {
+    const entry = entryOf(record);
+    if (!entry) return { result: 'rejected' };
+    const run = entry.message.turn ? this.turnRepliesFrom(record) : [];
+    const deps = sendDeps(await carrier());
+    if (run.length < 2) {
+      const result = await sendMessage(entry.id, entry.message, deps);
+      logResult(entry, result);
+      return { result };
+    }
+    const outcomes = sendTurnReplies(run.map(({ entry: e }) => e), deps);
+    run.forEach(({ record: member, entry: e }, index) =>
+      this.settled.set(
+        member,
+        outcomes.then((all) => {
+          const settled = all[index]!;
+          if ('result' in settled) logResult(e, settled.result);
+          return settled;
+        }),
+      ),
+    );
+    return this.settled.get(record)!;
+  }
+
+  /** This record and the turn replies right after it in its group, as many as the time left allows. */
+  private turnRepliesFrom(record: SQSRecord): { record: SQSRecord; entry: Entry }[] {
+    const group = this.groups.get(record.attributes.MessageGroupId ?? '') ?? [record];
+    // Claimed fresh, none needs a look-up at the carrier: each takes at most one carrier call, and the
+    // run two writes besides.
+    const fits = Math.max(1, Math.floor((this.context.getRemainingTimeInMillis() - 2_000) / (carrierTimeoutMs + 1_000)));
+    const run: { record: SQSRecord; entry: Entry }[] = [];
+    for (const member of group.slice(group.indexOf(record))) {
+      const entry = entryOf(member);
+      if (!entry?.message.turn || run.length >= fits) break;
+      run.push({ record: member, entry });
+    }
+    return run;
+  }
 }
 
 /**
@@ -56,7 +130,8 @@ async function sendOne(record: SQSRecord): Promise<void> {
  * (and its group's later ones). Failed records come back after a short, growing delay.
  */
 const sendSms = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const { batchItemFailures, failed } = await processFifoBatch(event, sendOne, {
+  const batch = new BatchSender(event.Records, context);
+  const { batchItemFailures, failed } = await processFifoBatch(event, (record) => batch.send(record), {
     context,
     reserveMs: RECORD_RESERVE_MS,
     onError: (record, error) => logger.warn('Outbound message will be retried', { messageId: record.messageId, error: (error as Error).message }),

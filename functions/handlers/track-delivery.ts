@@ -11,6 +11,9 @@ import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { plainText, verifiedTwilioForm } from './http-responses';
 
+/** Where a message ends at the carrier: what the message's record keeps. */
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'read', 'canceled']);
+
 /** Twilio's status callbacks → the message's record; 21610 → the recipient opted out at the carrier. */
 const trackDelivery = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const verified = await verifiedTwilioForm(event, 'status callback');
@@ -18,6 +21,9 @@ const trackDelivery = async (event: APIGatewayProxyEventV2): Promise<APIGatewayP
   const form = statusCallbackForm.safeParse(verified.params);
   const to = form.success ? normalizeAddress(form.data.To) : undefined;
   if (!form.success || !to) return plainText(400, 'Bad Request: not a Twilio status callback');
+  // Only final statuses (and any carrying an error, such as 21610) are recorded: an intermediate one
+  // ("queued", "sent") is answered without a write; the final one brings the SID all the same.
+  if (!FINAL_STATUSES.has(form.data.MessageStatus) && !form.data.ErrorCode) return plainText(204);
   // The sender names each message's id in its callback URL.
   const deliveryId = new URLSearchParams(event.rawQueryString ?? '').get('id') || undefined;
   const from = form.data.From ? normalizeAddress(form.data.From) : undefined;

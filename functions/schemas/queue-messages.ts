@@ -24,6 +24,7 @@ export const outboundQueueMessage = z.object({
   mediaUrl: z.optional(z.array(z.url())),
   survey: z.optional(z.object({ orderId: z.string().check(z.minLength(1)) })),
   notAfter: z.optional(z.iso.datetime()),
+  turn: z.optional(z.object({ subscribedAt: z.optional(z.string().check(z.minLength(1))) })),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

@@ -274,18 +274,18 @@ describe('Twilio retries', () => {
 });
 
 describe('delivery reports and carrier errors', () => {
-  test('status callbacks from the carrier are recorded on the message\'s record', async () => {
+  test('status callbacks from the carrier are recorded on the record of a message whose status is used (the opt-in confirmation)', async () => {
     // Prepare
     const phone = newPhone();
     const record = async (sid: string) => (await harness.items(phone, 'MSG#OUT#')).find((item) => item.sid === sid);
 
     // Act
-    await harness.textAndSettle(phone, 'HELP');
-    const [help] = await harness.waitForMessages(phone, 1);
-    await harness.waitUntil(async () => (await record(help!.sid))?.carrierStatus === 'delivered');
+    await harness.textAndSettle(phone, 'KRUSTY');
+    const [welcome] = await harness.waitForMessages(phone, 2);
+    await harness.waitUntil(async () => (await record(welcome!.sid))?.carrierStatus === 'delivered');
 
     // Assess
-    expect(await record(help!.sid)).toMatchObject({ direction: 'out', purpose: 'help', status: 'sent', carrierStatus: 'delivered' });
+    expect(await record(welcome!.sid)).toMatchObject({ direction: 'out', purpose: 'opt-in-confirmation', status: 'sent', carrierStatus: 'delivered' });
   });
 
   test('Twilio error 21610 (recipient opted out at the carrier) records the opt-out and stops sending', async () => {

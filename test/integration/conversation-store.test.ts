@@ -108,7 +108,7 @@ describe('committing a keyword', () => {
 });
 
 describe('exactly once per MessageSid', () => {
-  test('committing the same inbound text twice is refused the second time and changes nothing', async () => {
+  test('committing the same inbound text twice is refused the second time, answered with the first, and changes nothing', async () => {
     // Prepare
     const phone = freshPhone();
     const text = inbound(phone, 'KRUSTY');
@@ -120,7 +120,7 @@ describe('exactly once per MessageSid', () => {
     const second = store.commit(text, outcome);
 
     // Assess
-    await expect(second).rejects.toThrow(ConflictError);
+    await expect(second).resolves.toEqual({ committed: false, earlier: expect.objectContaining({ kind: 'opted-in', replies: outcome.replies }) });
     expect(await audienceItems(db, phone)).toEqual(before);
     expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'subscribed', version: 1 });
     expect(await audienceItems(db, phone, 'CONSENT#')).toHaveLength(1);
@@ -139,7 +139,7 @@ describe('exactly once per MessageSid', () => {
 
     // Assess
     expect(outcome.kind).toBe('opted-out');
-    await expect(commit).rejects.toThrow(ConflictError);
+    await expect(commit).resolves.toEqual({ committed: false, earlier: expect.objectContaining({ kind: 'opted-in' }) });
     expect(subscriptionOf(await store.load(phone))).toMatchObject({ status: 'subscribed', version: 1 });
     expect((await audienceItems(db, phone, 'CONSENT#')).map((item) => item.action)).toEqual(['opt-in']);
     const inboundLog = await audienceItems(db, phone, `MSG#${first.messageSid}`);
@@ -169,7 +169,7 @@ describe('optimistic locking', () => {
     expect(after).toMatchObject({ status: 'opted-out', version: 2, profile: {} });
     expect(after).not.toHaveProperty('pendingQuestion');
     // The refused text left no inbound log item, so a retry decides it again from fresh state.
-    expect((await store.handled(phone, zip.messageSid))?.replies).toBeUndefined();
+    expect(await audienceItems(db, phone, `MSG#${zip.messageSid}`)).toEqual([]);
   });
 
   test('two racing commits from the same version: exactly one wins', async () => {
@@ -208,62 +208,69 @@ describe('optimistic locking', () => {
   });
 });
 
-describe('handled: what an inbound message produced', () => {
-  test('returns the replies stored with the inbound text, in order', async () => {
+describe('committing a MessageSid again: the commit itself tells a redelivery', () => {
+  test('answers with the replies stored the first time, in order, and writes nothing', async () => {
     // Prepare
     const phone = freshPhone();
     const text = inbound(phone, 'KRUSTY');
-    const outcome = converse(text, await store.load(phone), catalog);
-    await store.commit(text, outcome);
+    const first = converse(text, await store.load(phone), catalog);
+    await store.commit(text, first);
+    // The redelivery is decided again from the state the first delivery left: "already subscribed".
+    const again = converse(text, await store.load(phone), catalog);
 
     // Act
-    const replies = (await store.handled(phone, text.messageSid))?.replies;
+    const result = await store.commit(text, again);
 
     // Assess
-    expect(replies).toEqual(outcome.replies);
-    expect(replies!.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
-    expect(replies![0]!.body).toContain('Krusty Burger Rewards');
-    expect(replies![1]!.body).toContain('ZIP code');
+    expect(again.kind).toBe('already-subscribed');
+    expect(result).toEqual({ committed: false, earlier: { kind: 'opted-in', replies: first.replies, events: first.events } });
+    expect(first.replies.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    expect((await store.load(phone)).phone.version).toBe(0);
+    expect(subscriptionOf(await store.load(phone))).toMatchObject({ version: 1 });
   });
 
-  test('is undefined for a MessageSid never handled', async () => {
+  test('a first commit says so', async () => {
     // Prepare
     const phone = freshPhone();
-    await textAndCommit(phone, 'KRUSTY');
+    const text = inbound(phone, 'KRUSTY');
 
     // Act
-    const replies = (await store.handled(phone, 'SM-never-seen'))?.replies;
+    const result = await store.commit(text, converse(text, await store.load(phone), catalog));
 
     // Assess
-    expect(replies).toBeUndefined();
+    expect(result).toEqual({ committed: true });
   });
 
-  test('is an empty list (not undefined) for a text handled without a reply', async () => {
+  test('a text handled without a reply (one item: a plain conditional Put) answers with an empty list', async () => {
     // Prepare
     const phone = freshPhone();
     await textAndCommit(phone, 'KRUSTY');
     await textAndCommit(phone, 'STOP', '2025-06-02T15:01:00.000Z');
-    // A repeated STOP changes nothing and earns no reply.
+    // A repeated STOP changes nothing and earns no reply: its commit is the inbound log item alone.
     const again = await textAndCommit(phone, 'STOP', '2025-06-02T15:02:00.000Z');
+    const outcome = converse(again, await store.load(phone), catalog);
 
     // Act
-    const replies = (await store.handled(phone, again.messageSid))?.replies;
+    const result = await store.commit(again, outcome);
 
     // Assess
-    expect(replies).toEqual([]);
+    expect(outcome).toMatchObject({ kind: 'ignored', replies: [], subscriptions: [] });
+    expect(result).toEqual({ committed: false, earlier: { kind: 'ignored', replies: [], events: [] } });
   });
 
-  test('is scoped to the sender: another number with the same MessageSid gets nothing', async () => {
+  test('is scoped to the sender: another number with the same MessageSid commits', async () => {
     // Prepare
     const phone = freshPhone();
     const other = freshPhone();
     const text = await textAndCommit(phone, 'KRUSTY');
+    const same = { ...text, from: other };
 
     // Act
-    const replies = (await store.handled(other, text.messageSid))?.replies;
+    const result = await store.commit(same, converse(same, await store.load(other), catalog));
 
     // Assess
-    expect(replies).toBeUndefined();
+    expect(result).toEqual({ committed: true });
+    expect(subscriptionOf(await store.load(other))).toMatchObject({ status: 'subscribed' });
   });
 });
 

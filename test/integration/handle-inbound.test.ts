@@ -121,7 +121,8 @@ describe('texting the keyword', () => {
     expect(await audienceItems(db, phone, 'CONSENT#')).toEqual([
       expect.objectContaining({ action: 'opt-in', keyword: 'KRUSTY', rawText: 'krusty', messageSid: text.messageSid }),
     ]);
-    expect(((await store.handled(phone, text.messageSid))?.replies)?.map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    const [logged] = await audienceItems(db, phone, `MSG#${text.messageSid}`);
+    expect((logged!.replies as { purpose: string }[]).map((r) => r.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
   });
 
   test('the thanks for the ZIP answer is queued after the welcome and the question, in order', async () => {
@@ -180,6 +181,52 @@ describe('the same inbound text delivered again', () => {
     expect(queued.map(({ body }) => body.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
     expect(queued[0]!.body.body).toContain('Welcome to Krusty Burger Rewards!');
     expect((await store.load(phone)).subscriptions).toEqual([expect.objectContaining({ version: 1 })]);
+  });
+});
+
+describe('referral codes are looked up only after a keyword', () => {
+  /** The use case with a store that notes every referral code it is asked about. */
+  function countingLookups(): { deps: HandleInboundDeps; asked: string[] } {
+    const asked: string[] = [];
+    const counting = Object.assign(Object.create(store) as DynamoConversationStore, {
+      referralOwner: (code: string) => {
+        asked.push(code);
+        return store.referralOwner(code);
+      },
+    });
+    return { deps: { ...deps, store: counting }, asked };
+  }
+
+  test.each([
+    ['two words of chatter', 'hi there'],
+    ['a ZIP answer with a word after it', '62701 thanks'],
+    ['HELP with a word after it', 'HELP please'],
+  ])('%s ("%s"): no look-up', async (_case, body) => {
+    // Prepare
+    const phone = freshPhone();
+    await handleInbound(inbound(phone, 'KRUSTY'), deps);
+    const { deps: counted, asked } = countingLookups();
+
+    // Act
+    await handleInbound(inbound(phone, body), counted);
+
+    // Assess
+    expect(asked).toEqual([]);
+  });
+
+  test('KRUSTY <code>: the code is looked up and the friend joins on the referrer\'s recommendation', async () => {
+    // Prepare
+    const referrer = freshPhone();
+    await handleInbound(inbound(referrer, 'KRUSTY'), deps);
+    const code = (await store.load(referrer)).subscriptions[0]!.referralCode!;
+    const { deps: counted, asked } = countingLookups();
+
+    // Act
+    const joined = await handleInbound(inbound(freshPhone(), `KRUSTY ${code}`), counted);
+
+    // Assess
+    expect(asked).toEqual([code]);
+    expect(joined).toMatchObject({ duplicate: false, outcome: { kind: 'opted-in', referral: { referrerPhone: referrer, code } } });
   });
 });
 

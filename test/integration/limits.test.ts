@@ -60,12 +60,13 @@ function alreadyReceived(phone: string): string[] {
 let codeCounter = 0;
 const freshShortCode = () => `7${String(process.pid % 1000).padStart(3, '0')}${(codeCounter += 1)}`.slice(0, 6);
 
-async function counter(shortCode: string, period: string): Promise<number | undefined> {
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tables.audience, Key: { pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }, ConsistentRead: true }));
-  return Item?.count as number | undefined;
+/** The short code's counter item for one UTC day: the day's count, and the current minute's. */
+async function counter(shortCode: string, day: string): Promise<{ count?: number; minute?: string; minuteCount?: number }> {
+  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tables.audience, Key: { pk: `OPTINS#${shortCode}#${day}`, sk: 'OPTINS' }, ConsistentRead: true }));
+  return { count: Item?.count as number | undefined, minute: Item?.minute as string | undefined, minuteCount: Item?.minuteCount as number | undefined };
 }
 
-describe('the opt-in ceiling counters', () => {
+describe('the opt-in ceiling counter', () => {
   test('30 concurrent reservations against a limit of 5 a minute: exactly 5 succeed', async () => {
     // Prepare
     const ceiling = new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 5, perDay: 1000 });
@@ -76,11 +77,10 @@ describe('the opt-in ceiling counters', () => {
 
     // Assess
     expect(results.filter(Boolean)).toHaveLength(5);
-    expect(await counter(shortCode, '2026-11-24T17:00')).toBe(5);
-    expect(await counter(shortCode, '2026-11-24')).toBe(5);
+    expect(await counter(shortCode, '2026-11-24')).toEqual({ count: 5, minute: '2026-11-24T17:00', minuteCount: 5 });
   });
 
-  test('the next minute has room again, until the day is full; a refused day gives the minute slot back', async () => {
+  test('the next minute has room again, until the day is full', async () => {
     // Prepare
     const ceiling = new DynamoOptInCeiling(db.doc, db.tables.audience, { perMinute: 5, perDay: 7 });
     const shortCode = freshShortCode();
@@ -92,11 +92,34 @@ describe('the opt-in ceiling counters', () => {
 
     // Assess
     expect(nextMinute.filter(Boolean)).toHaveLength(2);
-    expect(await counter(shortCode, '2026-11-24')).toBe(7);
-    expect(await counter(shortCode, '2026-11-24T17:01')).toBe(2);
+    expect(await counter(shortCode, '2026-11-24')).toEqual({ count: 7, minute: '2026-11-24T17:01', minuteCount: 2 });
     expect(nextDay).toBe(true);
   });
 
+  test('two invocations, each in its own minute, interleaved: every minute and the day hold exactly', async () => {
+    // Prepare: separate instances, as separate Lambda containers (neither knows the other's minute).
+    const limits = { perMinute: 3, perDay: 100 };
+    const containers = [new DynamoOptInCeiling(db.doc, db.tables.audience, limits), new DynamoOptInCeiling(db.doc, db.tables.audience, limits)];
+    const shortCode = freshShortCode();
+    const minutes = ['2026-11-24T17:00:10.000Z', '2026-11-24T17:01:10.000Z', '2026-11-24T17:02:10.000Z'];
+
+    // Act: per minute, 8 attempts spread over both containers at once.
+    const taken: number[] = [];
+    for (const at of minutes) {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => containers[i % 2]!.reserve(shortCode, at)));
+      taken.push(results.filter(Boolean).length);
+    }
+    // A text of a minute that has passed counts in the item's current minute, which is full.
+    const late = await containers[0]!.reserve(shortCode, minutes[0]!);
+
+    // Assess
+    expect(taken).toEqual([3, 3, 3]);
+    expect(late).toBe(false);
+    expect(await counter(shortCode, '2026-11-24')).toEqual({ count: 9, minute: '2026-11-24T17:02', minuteCount: 3 });
+  });
+});
+
+describe('the opt-in ceiling in the conversation', () => {
   test('12 new numbers texting KRUSTY at once with a ceiling of 5 a minute: 5 join and are welcomed, 7 get nothing', async () => {
     // Prepare
     const shortCode = freshShortCode();
@@ -133,7 +156,7 @@ describe('the opt-in ceiling counters', () => {
     // Prepare
     const subscriber = freshPhone();
     await handleInbound(inbound(subscriber, 'KRUSTY', '2026-11-24T17:02:00.000Z'), deps);
-    const before = await counter(SHORT_CODE, '2026-11-24T17:02');
+    const before = await counter(SHORT_CODE, '2026-11-24');
 
     // Act
     await handleInbound(inbound(freshPhone(), 'HELP', '2026-11-24T17:02:00.000Z'), deps);
@@ -142,8 +165,8 @@ describe('the opt-in ceiling counters', () => {
     await handleInbound(inbound(freshPhone(), 'STOP', '2026-11-24T17:02:00.000Z'), deps);
 
     // Assess
-    expect(before).toBe(1);
-    expect(await counter(SHORT_CODE, '2026-11-24T17:02')).toBe(1);
+    expect(before).toEqual({ count: 1, minute: '2026-11-24T17:02', minuteCount: 1 });
+    expect(await counter(SHORT_CODE, '2026-11-24')).toEqual(before);
   });
 });
 

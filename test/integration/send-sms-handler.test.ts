@@ -6,7 +6,9 @@ import { converse } from '../../functions/domain/conversation';
 import { newConversation, type OutboundMessage } from '../../functions/domain/audience';
 import { pollOnce, type SqsHandler } from '../../lib/local/queue-poller';
 import { writeCatalogItems } from '../../lib/catalog-admin';
-import { lambdaContext } from '../../lib/local/lambda-events';
+import { lambdaContext, sqsEvent } from '../../lib/local/lambda-events';
+import { markTurnReplies } from '../../functions/domain/send-message';
+import { countDynamoRequests } from '../../bench/dynamo-counter';
 import { setClock } from '../../functions/shared/clock';
 import { startSandboxCarrier, type SandboxCarrier } from '../../lib/local/sandbox-carrier';
 import type { SqsLocal } from '../../lib/local/sqs-local';
@@ -259,5 +261,68 @@ describe('guard rails on marketing messages', () => {
       "What's your favorite Krusty meal? Reply 1 Burger, 2 Chicken, 3 Salad, 4 Fries. Reply SKIP to skip.",
     ]);
     expect(await store.load(phone)).toMatchObject({ subscriptions: [expect.objectContaining({ pendingQuestion: expect.objectContaining({ field: 'meal' }), marketingSinceQuestion: 0 })] });
+  });
+});
+
+describe('a conversation turn\'s replies in one batch (as Lambda hands a FIFO group over)', () => {
+  /** Commits a text the way converse does (decision, replies marked for the sender) and returns the replies as queued. */
+  async function turn(phone: string, body: string, receivedAt: string) {
+    const inbound = { messageSid: `SMturn${phone.slice(-7)}${receivedAt.slice(17, 19)}`, from: phone, to: '55155', body, receivedAt };
+    const conversation = await store.load(phone);
+    const outcome = converse(inbound, conversation, catalog);
+    const replies = markTurnReplies(outcome.replies, [...outcome.subscriptions, ...conversation.subscriptions], receivedAt);
+    await store.commit(inbound, { ...outcome, replies });
+    return replies.map((message, index) => ({ id: `${inbound.messageSid}-${index}`, message }));
+  }
+
+  /** One SQS event holding these messages, all in the recipient's group, in order. */
+  function batchOf(entries: { id: string; message: OutboundMessage }[]) {
+    return sqsEvent(
+      entries.map(({ id, message }, index) => ({
+        MessageId: `${id}-record`,
+        ReceiptHandle: `${id}-receipt-${index}`,
+        Body: JSON.stringify({ id, queuedAt: new Date().toISOString(), ...message }),
+        Attributes: { MessageGroupId: message.to, MessageDeduplicationId: id },
+      })),
+      queue.arn,
+    );
+  }
+
+  const sentTo = (phone: string) => carrier.outbox().filter((m) => m.to === phone).map((m) => m.body);
+
+  test('the welcome and the ZIP question: sent in order with one claim and one record, and no read of the conversation', async () => {
+    // Prepare
+    setClock(null);
+    const phone = freshPhone();
+    const replies = await turn(phone, 'KRUSTY', new Date().toISOString());
+    const counter = countDynamoRequests();
+    counter.reset();
+
+    // Act
+    const response = await handler(batchOf(replies), lambdaContext('sendSms', 20));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sentTo(phone)).toEqual([expect.stringContaining('Welcome'), expect.stringContaining('ZIP')]);
+    expect(Object.fromEntries([...counter.byOperation()].map(([operation, n]) => [operation.split(' ')[0], n]))).toEqual({ TransactWriteItems: 2 });
+    expect((await audienceItems(dynamo, phone, 'MSG#OUT#')).map((item) => item.status)).toEqual(['sent', 'sent']);
+  });
+
+  test('a STOP committed between the turn and the send stops both replies: nothing reaches the phone, both are recorded blocked', async () => {
+    // Prepare
+    setClock(null);
+    const phone = freshPhone();
+    const joined = new Date(Date.now() - 2_000).toISOString();
+    const replies = await turn(phone, 'KRUSTY', joined);
+    await turn(phone, 'STOP', new Date(Date.now() - 1_000).toISOString());
+
+    // Act
+    const response = await handler(batchOf(replies), lambdaContext('sendSms', 20));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sentTo(phone)).toEqual([]);
+    const records = await audienceItems(dynamo, phone, 'MSG#OUT#');
+    expect(records.filter((item) => replies.some(({ id }) => item.deliveryId === id)).map((item) => item.status)).toEqual(['blocked', 'blocked']);
   });
 });

@@ -7,6 +7,7 @@ import {
   type Carrier,
   type CarrierFailureKind,
   type CarrierRecord,
+  type ConsentBasis,
   type Deliveries,
   type DeliveryClaim,
   type DeliveryState,
@@ -34,6 +35,7 @@ export class InMemoryDeliveries implements Deliveries {
   constructor(private readonly leaseMs = 30_000) {}
 
   async claim(id: string): Promise<DeliveryClaim> {
+    this.writes.claim += 1;
     const row = this.rows.get(id);
     if (row?.sid) return { kind: 'done', outcome: 'sent', next: row.next };
     if (row && !['pending', 'unknown', 'sending'].includes(row.status)) return { kind: 'done', outcome: row.status as UnsentOutcome, next: [] };
@@ -44,7 +46,33 @@ export class InMemoryDeliveries implements Deliveries {
     return { kind: 'claimed', uncertain, leaseUntil };
   }
 
+  /** Whether a subscription is still the one a message was decided under (the sending world answers from its conversations). */
+  consentHolds: (phone: string, basis: ConsentBasis) => boolean = () => true;
+  /** How many writes each method made: what a test of "one write for several messages" counts. */
+  readonly writes = { claim: 0, claimTogether: 0, sent: 0, sentTogether: 0 };
+
+  async claimTogether(entries: { id: string; message: OutboundMessage }[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }> {
+    this.writes.claimTogether += 1;
+    const phone = entries[0]!.message.to;
+    const fresh = entries.every(({ id }) => !this.rows.has(id) || (this.rows.get(id)!.status === 'pending' && !this.rows.get(id)!.sid));
+    if (!fresh || !consent.every((basis) => this.consentHolds(phone, basis))) return { claimed: false };
+    const leaseUntil = this.wallClock + this.leaseMs;
+    for (const { id } of entries) this.rows.set(id, { next: [], status: 'sending', leaseUntil });
+    return { claimed: true, leaseUntil };
+  }
+
+  async sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void> {
+    this.writes.sentTogether += 1;
+    if (this.failNext === 'sent') {
+      this.failNext = undefined;
+      throw new Error('DynamoDB is down');
+    }
+    for (const { id, message, sent } of records) await this.sent(id, message, sent, at);
+    this.writes.sent -= records.length;
+  }
+
   async sent(id: string, _message: OutboundMessage, sent: SentMessage, _at: string, effects: SentEffects = {}): Promise<void> {
+    this.writes.sent += 1;
     if (this.failNext === 'sent') {
       this.failNext = undefined;
       throw new Error('DynamoDB is down');
@@ -129,6 +157,8 @@ export interface SendingWorld {
   queued: Next[];
   optOuts: number;
   uncertain: string[];
+  /** How often the sender read a conversation. */
+  loads: number;
 }
 
 /** Every port send-message talks to, in memory. */
@@ -141,13 +171,21 @@ export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
     queued: [],
     optOuts: 0,
     uncertain: [],
+    loads: 0,
     deps: undefined as unknown as SendMessageDeps,
   };
+  world.deliveries.consentHolds = (phone, basis) =>
+    (world.conversations.get(phone)?.subscriptions ?? []).some(
+      (s) => s.programId === basis.programId && s.status === 'subscribed' && s.subscribedAt === basis.subscribedAt && !(s.optedOutAt && s.optedOutAt >= basis.subscribedAt),
+    );
   world.deps = {
     deliveries: world.deliveries,
     carrier: world.carrier,
     store: {
-      load: async (phone) => world.conversations.get(phone) ?? newConversation(phone),
+      load: async (phone) => {
+        world.loads += 1;
+        return world.conversations.get(phone) ?? newConversation(phone);
+      },
       recordOptOuts: async (events) => {
         world.optOuts += events.length;
         for (const event of events) {
