@@ -42,6 +42,10 @@ export const budgets = {
     /** Messages in the busiest 1-second window, as a share of SENDER_MPS (one-segment messages). */
     maxBusiestSecondOfRate: 1.0,
   },
+  lunchCoupon: {
+    /** DynamoDB requests per lunch coupon from its page to the carrier: issuing and sending. */
+    maxRequestsPageToCarrier: 3,
+  },
   lunchIssuing: {
     /** Issuing a page's subscribers vs the same writes and queue sends done raw, same stand-ins, same run. */
     maxRatioToRaw: 1.5,

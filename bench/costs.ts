@@ -62,6 +62,27 @@ interface Measured {
 interface BenchResults {
   measuredAt: string;
   throughput?: { runs: Measured[]; alone?: Measured[] };
+  wave?: { coupons: number; byOperation: Record<string, number>; totalPerCoupon: number };
+}
+
+/** A million lunch coupons: issuing and sending, from the bench's lunch wave (section 5). */
+function lunchCouponCost(wave: NonNullable<BenchResults['wave']>, alone: Measured | undefined): CostLine[] {
+  let readUnits = 0;
+  let writeUnits = 0;
+  for (const [operation, perCoupon] of Object.entries(wave.byOperation)) {
+    if (/ (GetItem|Query|BatchGetItem|Scan)$/.test(operation)) readUnits += perCoupon;
+    else if (operation.endsWith('TransactWriteItems')) writeUnits += perCoupon * 2 * 2;
+    else writeUnits += perCoupon;
+  }
+  const sendMs = alone?.invocations.sendSms ? alone.invocations.sendSms.totalMs / alone.invocations.sendSms.count : 100;
+  const sendCalls = MILLION / 10;
+  const sendSms = (functions.sendSms.memoryMb / 1024) * ((sendMs + ASSUMPTIONS.twilioLatencyMsPerSendBatch) / 1000) * sendCalls * PRICE.lambdaGbSecondArm + sendCalls * PRICE.lambdaRequest;
+  return [
+    { part: 'Lambda send-sms', perMillion: sendSms, basis: `batches of 10, ${sendMs.toFixed(0)} ms + ${ASSUMPTIONS.twilioLatencyMsPerSendBatch} ms Twilio each` },
+    { part: 'SQS (outbound FIFO, lunch pages)', perMillion: (1 + 1 / 100) * ASSUMPTIONS.sqsRequestsPerMessage * MILLION * PRICE.sqsFifoRequest, basis: 'one queue message a coupon, one page message a hundred' },
+    { part: 'DynamoDB on-demand', perMillion: MILLION * (readUnits * PRICE.dynamoReadUnit + writeUnits * PRICE.dynamoWriteUnit), basis: `${wave.totalPerCoupon.toFixed(2)} requests/coupon measured: ~${readUnits.toFixed(1)} RRU + ~${writeUnits.toFixed(1)} WRU (transactions of 2 items assumed)` },
+    { part: 'EventBridge CouponIssued', perMillion: MILLION * PRICE.eventBridgeEvent, basis: 'one domain event a coupon' },
+  ];
 }
 
 /** Read and write units of a run: measured when the bench saw them, else from the operations (1 unit each, transactions 2 per item of ≤1 KB, 3 items assumed). */
@@ -164,6 +185,19 @@ function main(): void {
       ]),
     );
     console.log();
+  }
+  if (results.wave) {
+    const aws = lunchCouponCost(results.wave, results.throughput?.alone?.find((a) => a.body === 'HELP'));
+    const total = aws.reduce((sum, line) => sum + line.perMillion, 0);
+    const carrier = MILLION * (PRICE.twilioSegment + PRICE.carrierFeeSegment);
+    console.log(
+      formatTable('Cost of a million lunch coupons (one-segment text each)', ['part', 'per 1M', 'basis'], [
+        ...aws.map((line) => [line.part, usd(line.perMillion), line.basis]),
+        ['AWS total', usd(total), `${usd(total / 1000)} per thousand coupons`],
+        ['Twilio + carrier fees', usd(carrier), `1 segment at $${PRICE.twilioSegment} + $${PRICE.carrierFeeSegment}`],
+        ['AWS share of the whole', `${((100 * total) / (total + carrier)).toFixed(2)}%`, ''],
+      ]),
+    );
   }
 }
 

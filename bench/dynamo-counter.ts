@@ -14,6 +14,8 @@ export interface DynamoCounter {
   /** Read and write capacity units the counted requests consumed (base table and indexes). */
   capacity(): Capacity;
   reset(): void;
+  /** Takes the counter off the client (its own size look-ups would show in another count). */
+  stop(): void;
 }
 
 type Item = Record<string, unknown>;
@@ -118,5 +120,6 @@ export function countDynamoRequests(): DynamoCounter {
       capacity.read = 0;
       capacity.write = 0;
     },
+    stop: () => void client.middlewareStack.remove('benchDynamoRequestCounter'),
   };
 }

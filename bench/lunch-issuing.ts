@@ -271,7 +271,7 @@ export async function measureLunchIssuing(options: { subscribers?: number; round
 
 /** The figures as the bench prints them. */
 export function lunchIssuingTable(f: LunchIssuingFigures): string {
-  const title = `4. Lunch issuing, ${f.subscribers} subscribers in one zone (${f.shards} shard chains, pages of ${f.pageSize}, ${f.concurrency} at once), DynamoDB Local + fauxqs, ${f.pages} pages each beside the raw baseline`;
+  const title = `6. Lunch issuing, ${f.subscribers} subscribers in one zone (${f.shards} shard chains, pages of ${f.pageSize}, ${f.concurrency} at once), DynamoDB Local + fauxqs, ${f.pages} pages each beside the raw baseline`;
   const rows: Cell[][] = [
     ['(baseline) the same TransactWriteItems and SendMessageBatch, raw', ms(f.baselineMsPerSubscriber), '1.00×', '1.00'],
     ['issue-lunch-coupons (Query + BatchGetItem a page, one write a subscriber)', ms(f.issuingMsPerSubscriber), `${f.ratio.toFixed(2)}× (median page ${f.medianPageRatio.toFixed(2)}×)`, f.dynamoRequestsPerCoupon.toFixed(3)],

@@ -1,17 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { dynamo } from '../functions/adapters/aws-clients';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { currentInvocation, startLocalGateway, type LocalGateway } from '../lib/local/gateway';
+import { currentInvocation, type LocalGateway } from '../lib/local/gateway';
 import { localCredentials } from '../lib/local/sqs-local';
-import { startSandboxCarrier } from '../lib/local/sandbox-carrier';
 import { sendSignedText } from '../lib/local/text-client';
 import type { Deadline } from './deadline';
-import { swallowOutput } from './throughput';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, swallowOutput, type BenchGateway } from './bench-gateway';
 
-const ACCOUNT_SID = `AC${'4'.repeat(32)}`;
-const AUTH_TOKEN = 'bench-auth-token';
 const SHORT_CODE = '55155';
 /** A Monday, 10:00 in Chicago: the demo program's lunch wave (lunch at 12:00) is due. */
 const WAVE_AT = '2026-12-07T16:00:00Z';
@@ -38,19 +32,12 @@ export interface LunchWaveFigures {
  * Chicago and the lunch-coupons schedule fires. Every DynamoDB request made while the wave runs is
  * counted per function (dispatch-lunch, issue-lunch-coupons, send-sms) and shared out per coupon.
  */
-export async function measureLunchWave(options: { subscribers: number; deadline: Deadline }): Promise<LunchWaveFigures> {
+export async function measureLunchWave(options: { subscribers: number; deadline: Deadline }, bench: BenchGateway): Promise<LunchWaveFigures> {
   const { deadline, subscribers } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-wave-'));
+  const { gateway, carrier } = bench;
   const restoreOutput = swallowOutput();
-  const cleanups: (() => Promise<unknown>)[] = [async () => restoreOutput(), async () => rmSync(dataDir, { recursive: true, force: true })];
   try {
-    const carrierStarting = startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false });
-    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
-    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
-    const gatewayStarting = startLocalGateway({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, twilioApiUrl: carrier.url, dataDir, scheduler: false, logLevel: 'SILENT', log: () => undefined });
-    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
-    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
-    const text = (from: string, body: string) => sendSignedText({ gatewayUrl: gateway.url, publicUrl: gateway.publicUrl, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from, to: SHORT_CODE, body });
+    const text = (from: string, body: string) => sendSignedText({ gatewayUrl: gateway.url, publicUrl: gateway.publicUrl, accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, from, to: SHORT_CODE, body });
 
     const fireWave = async (at: string) => {
       const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: at }) });
@@ -117,7 +104,7 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
       totalPerCoupon: [...marginal.values()].reduce((a, b) => a + b, 0) / coupons,
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+    restoreOutput();
   }
 }
 

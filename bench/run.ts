@@ -15,6 +15,8 @@ import { medianInitMs } from './cold-init';
 import { Deadline } from './deadline';
 import { lunchIssuingTable, measureLunchIssuing, type LunchIssuingFigures } from './lunch-issuing';
 import { bytes, formatTable, mb, ms, ratio, type Cell } from './table';
+import { startBenchGateway, type BenchGateway } from './bench-gateway';
+import { measureLunchWave, type LunchWaveFigures } from './lunch-wave';
 import { RESULTS_FILE } from './results-file';
 import { measureSenderRate, type SenderRateReport } from './sender-rate';
 import { measureThroughput, type ThroughputReport } from './throughput';
@@ -26,6 +28,10 @@ const THROUGHPUT_TIMEOUT_MS = 120_000;
 /** Long enough for the pace to settle and a busiest second to show; short enough to keep the bench quick. */
 const SENDER_SECONDS = 12;
 const SENDER_TIMEOUT_MS = 120_000;
+const GATEWAY_START_TIMEOUT_MS = 60_000;
+/** Subscribers who join by text before the wave (two texts and three replies each). */
+const WAVE_SUBSCRIBERS = 100;
+const WAVE_TIMEOUT_MS = 180_000;
 /** Last resort if cleanup itself hangs: the bench must end well inside seven minutes. */
 const WATCHDOG_MS = 420_000;
 
@@ -34,7 +40,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let failed = false;
 const verdicts = new Verdicts();
-const results: { throughput?: ThroughputReport; sender?: SenderRateReport; lunch?: LunchIssuingFigures } = {};
+const results: { throughput?: ThroughputReport; sender?: SenderRateReport; wave?: LunchWaveFigures; lunch?: LunchIssuingFigures } = {};
 const failure = (what: string, error: unknown): string => {
   failed = true;
   const message = error instanceof Error ? error.message : String(error);
@@ -75,14 +81,14 @@ async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<v
   console.log(formatTable(`2. Cold init: require() of the bundle in a fresh node, median of ${INIT_RUNS} (source map read lazily, as in Lambda)`, ['function', 'median', '× baseline'], rows));
 }
 
-async function throughput(): Promise<void> {
+async function throughput(bench: BenchGateway): Promise<void> {
   const loads = [{ body: 'KRUSTY', repliesEach: 2 }, { body: 'HELP', repliesEach: 1 }];
   const title = `3. Inbound throughput, local gateway in-process: ${MESSAGES} texts at once from ${MESSAGES} new numbers (catalog cache 60 s, as in Lambda)`;
   const header = ['load', 'elapsed', 'per second', '× baseline time', 'replies', 'DynamoDB req/text', 'WCU/text', 'RCU/text', 'budget', 'status'];
   const report: ThroughputReport = { healthMs: Number.NaN, runs: [], alone: [] };
   let failedRow: Cell[] | undefined;
   try {
-    await measureThroughput({ messages: MESSAGES, loads, deadline: new Deadline(THROUGHPUT_TIMEOUT_MS) }, report);
+    await measureThroughput({ messages: MESSAGES, loads, deadline: new Deadline(THROUGHPUT_TIMEOUT_MS) }, report, bench);
   } catch (error) {
     failedRow = ['(remaining)', failure('throughput', error), '', '', '', '', '', ''];
   }
@@ -109,12 +115,12 @@ async function throughput(): Promise<void> {
   console.log(`\n${formatTable('   DynamoDB requests per text (receive-sms, converse and send-sms together), by operation and table', ['operation', ...report.runs.map((run) => run.body)], breakdown)}`);
 }
 
-async function senderRate(): Promise<void> {
+async function senderRate(bench: BenchGateway): Promise<void> {
   const { minShareOfRate, maxBusiestSecondOfRate } = budgets.sender;
   const title = `4. Sender pace: ${SENDER_SECONDS} s of one-segment messages to distinct numbers queued at once, timed where the carrier receives them`;
   const header = ['run', 'rate set', 'messages', 'sustained', '× rate set', 'busiest second', 'budget', 'status'];
   try {
-    const sender = await measureSenderRate({ seconds: SENDER_SECONDS, deadline: new Deadline(SENDER_TIMEOUT_MS) });
+    const sender = await measureSenderRate({ seconds: SENDER_SECONDS, deadline: new Deadline(SENDER_TIMEOUT_MS) }, bench);
     results.sender = sender;
     const { ceiling, paced } = sender;
     const sustainedOk = paced.sustained >= minShareOfRate * paced.mps;
@@ -130,6 +136,24 @@ async function senderRate(): Promise<void> {
     if (sender.note) console.log(`   ${sender.note}`);
   } catch (error) {
     console.log(formatTable(title, header, [['(all)', failure('sender pace', error), '', '', '', '', '', '']]));
+  }
+}
+
+async function lunchWave(bench: BenchGateway): Promise<void> {
+  const budget = budgets.lunchCoupon.maxRequestsPageToCarrier;
+  const title = `5. A lunch wave through the local gateway: ${WAVE_SUBSCRIBERS} subscribers joined by text, the schedule fired at 10:00 in their zone; DynamoDB requests per coupon from page to carrier`;
+  try {
+    const wave = await measureLunchWave({ subscribers: WAVE_SUBSCRIBERS, deadline: new Deadline(WAVE_TIMEOUT_MS) }, bench);
+    results.wave = wave;
+    const status = verdicts.check('lunch coupon DynamoDB requests, page to carrier', wave.totalPerCoupon.toFixed(2), `≤ ${budget}`, wave.totalPerCoupon <= budget);
+    const rows: Cell[][] = [
+      ...Object.entries(wave.byOperation).filter(([, n]) => n > 0).map(([operation, n]) => [operation, n.toFixed(2), '', '']),
+      ['per coupon', wave.totalPerCoupon.toFixed(2), `≤ ${budget}`, status],
+      ['(per wave, whatever its size: dispatch, markers, each shard chain\'s first Query)', String(wave.requestsPerWave), '', ''],
+    ];
+    console.log(formatTable(title, ['function and operation', 'requests per coupon', 'budget', 'status'], rows));
+  } catch (error) {
+    console.log(formatTable(title, ['function and operation', 'requests per coupon', 'budget', 'status'], [['(all)', failure('lunch wave', error), '', '']]));
   }
 }
 
@@ -173,9 +197,20 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log();
-  await throughput();
-  console.log();
-  await senderRate();
+  try {
+    const bench = await startBenchGateway(new Deadline(GATEWAY_START_TIMEOUT_MS));
+    try {
+      await throughput(bench);
+      console.log();
+      await senderRate(bench);
+      console.log();
+      await lunchWave(bench);
+    } finally {
+      await bench.stop();
+    }
+  } catch (error) {
+    failure('local gateway', error);
+  }
   console.log();
   await lunchIssuing();
   writeResults();

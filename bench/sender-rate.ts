@@ -1,17 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SqsOutbox } from '../functions/adapters/sqs-queues';
 import { SENDER_PACE_ENV, senderPaceFromEnv } from '../functions/shared/sender-pace';
-import { startLocalGateway } from '../lib/local/gateway';
-import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-carrier';
+import type { SandboxCarrier } from '../lib/local/sandbox-carrier';
 import { localCredentials } from '../lib/local/sqs-local';
+import { swallowOutput, type BenchGateway } from './bench-gateway';
 import type { Deadline } from './deadline';
-import { swallowOutput } from './throughput';
 
-const ACCOUNT_SID = `AC${'3'.repeat(32)}`;
-const AUTH_TOKEN = 'bench-auth-token';
 /** Messages for the unpaced run that finds how fast the local stand-ins can send at all. */
 const CEILING_MESSAGES = 600;
 /** A rate the stand-ins carry with room to spare, as a share of their ceiling. */
@@ -62,26 +56,14 @@ export function busiestSecond(times: number[]): number {
  * stand-ins (DynamoDB Local in Java on a busy laptop), the paced run uses a rate they do carry and
  * says so, instead of measuring the laptop.
  */
-export async function measureSenderRate(options: { seconds: number; deadline: Deadline }): Promise<SenderRateReport> {
+export async function measureSenderRate(options: { seconds: number; deadline: Deadline }, bench: BenchGateway): Promise<SenderRateReport> {
   const { deadline } = options;
+  const { gateway, carrier } = bench;
   const configuredMps = senderPaceFromEnv().mps;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-rate-'));
-  const restoreOutput = swallowOutput();
   const configured = process.env[SENDER_PACE_ENV.mps];
-  const cleanups: (() => Promise<unknown>)[] = [
-    async () => restoreOutput(),
-    async () => (configured === undefined ? delete process.env[SENDER_PACE_ENV.mps] : (process.env[SENDER_PACE_ENV.mps] = configured)),
-    async () => rmSync(dataDir, { recursive: true, force: true }),
-  ];
+  const restoreOutput = swallowOutput();
+  const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
   try {
-    const carrierStarting = startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false, now: () => new Date() });
-    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
-    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
-    const gatewayStarting = startLocalGateway({ port: 0, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, twilioApiUrl: carrier.url, dataDir, scheduler: false, logLevel: 'SILENT', log: () => undefined });
-    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
-    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
-    const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
-    cleanups.push(async () => sqs.destroy());
     const outbox = new SqsOutbox(sqs, gateway.queues.outbound, () => new Date());
     let sent = 0;
 
@@ -106,7 +88,10 @@ export async function measureSenderRate(options: { seconds: number; deadline: De
     const note = `SENDER_MPS ${configuredMps} is beyond what the local stand-ins carry here (${carried.toFixed(0)}/s unpaced): paced at ${safe}/s instead`;
     return { configuredMps, ceiling, paced: await run(safe, Math.round(safe * options.seconds)), note };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+    if (configured === undefined) delete process.env[SENDER_PACE_ENV.mps];
+    else process.env[SENDER_PACE_ENV.mps] = configured;
+    sqs.destroy();
+    restoreOutput();
   }
 }
 

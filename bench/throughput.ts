@@ -1,18 +1,14 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalGateway, type LocalGateway } from '../lib/local/gateway';
-import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-carrier';
+import type { LocalGateway } from '../lib/local/gateway';
+import type { SandboxCarrier } from '../lib/local/sandbox-carrier';
 import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import { carrierSegments } from '../functions/domain/send-message';
-import { Deadline } from './deadline';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, type BenchGateway, type Observer } from './bench-gateway';
+import type { Deadline } from './deadline';
 import { countDynamoRequests, type Capacity, type DynamoCounter } from './dynamo-counter';
 
-const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
-const AUTH_TOKEN = 'bench-auth-token';
 const SHORT_CODE = '55155';
 /**
  * The local gateway sets CATALOG_CACHE_SECONDS=0 so marketers' edits show at once; deployed
@@ -68,45 +64,6 @@ async function queueDepth(client: SQSClient, url: string): Promise<number> {
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
   );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-/**
- * Until the returned function is called, whatever the process writes to stdout and stderr is counted
- * and dropped: the handlers run in this process and log as in Lambda, which would bury the tables.
- */
-export function swallowOutput(count: (bytes: number) => void = () => undefined): () => void {
-  const streams = [process.stdout, process.stderr];
-  const originals = streams.map((stream) => stream.write);
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      count(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
-      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }) as typeof stream.write;
-  }
-  return () => streams.forEach((stream, i) => (stream.write = originals[i]!));
-}
-
-/** Invocations of each handler and what they logged, counted from the moment of the last reset. */
-class Observer {
-  invocations = new Map<string, { count: number; totalMs: number }>();
-  logBytes = 0;
-
-  onInvocation = (functionName: string, ms: number) => {
-    const seen = this.invocations.get(functionName) ?? { count: 0, totalMs: 0 };
-    this.invocations.set(functionName, { count: seen.count + 1, totalMs: seen.totalMs + ms });
-  };
-
-  /** The handlers' log lines (stdout and stderr, as Lambda sends both to CloudWatch): counted and swallowed while a load runs. */
-  captureLogs(): () => void {
-    return swallowOutput((bytes) => (this.logBytes += bytes));
-  }
-
-  reset(): void {
-    this.invocations = new Map();
-    this.logBytes = 0;
-  }
 }
 
 class Bench {
@@ -173,7 +130,7 @@ class Bench {
     const start = performance.now();
     const sent = Promise.all(
       Array.from({ length: count }, (_, i) =>
-        sendSignedText({ gatewayUrl: this.gateway.url, publicUrl: this.gateway.publicUrl, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: phone(loadIndex, i), to: SHORT_CODE, body }),
+        sendSignedText({ gatewayUrl: this.gateway.url, publicUrl: this.gateway.publicUrl, accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, from: phone(loadIndex, i), to: SHORT_CODE, body }),
       ),
     );
     const rejected = (await this.deadline.race(sent, `sending ${body}`)).filter((r) => r.status !== 200);
@@ -200,53 +157,28 @@ class Bench {
 }
 
 /**
- * The whole local gateway in this process (handlers, pollers, DynamoDB Local, fauxqs), sending to a
- * sandbox carrier without status callbacks, so only the inbound path is measured. Everything it
- * starts is stopped, and its data directory removed, whatever happens.
+ * Texts through the whole local gateway in this process (handlers, pollers, DynamoDB Local, fauxqs),
+ * sending to a sandbox carrier without status callbacks, so only the inbound path is measured.
  */
-export async function measureThroughput(options: ThroughputOptions, report: ThroughputReport): Promise<void> {
+export async function measureThroughput(options: ThroughputOptions, report: ThroughputReport, bench: BenchGateway): Promise<void> {
   const { deadline } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-'));
-  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const sqs = new SQSClient({ endpoint: bench.gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
+  let counter: DynamoCounter | undefined;
   try {
-    const carrierStarting = startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbacks: false });
-    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
-    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
-    // Held as a promise so cleanup can stop it even when the deadline passes while it is starting.
-    const observer = new Observer();
-    // Logs and metrics as a prod stage writes them (INFO, EMF metrics on), so their volume is measured.
-    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'SmsGateway';
-    process.env.POWERTOOLS_SERVICE_NAME ??= 'sms-gateway';
-    const gatewayStarting = startLocalGateway({
-      port: 0,
-      accountSid: ACCOUNT_SID,
-      authToken: AUTH_TOKEN,
-      twilioApiUrl: carrier.url,
-      dataDir,
-      scheduler: false,
-      logLevel: 'INFO',
-      log: () => undefined,
-      onInvocation: observer.onInvocation,
-    });
-    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
-    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
     process.env.CATALOG_CACHE_SECONDS = LAMBDA_CATALOG_CACHE_SECONDS;
-    const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
-    cleanups.push(async () => sqs.destroy());
-
-    const bench = new Bench(gateway, carrier, countDynamoRequests(), sqs, deadline, observer);
+    counter = countDynamoRequests();
+    const run = new Bench(bench.gateway, bench.carrier, counter, sqs, deadline, bench.observer);
     // Warm-up: lazy clients, credential resolution, JIT and the catalog cache are paid once, as a warm
     // Lambda container would have; the measured runs then show the steady state.
-    await bench.health(10);
-    await bench.load(999, 'KRUSTY', 1, 2);
+    await run.health(10);
+    await run.load(999, 'KRUSTY', 1, 2);
 
     // Filled in as it goes, so a timeout in a later load still leaves the earlier figures to print.
-    report.healthMs = await bench.health(options.messages);
-    for (const [index, load] of options.loads.entries()) report.runs.push(await bench.load(index + 1, load.body, options.messages, load.repliesEach));
-    for (const [index, load] of options.loads.entries()) report.alone.push(await bench.oneAtATime(200 + index * ALONE_TEXTS, load.body, ALONE_TEXTS, load.repliesEach));
+    report.healthMs = await run.health(options.messages);
+    for (const [index, load] of options.loads.entries()) report.runs.push(await run.load(index + 1, load.body, options.messages, load.repliesEach));
+    for (const [index, load] of options.loads.entries()) report.alone.push(await run.oneAtATime(200 + index * ALONE_TEXTS, load.body, ALONE_TEXTS, load.repliesEach));
   } finally {
-    // Reverse order: the gateway stops its pollers before the carrier they send to goes away.
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+    counter?.stop();
+    sqs.destroy();
   }
 }

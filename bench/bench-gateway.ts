@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalGateway, type LocalGateway } from '../lib/local/gateway';
+import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-carrier';
+import type { Deadline } from './deadline';
+
+export const BENCH_ACCOUNT_SID = `AC${'2'.repeat(32)}`;
+export const BENCH_AUTH_TOKEN = 'bench-auth-token';
+
+/**
+ * Until the returned function is called, whatever the process writes to stdout and stderr is counted
+ * and dropped: the handlers run in this process and log as in Lambda, which would bury the tables.
+ */
+export function swallowOutput(count: (bytes: number) => void = () => undefined): () => void {
+  // BENCH_VERBOSE=1 shows what the handlers say (and why a section failed) instead of hiding it.
+  if (process.env.BENCH_VERBOSE) return () => undefined;
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      count(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return () => streams.forEach((stream, i) => (stream.write = originals[i]!));
+}
+
+/** Invocations of each handler and what they logged, counted from the moment of the last reset. */
+export class Observer {
+  invocations = new Map<string, { count: number; totalMs: number }>();
+  logBytes = 0;
+
+  onInvocation = (functionName: string, ms: number) => {
+    const seen = this.invocations.get(functionName) ?? { count: 0, totalMs: 0 };
+    this.invocations.set(functionName, { count: seen.count + 1, totalMs: seen.totalMs + ms });
+  };
+
+  /** The handlers' log lines (stdout and stderr, as Lambda sends both to CloudWatch): counted and swallowed while a load runs. */
+  captureLogs(): () => void {
+    return swallowOutput((bytes) => (this.logBytes += bytes));
+  }
+
+  reset(): void {
+    this.invocations = new Map();
+    this.logBytes = 0;
+  }
+}
+
+export interface BenchGateway {
+  gateway: LocalGateway;
+  /** Without status callbacks: only what the texts themselves cost is measured. */
+  carrier: SandboxCarrier;
+  observer: Observer;
+  stop(): Promise<void>;
+}
+
+/**
+ * One local gateway for every section that needs one. The handlers' SDK clients are process-wide
+ * singletons that keep the endpoint of the first DynamoDB Local and fauxqs they met, so a second
+ * gateway in the same process would leave them talking to stopped servers. Its data directory is
+ * removed and everything it started is stopped by `stop`, or when starting fails.
+ */
+export async function startBenchGateway(deadline: Deadline): Promise<BenchGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-bench-'));
+  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    // Reverse order: the gateway stops its pollers before the carrier they send to goes away.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('[bench] cleanup failed:', error));
+    cleanups.length = 0;
+  };
+  try {
+    const carrierStarting = startSandboxCarrier({ accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, statusCallbacks: false });
+    cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
+    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
+    const observer = new Observer();
+    // Logs and metrics as a prod stage writes them (INFO, EMF metrics on), so their volume is measured.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'SmsGateway';
+    process.env.POWERTOOLS_SERVICE_NAME ??= 'sms-gateway';
+    // Held as a promise so cleanup can stop it even when the deadline passes while it is starting.
+    const gatewayStarting = startLocalGateway({
+      port: 0,
+      accountSid: BENCH_ACCOUNT_SID,
+      authToken: BENCH_AUTH_TOKEN,
+      twilioApiUrl: carrier.url,
+      dataDir,
+      scheduler: false,
+      logLevel: 'INFO',
+      log: () => undefined,
+      onInvocation: observer.onInvocation,
+    });
+    cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
+    const gateway = await deadline.race(gatewayStarting, 'local gateway start');
+    return { gateway, carrier, observer, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
