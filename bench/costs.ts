@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { functions, type FunctionName } from '../lib/topology';
 import { RESULTS_FILE } from './results-file';
+import type { LoadRun } from './throughput';
 import { formatTable } from './table';
 
 const MILLION = 1_000_000;
@@ -48,16 +49,9 @@ export const ASSUMPTIONS = {
   trackDeliveryMs: 20,
 };
 
-interface Measured {
-  body: string;
-  messages: number;
-  replies: number;
-  byOperation: Record<string, number>;
-  invocations: Record<string, { count: number; totalMs: number }>;
-  logBytes: number;
-  replySegments?: number;
-  capacity?: { read: number; write: number };
-}
+/** A load run as .bench/results.json holds it: maps written as objects; figures older files lack are optional. */
+type Json<T> = { [K in keyof T]: T[K] extends Map<string, infer V> ? Record<string, V> : T[K] };
+type Measured = Omit<Json<LoadRun>, 'replySegments' | 'capacity'> & Partial<Pick<LoadRun, 'replySegments' | 'capacity'>>;
 
 interface BenchResults {
   measuredAt: string;
