@@ -2,8 +2,7 @@ import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/clie
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
-import { newConversation, outboxEntries } from '../domain/audience';
-import { pendingDelivery } from './dynamo-deliveries';
+import { newConversation } from '../domain/audience';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
@@ -115,12 +114,11 @@ export class DynamoConversationStore implements ConversationStore {
       ...(outcome.referralCodes ?? []).map(({ code, phone, programId }) => ({
         Put: { TableName: table, Item: { ...audienceKeys.referral(code), type: 'referral', code, phone, programId }, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
-      // The replies' outbox rows: committed with the decision, so a crash before they reach the queue
-      // leaves a record of what still has to go out.
-      ...outboxEntries(inbound.messageSid, outcome.replies).map((entry) => pendingDelivery(table, entry, inbound.receivedAt)),
     ];
     // The inbound log item, keyed by MessageSid: its condition is what tells a redelivery from a first
-    // delivery. Refused, it answers with the stored item (ALL_OLD), i.e. what that text produced.
+    // delivery. Refused, it answers with the stored item (ALL_OLD), i.e. what that text produced. Its
+    // replies are the turn's outbox: each message's own record is created by the sender's claim, so a
+    // reply committed here and never claimed is one whose record is missing (see DynamoDeliveries.unsent).
     const handled = {
       TableName: table,
       Item: {

@@ -1,7 +1,7 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { OutboundMessage } from '../domain/audience';
+import { outboxEntries, type OutboundMessage } from '../domain/audience';
 import { UNSENT_OUTCOMES, type ConsentBasis, type Deliveries, type DeliveryClaim, type DeliveryState, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX } from './audience-keys';
 
@@ -267,36 +267,50 @@ export class DynamoDeliveries implements Deliveries {
     return sids;
   }
 
-  async state(phone: string, id: string): Promise<DeliveryState | undefined> {
+  async state(phone: string, id: string): Promise<DeliveryState> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: audienceKeys.outboundMessage(phone, id), ProjectionExpression: 'sid, #status', ExpressionAttributeNames: { '#status': 'status' }, ConsistentRead: true }),
     );
-    if (!Item) return undefined;
+    // A conversation's reply gets its record at its first claim: committed but not claimed yet is waiting.
+    if (!Item) return 'waiting';
     if (Item.sid) return 'sent';
     return unsentOutcomes.has(Item.status as string) ? (Item.status as UnsentOutcome) : 'waiting';
   }
 
   /**
    * Every message committed to be sent that has no outcome yet (local runtime only: its queues live
-   * in memory, so after a crash the records are what is left). A full scan: fine for a laptop's table.
+   * in memory, so after a crash the records are what is left): records pending, claimed or in doubt,
+   * and the replies of inbound texts that have no record at all (a conversation commits its replies
+   * on the inbound log item; a reply's record is created by its first claim). A full scan: fine for a
+   * laptop's table.
    */
   async unsent(): Promise<Next[]> {
     const found: Next[] = [];
+    const recorded = new Set<string>();
+    const replies: Next[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'begins_with(sk, :outbound) AND attribute_not_exists(sid) AND #status IN (:pending, :sending, :unknown)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':outbound': OUTBOUND_PREFIX, ':pending': 'pending', ':sending': 'sending', ':unknown': 'unknown' },
+          FilterExpression: 'begins_with(sk, :message)',
+          ExpressionAttributeValues: { ':message': MESSAGE_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) found.push({ id: item.deliveryId as string, message: storedMessage(item) });
+      for (const item of page.Items ?? []) {
+        if ((item.sk as string).startsWith(OUTBOUND_PREFIX)) {
+          recorded.add(item.sk as string);
+          if (!item.sid && ['pending', 'sending', 'unknown'].includes(item.status as string)) found.push({ id: item.deliveryId as string, message: storedMessage(item) });
+        } else if (item.direction === 'in' && Array.isArray(item.replies)) {
+          const messageSid = (item.sk as string).slice(MESSAGE_PREFIX.length);
+          replies.push(...outboxEntries(messageSid, item.replies as OutboundMessage[]));
+        }
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+    found.push(...replies.filter(({ id, message }) => !recorded.has(audienceKeys.outboundMessage(message.to, id).sk)));
     return found.sort((a, b) => a.id.localeCompare(b.id));
   }
 }

@@ -213,17 +213,14 @@ function join(turn: Turn, program: Program): Outcome {
   if (current.status === 'subscribed') return turn.limitedReply(program, template(program, 'already-subscribed'), 'reply', 'already-subscribed');
   const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
   const intro = offer ? template(program, 'welcome', { offer: offer.copy }) : template(program, 'welcome-back');
-  // One fresh code per text: when one text joins several programs, the first gets it, the rest later.
-  const fresh = turn.context.newReferralCode;
-  const newCode = current.referralCode || turn.referralCodes.some((given) => given.code === fresh) ? undefined : fresh;
+  // No referral code yet: a subscriber gets one the first time it is shown (see surveyAnswer), so an
+  // opt-in writes no code item. One who had a code keeps it.
   let joined: Subscription = {
     ...current,
     status: 'subscribed',
     subscribedAt: turn.inbound.receivedAt,
     ...(offer ? { welcomeOfferSentAt: turn.inbound.receivedAt } : {}),
-    ...(newCode ? { referralCode: newCode } : {}),
   };
-  if (newCode) turn.referralCodes.push({ code: newCode, phone: turn.inbound.from, programId: program.programId });
   const referrer = turn.context.referrer;
   if (referrer && referrer.programId === program.programId && referrer.phone !== turn.inbound.from) {
     turn.referral = { referrerPhone: referrer.phone, friendPhone: turn.inbound.from, programId: program.programId, code: referrer.code };
@@ -313,13 +310,18 @@ function surveyAnswer(turn: Turn, subscription: Subscription): Outcome {
   const rating = Number(RATING.exec(turn.inbound.body)![1]);
   const { orderId } = subscription.pendingSurvey!;
   const happy = rating >= 4;
+  // The share text is where a subscriber first sees a referral code: it is given out here, once.
+  const fresh = turn.context.newReferralCode;
+  const newCode = happy && !subscription.referralCode ? fresh : undefined;
+  if (newCode) turn.referralCodes.push({ code: newCode, phone: subscription.phone, programId: program.programId });
+  const answered: Subscription = { ...subscription, ...(newCode ? { referralCode: newCode } : {}) };
   turn.save({
-    ...subscription,
+    ...answered,
     pendingSurvey: undefined,
     ...(happy ? {} : { pendingFeedback: { orderId, rating, askedAt: turn.inbound.receivedAt } }),
   });
   const body = happy
-    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program, subscription) })
+    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program, answered) })
     : template(program, 'feedback-request');
   turn.reply(program, body, 'reply');
   turn.event('SurveyAnswered', program.programId, { orderId, rating });

@@ -218,8 +218,8 @@ export interface Deliveries {
    * SID on the record of `exceptId`: a status callback may have put it there, and it is that message's own.
    */
   knownSids(phone: string, exceptId?: string): Promise<Set<string>>;
-  /** Where the message `id` to `phone` stands; undefined when there is no record of it. */
-  state(phone: string, id: string): Promise<DeliveryState | undefined>;
+  /** Where the message `id` to `phone` stands; 'waiting' when it has no record yet (committed, never claimed). */
+  state(phone: string, id: string): Promise<DeliveryState>;
 }
 
 export interface MessageLog {

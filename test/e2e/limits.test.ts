@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GatewayHarness, newPhone, SHORT_CODE } from '../support/gateway-harness';
+import { codeShownTo } from '../support/referral-codes';
 
 jest.setTimeout(120_000);
 
@@ -109,7 +110,7 @@ describe('loops and abuse', () => {
     await harness.setClock('2026-11-24T19:00:00Z');
     const referrer = newPhone();
     await harness.textAndSettle(referrer, 'KRUSTY');
-    const code = (await harness.subscription(referrer))!.referralCode as string;
+    const code = await codeShownTo(harness.db, harness.gateway.tables.audience, referrer);
     const friend = newPhone();
     await harness.db.send(
       new PutCommand({

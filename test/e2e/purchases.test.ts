@@ -243,6 +243,30 @@ describe('follow-ups after a purchase', () => {
     expect(answered.map((e) => e.detail.rating)).toEqual([5]);
   });
 
+  test('the code in the share text is given out right then, and a friend who texts it joins and rewards the subscriber', async () => {
+    // Prepare: a subscriber who has no code yet answers the survey with a 5
+    const phone = await subscriber();
+    const codeBefore = (await harness.subscription(phone))!.referralCode;
+    await harness.setClock('2026-11-24T18:00:00Z');
+    await buy(purchase(phone));
+    await harness.setClock('2026-11-24T20:01:00Z');
+    await harness.fireSchedule('follow-ups');
+    await harness.textAndSettle(phone, '5');
+    const shared = decodeURIComponent(/x\.com\/intent\/post\?text=(\S+)/.exec(bodies(phone).at(-1)!)![1]!);
+    const code = /KRUSTY ([A-HJ-NP-Z2-9]{6}) to 55155/.exec(shared)?.[1];
+    const friend = newPhone();
+
+    // Act
+    await harness.textAndSettle(friend, `KRUSTY ${code}`);
+    await harness.settle();
+
+    // Assess
+    expect(codeBefore).toBeUndefined();
+    expect(code).toBe((await harness.subscription(phone))!.referralCode);
+    expect(harness.received(friend)[0]!.body).toContain('Welcome to Krusty Burger Rewards!');
+    expect(bodies(phone).filter((body) => body.includes('your friend joined'))).toHaveLength(1);
+  });
+
   test('1-3 gets an apology and a request for feedback, whose answer is stored and published', async () => {
     // Prepare
     const phone = await subscriber();

@@ -10,6 +10,7 @@ import type { SqsLocal } from '../../lib/local/sqs-local';
 import { ensureTables, localTableName } from '../../lib/local/tables';
 import { inboundDeps } from '../support/inbound-deps';
 import { RecordingPublisher } from '../support/recording-publisher';
+import { codeShownTo } from '../support/referral-codes';
 import {
   audienceItems,
   drainQueue,
@@ -218,7 +219,7 @@ describe('referral codes are looked up only after a keyword', () => {
     // Prepare
     const referrer = freshPhone();
     await handleInbound(inbound(referrer, 'KRUSTY'), deps);
-    const code = (await store.load(referrer)).subscriptions[0]!.referralCode!;
+    const code = await codeShownTo(db.doc, db.tables.audience, referrer);
     const { deps: counted, asked } = countingLookups();
 
     // Act

@@ -12,6 +12,7 @@ import { logger } from '../../functions/shared/logger';
 import { readCatalogFile, writeCatalogItems, DEMO_CATALOG_FILE } from '../../lib/catalog-admin';
 import type { SqsLocal } from '../../lib/local/sqs-local';
 import { inboundDeps } from '../support/inbound-deps';
+import { codeShownTo } from '../support/referral-codes';
 import { RecordingPublisher } from '../support/recording-publisher';
 import { audienceItems, drainQueue, freshPhone, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
 
@@ -174,8 +175,7 @@ describe('the opt-in ceiling in the conversation', () => {
 async function referrer(): Promise<{ phone: string; code: string }> {
   const phone = freshPhone();
   await handleInbound(inbound(phone, 'KRUSTY'), deps);
-  const subscription = (await deps.store.load(phone)).subscriptions[0]!;
-  return { phone, code: subscription.referralCode! };
+  return { phone, code: await codeShownTo(db.doc, db.tables.audience, phone) };
 }
 
 /** The error a call fails with; a call that succeeds fails the test. */

@@ -187,19 +187,43 @@ describe('claiming an outbound message', () => {
     expect([...known].sort()).toEqual([sidA, sidB].sort());
   });
 
-  test('replies committed by the conversation are outbox rows that a restart finds unsent', async () => {
+  test('replies committed by the conversation have no record until claimed; a restart finds the ones never sent, from the inbound log', async () => {
+    // Prepare: the opt-in committed; the welcome went out, the ZIP question did not (the gateway died)
+    const phone = freshPhone();
+    const store = new DynamoConversationStore(db.doc, db.tables.audience);
+    const text = { messageSid: newSid(), from: phone, to: '55155', body: 'KRUSTY', receivedAt: new Date().toISOString() };
+    const outcome = converse(text, newConversation(phone), catalog);
+    await store.commit(text, outcome);
+    const [welcomeId, questionId] = [`${text.messageSid}-0`, `${text.messageSid}-1`];
+    const recordsAtCommit = [await record(phone, welcomeId), await record(phone, questionId)];
+    const waitingAtCommit = await deliveries.state(phone, welcomeId);
+    await deliveries.claim(welcomeId, outcome.replies[0]!);
+    await deliveries.sent(welcomeId, outcome.replies[0]!, { sid: newSid(), status: 'queued' }, SENT_AT);
+
+    // Act
+    const unsent = (await deliveries.unsent()).filter((entry) => entry.message.to === phone);
+
+    // Assess
+    expect(recordsAtCommit).toEqual([undefined, undefined]);
+    expect(waitingAtCommit).toBe('waiting');
+    expect(unsent.map((entry) => entry.id)).toEqual([questionId]);
+    expect(unsent[0]!.message).toMatchObject({ to: phone, purpose: 'profile-question', programId: 'krusty-burger', body: outcome.replies[1]!.body });
+  });
+
+  test('a restart finds a claimed reply whose run died, once: by its record, not again from the inbound log', async () => {
     // Prepare
     const phone = freshPhone();
     const store = new DynamoConversationStore(db.doc, db.tables.audience);
     const text = { messageSid: newSid(), from: phone, to: '55155', body: 'KRUSTY', receivedAt: new Date().toISOString() };
-    await store.commit(text, converse(text, newConversation(phone), catalog));
+    const outcome = converse(text, newConversation(phone), catalog);
+    await store.commit(text, outcome);
+    await deliveries.claim(`${text.messageSid}-0`, outcome.replies[0]!);
 
     // Act
     const unsent = (await deliveries.unsent()).filter((entry) => entry.message.to === phone);
 
     // Assess
     expect(unsent.map((entry) => entry.id)).toEqual([`${text.messageSid}-0`, `${text.messageSid}-1`]);
-    expect(unsent[0]!.message).toMatchObject({ to: phone, purpose: 'opt-in-confirmation', programId: 'krusty-burger' });
   });
 });
 

@@ -101,9 +101,10 @@ export class InMemoryDeliveries implements Deliveries {
     return new Set([...this.rows.entries()].flatMap(([id, row]) => (row.sid && id !== exceptId ? [row.sid] : [])));
   }
 
-  async state(_phone: string, id: string): Promise<DeliveryState | undefined> {
+  async state(_phone: string, id: string): Promise<DeliveryState> {
     const row = this.rows.get(id);
-    if (!row) return undefined;
+    // As the real records: a committed reply has none until its first claim.
+    if (!row) return 'waiting';
     if (row.sid) return 'sent';
     return (UNSENT_OUTCOMES as readonly string[]).includes(row.status) ? (row.status as UnsentOutcome) : 'waiting';
   }

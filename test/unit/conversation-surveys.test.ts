@@ -118,6 +118,31 @@ describe('converse: a happy survey answer (4-5)', () => {
     expect(outcome.subscriptions).toEqual([subscriberWith()]);
   });
 
+  test('the first happy answer of a subscriber without a code gives them one, in the share text and on the subscription', () => {
+    // Prepare
+    const conversation = conversationOf(subscriberWith({ referralCode: undefined, pendingSurvey: { orderId: 'o1', askedAt: SURVEY_ASKED_AT } }));
+    // Act
+    const outcome = converse(inbound('5'), conversation, catalog, { newReferralCode: 'ABCDEF' });
+    // Assess
+    const text = 'I get lunch deals from Krusty Burger: text KRUSTY ABCDEF to 55155 to join.';
+    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Tell others: ${REVIEW_URL} or share https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
+    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
+    expect(outcome.subscriptions[0]!.referralCode).toBe('ABCDEF');
+  });
+
+  test.each([
+    ['a subscriber who has a code keeps it: "5" gives no other', '5', REFERRAL_CODE],
+    ['an unhappy answer shows no code, so none is given out', '2', undefined],
+  ])('%s', (_case, body, code) => {
+    // Prepare
+    const conversation = conversationOf(subscriberWith({ referralCode: code, pendingSurvey: { orderId: 'o1', askedAt: SURVEY_ASKED_AT } }));
+    // Act
+    const outcome = converse(inbound(body), conversation, catalog, { newReferralCode: 'ABCDEF' });
+    // Assess
+    expect(outcome.referralCodes).toBeUndefined();
+    expect(outcome.subscriptions[0]!.referralCode).toBe(code);
+  });
+
   test('a subscriber without a referral code gets a share text without one', () => {
     // Prepare
     const conversation = conversationOf(subscriberWith({ referralCode: undefined, pendingSurvey: { orderId: 'o1', askedAt: SURVEY_ASKED_AT } }));

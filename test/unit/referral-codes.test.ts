@@ -122,7 +122,7 @@ describe('referralCodeIn', () => {
 });
 
 describe('converse: joining with a referral code', () => {
-  test('a new number texting "KRUSTY XYZ234" joins, completes the referral and gets its own code', () => {
+  test('a new number texting "KRUSTY XYZ234" joins and completes the referral; its own code waits until it is first shown', () => {
     // Prepare
     const conversation = newConversation(PHONE);
     const text = inbound('KRUSTY XYZ234');
@@ -131,7 +131,7 @@ describe('converse: joining with a referral code', () => {
     // Assess
     expect(outcome.kind).toBe('opted-in');
     expect(outcome.referral).toEqual({ referrerPhone: REFERRER_PHONE, friendPhone: PHONE, programId: PROGRAM_ID, code: 'XYZ234' });
-    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
+    expect(outcome.referralCodes).toBeUndefined();
     expect(outcome.subscriptions).toEqual([
       {
         phone: PHONE,
@@ -139,7 +139,6 @@ describe('converse: joining with a referral code', () => {
         status: 'subscribed',
         subscribedAt: JOINED_AT,
         welcomeOfferSentAt: JOINED_AT,
-        referralCode: 'ABCDEF',
         profile: {},
         skipped: [],
         pendingQuestion: { field: 'zip', attempts: 0, askedAt: JOINED_AT },
@@ -167,7 +166,7 @@ describe('converse: joining with a referral code', () => {
     ]);
   });
 
-  test('a new number texting plain "KRUSTY" gets its own code and completes no referral', () => {
+  test('a new number texting plain "KRUSTY" joins with no code yet (no code item to write) and completes no referral', () => {
     // Prepare
     const conversation = newConversation(PHONE);
     // Act
@@ -175,8 +174,8 @@ describe('converse: joining with a referral code', () => {
     // Assess
     expect(outcome.kind).toBe('opted-in');
     expect(outcome.referral).toBeUndefined();
-    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
-    expect(outcome.subscriptions[0]!.referralCode).toBe('ABCDEF');
+    expect(outcome.referralCodes).toBeUndefined();
+    expect(outcome.subscriptions[0]!.referralCode).toBeUndefined();
   });
 
   test('without any context nobody gets a code and there is no referral', () => {
@@ -199,7 +198,7 @@ describe('converse: joining with a referral code', () => {
     // Assess
     expect(outcome.kind).toBe('opted-in');
     expect(outcome.referral).toBeUndefined();
-    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: REFERRER_PHONE, programId: PROGRAM_ID }]);
+    expect(outcome.referralCodes).toBeUndefined();
   });
 
   test('the referrer who opted out rejoining with their own code keeps that code and completes no referral', () => {
@@ -257,18 +256,18 @@ describe('converse: joining with a referral code', () => {
     expect(outcome.subscriptions).toEqual([]);
   });
 
-  test('a subscriber who opted out before codes existed gets one when rejoining', () => {
+  test('a subscriber who opted out without ever seeing a code rejoins without one', () => {
     // Prepare
     const conversation = conversationOf(PHONE, [member(PHONE, { status: 'opted-out', optedOutAt: '2026-11-01T15:00:00.000Z' })]);
     // Act
     const outcome = converse(inbound('KRUSTY'), conversation, catalog, { newReferralCode: 'ABCDEF' });
     // Assess
     expect(outcome.kind).toBe('opted-in');
-    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
-    expect(outcome.subscriptions[0]!.referralCode).toBe('ABCDEF');
+    expect(outcome.referralCodes).toBeUndefined();
+    expect(outcome.subscriptions[0]!.referralCode).toBeUndefined();
   });
 
-  test('a code that belongs to another program completes no referral, but the new member still gets a code', () => {
+  test('a code that belongs to another program completes no referral; the new member still joins', () => {
     // Prepare
     const context: ConverseContext = { newReferralCode: 'ABCDEF', referrer: { phone: REFERRER_PHONE, programId: 'squishee', code: 'XYZ234' } };
     // Act
@@ -276,7 +275,7 @@ describe('converse: joining with a referral code', () => {
     // Assess
     expect(outcome.kind).toBe('opted-in');
     expect(outcome.referral).toBeUndefined();
-    expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
+    expect(outcome.subscriptions[0]).toMatchObject({ status: 'subscribed', programId: PROGRAM_ID });
   });
 
   test('STOP carrying a code completes no referral and gives no code', () => {

@@ -219,10 +219,13 @@ describe('send-message: consent and guard rails at the last moment', () => {
     expect(world.deliveries.effects[0]!.marketing).toMatchObject({ sinceQuestion: 0, rideAlong: { field: 'meal', attempts: 0 } });
   });
 
-  test('back after an opt-out: a follow-up judged before the "Welcome back" went out waits for it under its own id; HELP and the confirmation do not wait', async () => {
+  test.each([
+    ['given back to the queue (a pending record)', true],
+    ['committed with the START and never claimed yet (no record at all)', false],
+  ])('back after an opt-out, the "Welcome back" %s: a follow-up judged before it went out waits for it under its own id; HELP and the confirmation do not wait', async (_case, hasRecord) => {
     // Prepare: START was handled 10 s ago; its "Welcome back" (SMstart-0) is still queued behind the survey
     subscriber(world, { rejoined: { at: '2026-11-24T17:59:50.000Z', confirmationId: 'SMstart-0' } });
-    world.deliveries.rows.set('SMstart-0', { status: 'pending', next: [] });
+    if (hasRecord) world.deliveries.rows.set('SMstart-0', { status: 'pending', next: [] });
     const survey: OutboundMessage = { to: PHONE, from: '55155', body: 'How was your visit? Reply 1-5.', purpose: 'follow-up', programId: 'krusty-burger', survey: { orderId: 'o1' } };
     const welcomeBack: OutboundMessage = { to: PHONE, from: '55155', body: 'Welcome back!', purpose: 'opt-in-confirmation', programId: 'krusty-burger' };
     const help: OutboundMessage = { to: PHONE, from: '55155', body: 'Help at …', purpose: 'help', programId: 'krusty-burger' };
