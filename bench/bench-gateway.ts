@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalGateway, type LocalGateway } from '../lib/local/gateway';
-import { startSandboxCarrier, type SandboxCarrier } from '../lib/local/sandbox-carrier';
+import type { CarrierAttempt, OutboxEntry } from '../lib/local/sandbox-carrier';
 import type { Deadline } from './deadline';
 
 export const BENCH_ACCOUNT_SID = `AC${'2'.repeat(32)}`;
@@ -49,10 +50,56 @@ export class Observer {
   }
 }
 
+/** The sandbox carrier, running in a process of its own (bench/carrier-process.ts). */
+export interface BenchCarrier {
+  url: string;
+  /** Messages accepted (to one number, when given). */
+  count(to?: string): Promise<number>;
+  /** Messages accepted, from the `from`-th on. */
+  outbox(from?: number): Promise<OutboxEntry[]>;
+  attempts(): Promise<CarrierAttempt[]>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startCarrierProcess(deadline: Deadline): Promise<BenchCarrier> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'carrier-process.ts'), BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = new Promise<{ url: string; control: string }>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n')) resolve(JSON.parse(line!) as { url: string; control: string });
+    });
+    child.once('exit', (code) => reject(new Error(`the carrier process exited (${code}) before it started`)));
+  });
+  const close = async () => {
+    child.stdin!.end();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    child.kill('SIGKILL');
+  };
+  try {
+    const { url, control } = await deadline.race(started, 'the carrier process to start');
+    const get = async <T>(path: string): Promise<T> => (await fetch(`${control}${path}`)).json() as Promise<T>;
+    return {
+      url,
+      count: async (to) => (await get<{ count: number }>(`/count${to ? `?to=${encodeURIComponent(to)}` : ''}`)).count,
+      outbox: (from = 0) => get<OutboxEntry[]>(`/outbox?from=${from}`),
+      attempts: () => get<CarrierAttempt[]>('/attempts'),
+      clear: async () => void (await fetch(`${control}/clear`, { method: 'POST' })).body?.cancel(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 export interface BenchGateway {
   gateway: LocalGateway;
   /** Without status callbacks: only what the texts themselves cost is measured. */
-  carrier: SandboxCarrier;
+  carrier: BenchCarrier;
   observer: Observer;
   stop(): Promise<void>;
 }
@@ -72,9 +119,9 @@ export async function startBenchGateway(deadline: Deadline): Promise<BenchGatewa
     cleanups.length = 0;
   };
   try {
-    const carrierStarting = startSandboxCarrier({ accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, statusCallbacks: false });
+    const carrierStarting = startCarrierProcess(deadline);
     cleanups.push(() => carrierStarting.then((c) => c.close(), () => undefined));
-    const carrier = await deadline.race(carrierStarting, 'sandbox carrier start');
+    const carrier = await carrierStarting;
     const observer = new Observer();
     // Logs and metrics as a prod stage writes them (INFO, EMF metrics on), so their volume is measured.
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';

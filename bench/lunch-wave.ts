@@ -76,17 +76,17 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
           const phone = phones[next++]!;
           await text(phone, 'KRUSTY');
           // The ZIP answers the question the welcome asked: wait for it, as a person would.
-          await deadline.until(() => carrier.outbox().filter((entry) => entry.to === phone).length >= 2, `the ZIP question to ${phone}`);
+          await deadline.until(async () => (await carrier.count(phone)) >= 2, `the ZIP question to ${phone}`);
           await text(phone, '62701');
         }
       };
       await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
-      await deadline.until(() => carrier.outbox().length >= subscribers * 3, 'every ZIP answered');
-      const before = carrier.outbox().length;
+      await deadline.until(async () => (await carrier.count()) >= subscribers * 3, 'every ZIP answered');
+      const before = await carrier.count();
       operations.clear();
       counts.clear();
       await fireWave(WAVE_AT);
-      await deadline.until(() => carrier.outbox().length - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
+      await deadline.until(async () => (await carrier.count()) - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
       await deadline.until(async () => queuesIdle(gateway), 'the wave to finish');
     } finally {
       dynamo().middlewareStack.remove('benchLunchWaveCounter');

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsOutbox } from '../functions/adapters/sqs-queues';
 import { SENDER_PACE_ENV, senderPaceFromEnv } from '../functions/shared/sender-pace';
-import type { SandboxCarrier } from '../lib/local/sandbox-carrier';
+import type { CarrierAttempt } from '../lib/local/sandbox-carrier';
 import { localCredentials } from '../lib/local/sqs-local';
 import { swallowOutput, type BenchGateway } from './bench-gateway';
 import type { Deadline } from './deadline';
@@ -70,15 +70,15 @@ export async function measureSenderRate(options: { seconds: number; deadline: De
     const run = async (mps: number, messages: number): Promise<PaceRun> => {
       // send-sms reads its pace per batch, so the next batch already follows the new rate.
       process.env[SENDER_PACE_ENV.mps] = String(mps);
-      carrier.clear();
+      await carrier.clear();
       const entries = Array.from({ length: messages }, (_, i) => ({
         id: `bench-rate-${sent + i}`,
         message: { to: `+1555${String(7_000_000 + sent + i)}`, from: '55155', body: 'Krusty Burger: text STOP to end, HELP for help.', purpose: 'help' as const },
       }));
       sent += messages;
       await deadline.race(outbox.enqueueEach(entries), `queueing ${messages} messages`);
-      await deadline.until(() => carrier.outbox().length >= messages, `${messages} messages at the carrier (${mps}/s)`);
-      return paceOf(carrier, mps, messages);
+      await deadline.until(async () => (await carrier.count()) >= messages, `${messages} messages at the carrier (${mps}/s)`);
+      return paceOf(await carrier.attempts(), mps, messages);
     };
 
     const ceiling = await run(100_000, CEILING_MESSAGES);
@@ -96,8 +96,8 @@ export async function measureSenderRate(options: { seconds: number; deadline: De
   }
 }
 
-function paceOf(carrier: SandboxCarrier, mps: number, messages: number): PaceRun {
-  const times = carrier.attempts().map((attempt) => Date.parse(attempt.time)).sort((a, b) => a - b);
+function paceOf(attempts: CarrierAttempt[], mps: number, messages: number): PaceRun {
+  const times = attempts.map((attempt) => Date.parse(attempt.time)).sort((a, b) => a - b);
   const elapsedMs = times[times.length - 1]! - times[0]!;
   return { mps, messages, elapsedMs, sustained: ((times.length - 1) * 1000) / Math.max(1, elapsedMs), busiestSecond: busiestSecond(times) };
 }

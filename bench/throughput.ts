@@ -1,11 +1,10 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalGateway } from '../lib/local/gateway';
-import type { SandboxCarrier } from '../lib/local/sandbox-carrier';
 import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import { carrierSegments } from '../functions/domain/send-message';
-import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, type BenchGateway, type Observer } from './bench-gateway';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, type BenchCarrier, type BenchGateway, type Observer } from './bench-gateway';
 import type { Deadline } from './deadline';
 import { countDynamoRequests, type Capacity, type DynamoCounter } from './dynamo-counter';
 
@@ -69,7 +68,7 @@ async function queueDepth(client: SQSClient, url: string): Promise<number> {
 class Bench {
   constructor(
     private readonly gateway: LocalGateway,
-    private readonly carrier: SandboxCarrier,
+    private readonly carrier: BenchCarrier,
     private readonly counter: DynamoCounter,
     private readonly sqs: SQSClient,
     private readonly deadline: Deadline,
@@ -113,9 +112,9 @@ class Bench {
 
   /** Sends `count` texts at once, waits for every reply and for the queues to drain, then counts. */
   async load(loadIndex: number, body: string, count: number, repliesEach: number): Promise<LoadRun> {
-    const before = this.carrier.outbox().length;
+    const before = await this.carrier.count();
     const expectedReplies = count * repliesEach;
-    const replies = () => this.carrier.outbox().length - before;
+    const replies = async () => (await this.carrier.count()) - before;
     this.counter.reset();
     this.observer.reset();
     const restoreStdout = this.observer.captureLogs();
@@ -126,7 +125,7 @@ class Bench {
     }
   }
 
-  private async run(loadIndex: number, body: string, count: number, expectedReplies: number, replies: () => number, before: number): Promise<LoadRun> {
+  private async run(loadIndex: number, body: string, count: number, expectedReplies: number, replies: () => Promise<number>, before: number): Promise<LoadRun> {
     const start = performance.now();
     const sent = Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -135,7 +134,7 @@ class Bench {
     );
     const rejected = (await this.deadline.race(sent, `sending ${body}`)).filter((r) => r.status !== 200);
     if (rejected.length > 0) throw new Error(`the webhook refused ${rejected.length} ${body} text(s): ${rejected[0]!.status} ${rejected[0]!.body}`);
-    await this.deadline.until(() => replies() >= expectedReplies, `${expectedReplies} replies to ${body}`);
+    await this.deadline.until(async () => (await replies()) >= expectedReplies, `${expectedReplies} replies to ${body}`);
     const elapsedMs = performance.now() - start;
     // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
     const queues: QueueName[] = ['inbound', 'outbound'];
@@ -143,7 +142,7 @@ class Bench {
     return {
       body,
       messages: count,
-      replies: replies(),
+      replies: await replies(),
       expectedReplies,
       elapsedMs,
       dynamoRequests: this.counter.total(),
@@ -151,7 +150,7 @@ class Bench {
       capacity: this.counter.capacity(),
       invocations: new Map(this.observer.invocations),
       logBytes: this.observer.logBytes,
-      replySegments: this.carrier.outbox().slice(before).reduce((sum, entry) => sum + carrierSegments(entry), 0),
+      replySegments: (await this.carrier.outbox(before)).reduce((sum, entry) => sum + carrierSegments(entry), 0),
     };
   }
 }
