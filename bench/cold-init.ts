@@ -58,9 +58,9 @@ export const median = (values: number[]): number => {
  * Median require() time of `file` over `runs` fresh processes. Sequential on purpose: on two cores,
  * parallel children would time each other's CPU contention, not the bundle.
  */
-export async function medianInitMs(file: string, runs: number): Promise<number> {
+export async function initTimes(file: string, runs: number): Promise<{ median: number; min: number; max: number }> {
   const env = dummyEnvironment();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) samples.push(await timeOneRequire(file, env));
-  return median(samples);
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
 }

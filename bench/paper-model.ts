@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import demoCatalog from '../catalog/demo.json';
 import { validateCatalog } from '../functions/domain/catalog';
+import { LUNCH_PAGE_SIZE } from '../functions/domain/issue-lunch-coupons';
 import { lunchOffer } from '../functions/domain/lunch';
 import { measureSegments } from '../functions/domain/segments';
 import { renderTemplate } from '../functions/domain/templates';
@@ -33,8 +34,6 @@ const LUNCH_MINUTE = (() => {
   return h! * 60 + m!;
 })();
 const WAVE_LEAD_MINUTES = 120;
-/** The lunch fan-out's page size (issue-lunch-coupons LUNCH_PAGE_SIZE default). */
-const PAGE_SIZE = 100;
 
 /** The demo program's lunch coupon text as sent, with a typical code and date filled in. */
 function demoLunchText(): string {
@@ -85,7 +84,7 @@ export function paperModel(): string {
       o.name,
       count(o.recipients),
       `${hhmm(wave.startsAtMinute)}–${hhmm(wave.deadlineMinute)}`,
-      count(Math.ceil(o.recipients / PAGE_SIZE)),
+      count(Math.ceil(o.recipients / LUNCH_PAGE_SIZE)),
       count(Math.ceil(o.recipients / sendBatch)),
       o.drainMinutesAlone.toFixed(1),
       `${hhmm(o.beginsAtMinute)}–${hhmm(o.endsAtMinute)}`,
@@ -113,7 +112,7 @@ disagree, so the figures are never typed in. Times are UTC on a winter weekday.
 - One coupon text per subscriber: the demo lunch text is ${segments} segment(s) (${lunchText.length} characters: "${lunchText}").
 - The prod stage's short code rate: senderMps ${mps}. send-sms runs at most ${senderInstances(mps)} invocations (batches of
   ${sendBatch}), each spacing its sends at ${segmentsPerInstance(mps, senderInstances(mps))} segments/s: ${rate} segments/s sustained.
-- Issuing (pages of ${PAGE_SIZE}, one conditional write per subscriber) is far faster than the rate, so each wave is
+- Issuing (pages of ${LUNCH_PAGE_SIZE}, one conditional write per subscriber) is far faster than the rate, so each wave is
   queued within minutes and the sender is the bottleneck; one queue serves every zone in order.
 
 ## The day

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { functionEntries } from '../lib/topology';
 import { budgetFor, budgets } from './budgets';
 import { bundleEmptyHandler, bundleEntry, REPO_ROOT, type Bundle } from './bundle';
-import { medianInitMs } from './cold-init';
+import { initTimes } from './cold-init';
 import { Deadline } from './deadline';
 import { lunchIssuingTable, measureLunchIssuing, type LunchIssuingFigures } from './lunch-issuing';
 import { bytes, formatTable, mb, ms, ratio, type Cell } from './table';
@@ -22,7 +22,7 @@ import { measureSenderRate, type SenderRateReport } from './sender-rate';
 import { measureThroughput, type ThroughputReport } from './throughput';
 import { Verdicts } from './verdicts';
 
-const INIT_RUNS = 5;
+const INIT_RUNS = 7;
 const MESSAGES = 100;
 const THROUGHPUT_TIMEOUT_MS = 120_000;
 /** Long enough for the pace to settle and a busiest second to show; short enough to keep the bench quick. */
@@ -68,17 +68,18 @@ async function bundles(dir: string): Promise<{ baseline: Bundle; built: Map<stri
 }
 
 async function coldInit(baseline: Bundle, built: Map<string, Bundle>): Promise<void> {
-  const baselineMs = await medianInitMs(baseline.file, INIT_RUNS);
-  const rows: Cell[][] = [['(baseline) empty handler', ms(baselineMs), '1.00×']];
+  const base = await initTimes(baseline.file, INIT_RUNS);
+  const spread = (t: { min: number; max: number }) => `${t.min.toFixed(1)}–${t.max.toFixed(1)} ms`;
+  const rows: Cell[][] = [['(baseline) empty handler', ms(base.median), spread(base), '1.00×']];
   for (const [name, bundle] of built) {
     try {
-      const median = await medianInitMs(bundle.file, INIT_RUNS);
-      rows.push([name, ms(median), ratio(median, baselineMs)]);
+      const times = await initTimes(bundle.file, INIT_RUNS);
+      rows.push([name, ms(times.median), spread(times), ratio(times.median, base.median)]);
     } catch (error) {
-      rows.push([name, failure(`cold init of ${name}`, error), '']);
+      rows.push([name, failure(`cold init of ${name}`, error), '', '']);
     }
   }
-  console.log(formatTable(`2. Cold init: require() of the bundle in a fresh node, median of ${INIT_RUNS} (source map read lazily, as in Lambda)`, ['function', 'median', '× baseline'], rows));
+  console.log(formatTable(`2. Cold init: require() of the bundle in a fresh node, median of ${INIT_RUNS} with their spread (source map read lazily, as in Lambda)`, ['function', 'median', 'min–max', '× baseline'], rows));
 }
 
 async function throughput(bench: BenchGateway): Promise<void> {

@@ -6,6 +6,9 @@ import { withinCaps } from './frequency-caps';
 import { endOfLocalDay, isBirthday, nextLocalTime, startOfLocalDate } from './local-time';
 import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, LunchWaves, Outbox, Random } from './ports';
 
+/** Subscribers per page of a zone's lunch chain (LUNCH_PAGE_SIZE overrides it). */
+export const LUNCH_PAGE_SIZE = 100;
+
 export interface LunchDeps {
   catalog: CatalogSource;
   audience: AudienceIndex;

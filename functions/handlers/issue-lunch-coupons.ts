@@ -11,7 +11,7 @@ import {
 } from '../adapters/dependencies';
 import { lunchPageQueue, outbox } from '../adapters/queue-dependencies';
 import { ISSUE_CONCURRENCY } from '../domain/issue-coupon';
-import { issueLunchPage } from '../domain/issue-lunch-coupons';
+import { issueLunchPage, LUNCH_PAGE_SIZE } from '../domain/issue-lunch-coupons';
 import { lunchPageMessage } from '../schemas/lunch-page';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
@@ -19,7 +19,7 @@ import { metricsMiddleware } from '../shared/metrics';
 import { parseQueueRecord } from './queue-records';
 
 const processor = new BatchProcessor(EventType.SQS);
-const pageSize = Number(process.env.LUNCH_PAGE_SIZE ?? 100);
+const pageSize = Number(process.env.LUNCH_PAGE_SIZE ?? LUNCH_PAGE_SIZE);
 const concurrency = Number(process.env.LUNCH_ISSUE_CONCURRENCY ?? ISSUE_CONCURRENCY);
 
 async function issuePage(record: SQSRecord): Promise<void> {
