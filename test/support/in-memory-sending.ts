@@ -206,3 +206,6 @@ export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
   };
   return world;
 }
+
+/** The texts the carrier took, in order: what the phone shows. */
+export const acceptedBodies = (world: SendingWorld): string[] => world.carrier.accepted.map((record) => record.body);

@@ -1,7 +1,7 @@
 import { newConversation, newSubscription, type OutboundMessage, type Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { RetryLater, sendMessage } from '../../functions/domain/send-message';
-import { sendingWorld, type SendingWorld } from '../support/in-memory-sending';
+import { acceptedBodies, sendingWorld, type SendingWorld } from '../support/in-memory-sending';
 
 const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
 const PHONE = '+15551230001';
@@ -28,7 +28,6 @@ async function deliver(world: SendingWorld, id: string, message: OutboundMessage
   }
 }
 
-const acceptedBodies = (world: SendingWorld) => world.carrier.accepted.map((record) => record.body);
 
 describe('send-message: exactly once, whatever comes back', () => {
   let world: SendingWorld;

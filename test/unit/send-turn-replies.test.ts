@@ -1,7 +1,7 @@
 import { newConversation, newSubscription, type OutboundMessage, type Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { markTurnReplies, sendMessage, sendTurnReplies, wantsStatusCallbacks, type Settled } from '../../functions/domain/send-message';
-import { sendingWorld, type SendingWorld } from '../support/in-memory-sending';
+import { acceptedBodies, sendingWorld, type SendingWorld } from '../support/in-memory-sending';
 
 const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
 const PHONE = '+15551230002';
@@ -26,7 +26,6 @@ const turn = [
 ];
 
 const results = (settled: Settled[]) => settled.map((s) => ('result' in s ? s.result : 'retry'));
-const accepted = (world: SendingWorld) => world.carrier.accepted.map((record) => record.body);
 
 describe('a conversation turn\'s replies, sent together without reading the conversation', () => {
   let world: SendingWorld;
@@ -41,7 +40,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(results(settled)).toEqual(['sent', 'sent']);
-    expect(accepted(world)).toEqual([welcome.body, zipQuestion.body]);
+    expect(acceptedBodies(world)).toEqual([welcome.body, zipQuestion.body]);
     expect(world.deliveries.writes).toEqual({ claim: 0, claimTogether: 1, sent: 0, sentTogether: 1 });
     expect(world.loads).toBe(0);
   });
@@ -57,7 +56,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
     // Assess
     expect(results(settled)).toEqual(['blocked', 'blocked']);
     expect(results(redelivered)).toEqual(['duplicate', 'duplicate']);
-    expect(accepted(world)).toEqual([]);
+    expect(acceptedBodies(world)).toEqual([]);
   });
 
   test('STOP then START after the turn: the subscription is another one now, so the reply gets the full checks and waits for the "Welcome back"', async () => {
@@ -70,7 +69,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(results(settled)).toEqual(['deferred']);
-    expect(accepted(world)).toEqual([]);
+    expect(acceptedBodies(world)).toEqual([]);
     expect(world.loads).toBe(1);
   });
 
@@ -98,7 +97,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
     // Assess
     expect(results(first)).toEqual(['retry', 'retry']);
     expect(results(second)).toEqual(['sent', 'sent']);
-    expect(accepted(world)).toEqual([welcome.body, zipQuestion.body]);
+    expect(acceptedBodies(world)).toEqual([welcome.body, zipQuestion.body]);
   });
 
   test('the record of both SIDs fails after the carrier took them: the redelivery finds them at the carrier and sends nothing again', async () => {
@@ -112,7 +111,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
     // Assess
     expect(results(first)).toEqual(['retry', 'retry']);
     expect(results(second)).toEqual(['recovered', 'recovered']);
-    expect(accepted(world)).toEqual([welcome.body, zipQuestion.body]);
+    expect(acceptedBodies(world)).toEqual([welcome.body, zipQuestion.body]);
     expect(world.uncertain).toEqual(['found', 'found']);
   });
 
@@ -127,7 +126,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(results(settled)).toEqual(['recovered', 'sent']);
-    expect(accepted(world)).toEqual([welcome.body, zipQuestion.body]);
+    expect(acceptedBodies(world)).toEqual([welcome.body, zipQuestion.body]);
   });
 
   test('the carrier says the recipient stopped (21610) at the welcome: the question gets the full checks and is blocked', async () => {
@@ -139,7 +138,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(results(settled)).toEqual(['opted-out', 'blocked']);
-    expect(accepted(world)).toEqual([]);
+    expect(acceptedBodies(world)).toEqual([]);
     expect(world.optOuts).toBe(1);
   });
 
@@ -152,7 +151,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(results(again)).toEqual(['duplicate', 'duplicate']);
-    expect(accepted(world)).toEqual([welcome.body, zipQuestion.body]);
+    expect(acceptedBodies(world)).toEqual([welcome.body, zipQuestion.body]);
   });
 });
 
