@@ -1,9 +1,12 @@
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalGateway, type LocalGateway } from '../lib/local/gateway';
 import type { CarrierAttempt, OutboxEntry } from '../lib/local/sandbox-carrier';
+import { localCredentials } from '../lib/local/sqs-local';
+import type { QueueName } from '../lib/topology';
 import type { Deadline } from './deadline';
 
 export const BENCH_ACCOUNT_SID = `AC${'2'.repeat(32)}`;
@@ -101,7 +104,18 @@ export interface BenchGateway {
   /** Without status callbacks: only what the texts themselves cost is measured. */
   carrier: BenchCarrier;
   observer: Observer;
+  /** One client on the gateway's fauxqs for every section. */
+  sqs: SQSClient;
+  /** True when none of `queues` holds a message, waiting or in flight: every handler they feed has returned. */
+  queuesIdle(queues: QueueName[]): Promise<boolean>;
   stop(): Promise<void>;
+}
+
+async function queueDepth(client: SQSClient, url: string): Promise<number> {
+  const { Attributes = {} } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
 /**
@@ -141,7 +155,10 @@ export async function startBenchGateway(deadline: Deadline): Promise<BenchGatewa
     });
     cleanups.push(() => gatewayStarting.then((g) => g.stop(), () => undefined));
     const gateway = await deadline.race(gatewayStarting, 'local gateway start');
-    return { gateway, carrier, observer, stop };
+    const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
+    cleanups.push(async () => sqs.destroy());
+    const queuesIdle = async (queues: QueueName[]) => (await Promise.all(queues.map((queue) => queueDepth(sqs, gateway.queues[queue])))).every((depth) => depth === 0);
+    return { gateway, carrier, observer, sqs, queuesIdle, stop };
   } catch (error) {
     await stop();
     throw error;

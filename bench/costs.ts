@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { functions, type FunctionName } from '../lib/topology';
 import { RESULTS_FILE } from './results-file';
+import type { LunchWaveFigures } from './lunch-wave';
 import type { LoadRun } from './throughput';
 import { formatTable } from './table';
 
@@ -49,47 +50,41 @@ export const ASSUMPTIONS = {
   trackDeliveryMs: 20,
 };
 
-/** A load run as .bench/results.json holds it: maps written as objects; figures older files lack are optional. */
+/** A load run as .bench/results.json holds it: maps written as objects. */
 type Json<T> = { [K in keyof T]: T[K] extends Map<string, infer V> ? Record<string, V> : T[K] };
-type Measured = Omit<Json<LoadRun>, 'replySegments' | 'capacity'> & Partial<Pick<LoadRun, 'replySegments' | 'capacity'>>;
+type Measured = Json<LoadRun>;
+
+/** Lambda (arm64) for `calls` invocations of `msEach` ms at `memoryMb`. */
+function lambdaCost(memoryMb: number, msEach: number, calls: number): number {
+  return (memoryMb / 1024) * (msEach / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest;
+}
+
+/** DynamoDB on-demand at the read and write units the bench measured by AWS's rules. */
+function dynamoCost(readUnits: number, writeUnits: number, per: string): CostLine {
+  return {
+    part: 'DynamoDB on-demand',
+    perMillion: MILLION * (readUnits * PRICE.dynamoReadUnit + writeUnits * PRICE.dynamoWriteUnit),
+    basis: `${readUnits.toFixed(1)} RRU + ${writeUnits.toFixed(1)} WRU/${per}`,
+  };
+}
 
 interface BenchResults {
   measuredAt: string;
-  throughput?: { runs: Measured[]; alone?: Measured[] };
-  wave?: { coupons: number; byOperation: Record<string, number>; totalPerCoupon: number };
+  throughput?: { runs: Measured[]; alone: Measured[] };
+  wave?: LunchWaveFigures;
 }
 
 /** A million lunch coupons: issuing and sending, from the bench's lunch wave (section 5). */
-function lunchCouponCost(wave: NonNullable<BenchResults['wave']>, alone: Measured | undefined): CostLine[] {
-  let readUnits = 0;
-  let writeUnits = 0;
-  for (const [operation, perCoupon] of Object.entries(wave.byOperation)) {
-    if (/ (GetItem|Query|BatchGetItem|Scan)$/.test(operation)) readUnits += perCoupon;
-    else if (operation.endsWith('TransactWriteItems')) writeUnits += perCoupon * 2 * 2;
-    else writeUnits += perCoupon;
-  }
+function lunchCouponCost(wave: LunchWaveFigures, alone: Measured | undefined): CostLine[] {
   const sendMs = alone?.invocations.sendSms ? alone.invocations.sendSms.totalMs / alone.invocations.sendSms.count : 100;
   const sendCalls = MILLION / 10;
-  const sendSms = (functions.sendSms.memoryMb / 1024) * ((sendMs + ASSUMPTIONS.twilioLatencyMsPerSendBatch) / 1000) * sendCalls * PRICE.lambdaGbSecondArm + sendCalls * PRICE.lambdaRequest;
+  const sendSms = lambdaCost(functions.sendSms.memoryMb, sendMs + ASSUMPTIONS.twilioLatencyMsPerSendBatch, sendCalls);
   return [
     { part: 'Lambda send-sms', perMillion: sendSms, basis: `batches of 10, ${sendMs.toFixed(0)} ms + ${ASSUMPTIONS.twilioLatencyMsPerSendBatch} ms Twilio each` },
     { part: 'SQS (outbound FIFO, lunch pages)', perMillion: (1 + 1 / 100) * ASSUMPTIONS.sqsRequestsPerMessage * MILLION * PRICE.sqsFifoRequest, basis: 'one queue message a coupon, one page message a hundred' },
-    { part: 'DynamoDB on-demand', perMillion: MILLION * (readUnits * PRICE.dynamoReadUnit + writeUnits * PRICE.dynamoWriteUnit), basis: `${wave.totalPerCoupon.toFixed(2)} requests/coupon measured: ~${readUnits.toFixed(1)} RRU + ~${writeUnits.toFixed(1)} WRU (transactions of 2 items assumed)` },
+    dynamoCost(wave.capacityPerCoupon.read, wave.capacityPerCoupon.write, `coupon (${wave.totalPerCoupon.toFixed(2)} requests)`),
     { part: 'EventBridge CouponIssued', perMillion: MILLION * PRICE.eventBridgeEvent, basis: 'one domain event a coupon' },
   ];
-}
-
-/** Read and write units of a run: measured when the bench saw them, else from the operations (1 unit each, transactions 2 per item of ≤1 KB, 3 items assumed). */
-function capacityPerText(run: Measured): { readUnits: number; writeUnits: number; measured: boolean } {
-  if (run.capacity) return { readUnits: run.capacity.read / run.messages, writeUnits: run.capacity.write / run.messages, measured: true };
-  let readUnits = 0;
-  let writeUnits = 0;
-  for (const [operation, count] of Object.entries(run.byOperation)) {
-    if (/^(GetItem|Query|BatchGetItem|Scan)/.test(operation)) readUnits += count;
-    else if (operation.startsWith('TransactWriteItems')) writeUnits += count * 2 * 3;
-    else writeUnits += count;
-  }
-  return { readUnits: readUnits / run.messages, writeUnits: writeUnits / run.messages, measured: false };
 }
 
 export interface CostLine {
@@ -111,14 +106,13 @@ export function awsCost(run: Measured, alone: Measured): CostLine[] {
     const msEach = aloneSeen.totalMs / aloneSeen.count + twilioMs;
     const calls = perText(seen.count) * MILLION;
     invocations += calls;
-    const cost = (spec.memoryMb / 1024) * (msEach / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest;
+    const cost = lambdaCost(spec.memoryMb, msEach, calls);
     lines.push({ part: `Lambda ${fn}`, perMillion: cost, basis: `${perText(seen.count).toFixed(2)} invocations/text × ${msEach.toFixed(0)} ms × ${spec.memoryMb} MB${twilioMs ? ` (incl. ${twilioMs} ms Twilio)` : ''}` });
   }
   const callbacks = ASSUMPTIONS.statusCallbacksPerText[run.body] ?? 1;
   if (callbacks > 0) {
     const calls = callbacks * ASSUMPTIONS.callbackCallsEach * MILLION;
-    const memory = functions.trackDelivery.memoryMb / 1024;
-    const cost = memory * (ASSUMPTIONS.trackDeliveryMs / 1000) * calls * PRICE.lambdaGbSecondArm + calls * PRICE.lambdaRequest + callbacks * MILLION * PRICE.dynamoWriteUnit;
+    const cost = lambdaCost(functions.trackDelivery.memoryMb, ASSUMPTIONS.trackDeliveryMs, calls) + callbacks * MILLION * PRICE.dynamoWriteUnit;
     invocations += calls;
     lines.push({ part: 'Lambda trackDelivery', perMillion: cost, basis: `${callbacks} message(s)/text asking for status, ${ASSUMPTIONS.callbackCallsEach} callbacks each, the final one written (1 WCU)` });
   }
@@ -126,12 +120,7 @@ export function awsCost(run: Measured, alone: Measured): CostLine[] {
   if (webhooks > 0) lines.push({ part: 'API Gateway HTTP API', perMillion: webhooks * MILLION * PRICE.httpApiRequest, basis: `${webhooks.toFixed(2)} webhook requests/text` });
   const queueMessages = perText(run.invocations.receiveSms?.count ?? 0) + perText(run.replies);
   lines.push({ part: 'SQS FIFO', perMillion: queueMessages * ASSUMPTIONS.sqsRequestsPerMessage * MILLION * PRICE.sqsFifoRequest, basis: `${queueMessages.toFixed(2)} queue messages/text × ${ASSUMPTIONS.sqsRequestsPerMessage} requests` });
-  const capacity = capacityPerText(run);
-  lines.push({
-    part: 'DynamoDB on-demand',
-    perMillion: MILLION * (capacity.readUnits * PRICE.dynamoReadUnit + capacity.writeUnits * PRICE.dynamoWriteUnit),
-    basis: `${capacity.readUnits.toFixed(1)} RRU + ${capacity.writeUnits.toFixed(1)} WRU/text${capacity.measured ? '' : ' (estimated from requests)'}`,
-  });
+  lines.push(dynamoCost(perText(run.capacity.read), perText(run.capacity.write), 'text'));
   const logBytes = perText(run.logBytes) + (invocations / MILLION) * ASSUMPTIONS.platformLogBytesPerInvocation;
   lines.push({ part: 'CloudWatch Logs', perMillion: (logBytes * MILLION * PRICE.logsIngestedGb) / 1024 ** 3, basis: `${logBytes.toFixed(0)} bytes/text (handlers' lines measured at INFO + Lambda's ${ASSUMPTIONS.platformLogBytesPerInvocation} B/invocation)` });
   lines.push({ part: 'X-Ray', perMillion: invocations * ASSUMPTIONS.xraySampledShare * PRICE.xrayTrace, basis: `${(invocations / MILLION).toFixed(2)} invocations/text, ${ASSUMPTIONS.xraySampledShare * 100}% sampled` });
@@ -140,7 +129,7 @@ export function awsCost(run: Measured, alone: Measured): CostLine[] {
 
 /** What Twilio and the carriers charge for the same million texts: the inbound text and every reply segment. */
 export function carrierCost(run: Measured): CostLine {
-  const segments = 1 + (run.replySegments ?? run.replies) / run.messages;
+  const segments = 1 + run.replySegments / run.messages;
   return { part: 'Twilio + carrier fees', perMillion: segments * MILLION * (PRICE.twilioSegment + PRICE.carrierFeeSegment), basis: `${segments.toFixed(1)} segments/text at $${PRICE.twilioSegment} + $${PRICE.carrierFeeSegment}` };
 }
 
@@ -165,7 +154,7 @@ function main(): void {
   }
   console.log(`Priced from the figures npm run bench measured at ${results.measuredAt} (${RESULTS_FILE}).\n`);
   for (const run of runs) {
-    const alone = results.throughput?.alone?.find((a) => a.body === run.body) ?? run;
+    const alone = results.throughput!.alone.find((a) => a.body === run.body) ?? run;
     const title = KINDS[run.body] ?? `a million ${run.body} texts`;
     const aws = awsCost(run, alone);
     const total = aws.reduce((sum, line) => sum + line.perMillion, 0);
@@ -181,7 +170,7 @@ function main(): void {
     console.log();
   }
   if (results.wave) {
-    const aws = lunchCouponCost(results.wave, results.throughput?.alone?.find((a) => a.body === 'HELP'));
+    const aws = lunchCouponCost(results.wave, results.throughput?.alone.find((a) => a.body === 'HELP'));
     const total = aws.reduce((sum, line) => sum + line.perMillion, 0);
     const carrier = MILLION * (PRICE.twilioSegment + PRICE.carrierFeeSegment);
     console.log(

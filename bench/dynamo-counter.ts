@@ -1,5 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../functions/adapters/aws-clients';
+import { currentInvocation } from '../lib/local/invocation-context';
+import { tables } from '../lib/topology';
 
 /** Capacity units by AWS's rules (see `countDynamoRequests`). */
 export interface Capacity {
@@ -11,6 +13,8 @@ export interface DynamoCounter {
   total(): number;
   /** Requests by "Command table", so a change in the count can be traced to its access pattern. */
   byOperation(): Map<string, number>;
+  /** Requests by "function Command": which handler made them (outside one: "(outside a handler)"). */
+  byFunction(): Map<string, number>;
   /** Read and write capacity units the counted requests consumed (base table and indexes). */
   capacity(): Capacity;
   reset(): void;
@@ -23,8 +27,11 @@ type Consumed = { CapacityUnits?: number };
 type TransactItem = { Put?: { TableName: string; Item: Item }; Update?: { TableName: string; Key: Item }; Delete?: { TableName: string; Key: Item }; ConditionCheck?: { TableName: string; Key: Item } };
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
-/** The audience table's one index: an item is in it when it has this attribute (projection ALL). */
-const INDEX_KEY = 'zoneKey';
+/** The audience table's one index, as the topology declares it: an item is in it when it has the index's key. */
+const INDEX = tables.audience.indexes!.byZone!;
+/** What an index entry holds: the whole item, or (KEYS_ONLY) the table's and the index's keys. */
+const indexEntry = (item: Item): Item =>
+  INDEX.projection === 'ALL' ? item : Object.fromEntries([tables.audience.partitionKey, tables.audience.sortKey, INDEX.partitionKey, INDEX.sortKey].map((key) => [key, item[key]]));
 
 /** An attribute value's size as DynamoDB bills it: UTF-8 bytes, ~1 byte per 2 digits, 3 bytes + 1 per element for lists and maps. */
 function valueSize(value: unknown): number {
@@ -58,7 +65,7 @@ export async function transactionUnits(items: TransactItem[], stored: (table: st
     const after = item.Put ? item.Put.Item : await stored(target.TableName, (target as { Key: Item }).Key);
     const size = after ? itemSize(after) : 0;
     units += 2 * writeUnits(size);
-    if (after && INDEX_KEY in after && !item.ConditionCheck && !item.Delete) units += 2 * writeUnits(size);
+    if (after && INDEX.partitionKey in after && !item.ConditionCheck && !item.Delete) units += 2 * writeUnits(itemSize(indexEntry(after)));
   }
   return units;
 }
@@ -76,6 +83,7 @@ export async function transactionUnits(items: TransactItem[], stored: (table: st
  */
 export function countDynamoRequests(): DynamoCounter {
   const counts = new Map<string, number>();
+  const functionCounts = new Map<string, number>();
   const capacity: Capacity = { read: 0, write: 0 };
   const client = dynamo();
   // The counter's own look-ups (item sizes after a transaction) are neither counted nor measured.
@@ -94,6 +102,8 @@ export function countDynamoRequests(): DynamoCounter {
       const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
       const key = `${operation} ${table}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      const byFn = `${currentInvocation.getStore()?.functionName ?? '(outside a handler)'} ${operation}`;
+      functionCounts.set(byFn, (functionCounts.get(byFn) ?? 0) + 1);
       // Asking for the figure changes nothing else in the answer the handler sees.
       input.ReturnConsumedCapacity ??= 'INDEXES';
       const result = await next(args);
@@ -114,9 +124,11 @@ export function countDynamoRequests(): DynamoCounter {
   return {
     total: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
     byOperation: () => new Map(counts),
+    byFunction: () => new Map(functionCounts),
     capacity: () => ({ ...capacity }),
     reset: () => {
       counts.clear();
+      functionCounts.clear();
       capacity.read = 0;
       capacity.write = 0;
     },

@@ -1,9 +1,7 @@
-import { dynamo } from '../functions/adapters/aws-clients';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { currentInvocation, type LocalGateway } from '../lib/local/gateway';
-import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
+import type { QueueName } from '../lib/topology';
 import type { Deadline } from './deadline';
+import { countDynamoRequests, type Capacity } from './dynamo-counter';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, swallowOutput, type BenchGateway } from './bench-gateway';
 
 const SHORT_CODE = '55155';
@@ -24,7 +22,12 @@ export interface LunchWaveFigures {
   /** The same by "function operation", so a change can be traced to its access pattern. */
   byOperation: Record<string, number>;
   totalPerCoupon: number;
+  /** Read and write units per coupon, by AWS's rules, what any wave costs set apart. */
+  capacityPerCoupon: Capacity;
 }
+
+/** The queues a wave goes through: idle once every page is issued and every coupon handed over. */
+const WAVE_QUEUES: QueueName[] = ['lunchPages', 'outbound'];
 
 /**
  * A whole lunch wave through the local gateway, counted from page to carrier: `subscribers` new
@@ -49,25 +52,14 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
 
     // Deployed functions cache the catalog for 60 s (the local gateway re-reads it on every use).
     process.env.CATALOG_CACHE_SECONDS = '60';
-    const counts = new Map<string, number>();
-    const operations = new Map<string, number>();
-    dynamo().middlewareStack.add(
-      (nextHandler, context) => async (args) => {
-        const fn = currentInvocation.getStore()?.functionName ?? '(outside a handler)';
-        counts.set(fn, (counts.get(fn) ?? 0) + 1);
-        const operation = `${fn} ${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
-        operations.set(operation, (operations.get(operation) ?? 0) + 1);
-        return nextHandler(args);
-      },
-      { step: 'initialize', name: 'benchLunchWaveCounter' },
-    );
-    let fixed: Map<string, number>;
+    const counter = countDynamoRequests();
+    let fixed: { operations: Map<string, number>; capacity: Capacity };
     try {
       // What a wave costs whatever its size (dispatch, the wave markers, every shard chain's first
       // Query): the same wave a week earlier, before anyone joined.
       await fireWave(EMPTY_WAVE_AT);
-      await deadline.until(async () => queuesIdle(gateway), 'the empty wave to finish');
-      fixed = new Map(operations);
+      await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the empty wave to finish');
+      fixed = { operations: counter.byFunction(), capacity: counter.capacity() };
 
       const phones = Array.from({ length: subscribers }, (_, i) => `+1555${String(8_000_000 + i)}`);
       let next = 0;
@@ -83,41 +75,31 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
       await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
       await deadline.until(async () => (await carrier.count()) >= subscribers * 3, 'every ZIP answered');
       const before = await carrier.count();
-      operations.clear();
-      counts.clear();
+      counter.reset();
       await fireWave(WAVE_AT);
       await deadline.until(async () => (await carrier.count()) - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
-      await deadline.until(async () => queuesIdle(gateway), 'the wave to finish');
+      await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the wave to finish');
     } finally {
-      dynamo().middlewareStack.remove('benchLunchWaveCounter');
+      counter.stop();
     }
     const coupons = subscribers;
-    const marginal = new Map([...operations].map(([op, n]) => [op, Math.max(0, n - (fixed.get(op) ?? 0))]));
+    const marginal = new Map([...counter.byFunction()].map(([op, n]) => [op, Math.max(0, n - (fixed.operations.get(op) ?? 0))]));
     const perFunction = new Map<string, number>();
     for (const [op, n] of marginal) perFunction.set(op.split(' ')[0]!, (perFunction.get(op.split(' ')[0]!) ?? 0) + n);
+    const capacity = counter.capacity();
     return {
       subscribers,
       coupons,
-      requestsPerWave: [...fixed.values()].reduce((a, b) => a + b, 0),
+      requestsPerWave: [...fixed.operations.values()].reduce((a, b) => a + b, 0),
       requestsPerCoupon: Object.fromEntries([...perFunction].map(([fn, n]) => [fn, n / coupons])),
       byOperation: Object.fromEntries([...marginal].sort().map(([op, n]) => [op, n / coupons])),
       totalPerCoupon: [...marginal.values()].reduce((a, b) => a + b, 0) / coupons,
+      capacityPerCoupon: {
+        read: Math.max(0, capacity.read - fixed.capacity.read) / coupons,
+        write: Math.max(0, capacity.write - fixed.capacity.write) / coupons,
+      },
     };
   } finally {
     restoreOutput();
-  }
-}
-
-/** No message waiting or in flight on the queues a wave goes through. */
-async function queuesIdle(gateway: LocalGateway): Promise<boolean> {
-  const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
-  try {
-    for (const queue of ['lunchPages', 'outbound'] as const) {
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: gateway.queues[queue], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      if (Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) > 0) return false;
-    }
-    return true;
-  } finally {
-    sqs.destroy();
   }
 }

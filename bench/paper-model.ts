@@ -27,17 +27,17 @@ const ZONES = [
   { name: 'Mountain', utcOffsetHours: -7, share: 0.07 },
   { name: 'Pacific', utcOffsetHours: -8, share: 0.17 },
 ] as const;
-const demoProgram = () => validateCatalog(demoCatalog).catalog.programs[0]!;
+const demoProgram = validateCatalog(demoCatalog).catalog.programs[0]!;
 /** The demo program's lunch time; the wave is queued 2 h before lunch (lunchPagesDue) and dropped at lunch. */
 const LUNCH_MINUTE = (() => {
-  const [h, m] = demoProgram().lunchTime.split(':').map(Number);
+  const [h, m] = demoProgram.lunchTime.split(':').map(Number);
   return h! * 60 + m!;
 })();
 const WAVE_LEAD_MINUTES = 120;
 
 /** The demo program's lunch coupon text as sent, with a typical code and date filled in. */
 function demoLunchText(): string {
-  const program = demoProgram();
+  const program = demoProgram;
   const offer = lunchOffer(program)!;
   return renderTemplate(program.templates.coupon, {
     programName: program.name,

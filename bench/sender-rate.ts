@@ -1,8 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsOutbox } from '../functions/adapters/sqs-queues';
 import { SENDER_PACE_ENV, senderPaceFromEnv } from '../functions/shared/sender-pace';
 import type { CarrierAttempt } from '../lib/local/sandbox-carrier';
-import { localCredentials } from '../lib/local/sqs-local';
 import { swallowOutput, type BenchGateway } from './bench-gateway';
 import type { Deadline } from './deadline';
 
@@ -62,9 +60,8 @@ export async function measureSenderRate(options: { seconds: number; deadline: De
   const configuredMps = senderPaceFromEnv().mps;
   const configured = process.env[SENDER_PACE_ENV.mps];
   const restoreOutput = swallowOutput();
-  const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
   try {
-    const outbox = new SqsOutbox(sqs, gateway.queues.outbound, () => new Date());
+    const outbox = new SqsOutbox(bench.sqs, gateway.queues.outbound, () => new Date());
     let sent = 0;
 
     const run = async (mps: number, messages: number): Promise<PaceRun> => {
@@ -91,7 +88,6 @@ export async function measureSenderRate(options: { seconds: number; deadline: De
   } finally {
     if (configured === undefined) delete process.env[SENDER_PACE_ENV.mps];
     else process.env[SENDER_PACE_ENV.mps] = configured;
-    sqs.destroy();
     restoreOutput();
   }
 }

@@ -1,6 +1,4 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalGateway } from '../lib/local/gateway';
-import { localCredentials } from '../lib/local/sqs-local';
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import { carrierSegments } from '../functions/domain/send-message';
@@ -58,21 +56,14 @@ const phone = (load: number, i: number) => `+1555${String(load).padStart(3, '0')
 /** Texts sent one at a time per load, for per-invocation durations. */
 const ALONE_TEXTS = 10;
 
-async function queueDepth(client: SQSClient, url: string): Promise<number> {
-  const { Attributes = {} } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
 class Bench {
   constructor(
     private readonly gateway: LocalGateway,
     private readonly carrier: BenchCarrier,
     private readonly counter: DynamoCounter,
-    private readonly sqs: SQSClient,
     private readonly deadline: Deadline,
     private readonly observer: Observer,
+    private readonly queuesIdle: BenchGateway['queuesIdle'],
   ) {}
 
   async health(count: number): Promise<number> {
@@ -138,7 +129,7 @@ class Bench {
     const elapsedMs = performance.now() - start;
     // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
     const queues: QueueName[] = ['inbound', 'outbound'];
-    await this.deadline.until(async () => (await Promise.all(queues.map((q) => queueDepth(this.sqs, this.gateway.queues[q])))).every((d) => d === 0), 'queues to drain');
+    await this.deadline.until(() => this.queuesIdle(queues), 'queues to drain');
     return {
       body,
       messages: count,
@@ -161,12 +152,10 @@ class Bench {
  */
 export async function measureThroughput(options: ThroughputOptions, report: ThroughputReport, bench: BenchGateway): Promise<void> {
   const { deadline } = options;
-  const sqs = new SQSClient({ endpoint: bench.gateway.sqsEndpoint, region: 'us-east-1', credentials: localCredentials });
-  let counter: DynamoCounter | undefined;
+  const counter = countDynamoRequests();
   try {
     process.env.CATALOG_CACHE_SECONDS = LAMBDA_CATALOG_CACHE_SECONDS;
-    counter = countDynamoRequests();
-    const run = new Bench(bench.gateway, bench.carrier, counter, sqs, deadline, bench.observer);
+    const run = new Bench(bench.gateway, bench.carrier, counter, deadline, bench.observer, bench.queuesIdle);
     // Warm-up: lazy clients, credential resolution, JIT and the catalog cache are paid once, as a warm
     // Lambda container would have; the measured runs then show the steady state.
     await run.health(10);
@@ -177,7 +166,6 @@ export async function measureThroughput(options: ThroughputOptions, report: Thro
     for (const [index, load] of options.loads.entries()) report.runs.push(await run.load(index + 1, load.body, options.messages, load.repliesEach));
     for (const [index, load] of options.loads.entries()) report.alone.push(await run.oneAtATime(200 + index * ALONE_TEXTS, load.body, ALONE_TEXTS, load.repliesEach));
   } finally {
-    counter?.stop();
-    sqs.destroy();
+    counter.stop();
   }
 }

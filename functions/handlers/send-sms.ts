@@ -68,6 +68,7 @@ const logResult = ({ id, message }: Entry, result: string) => logger.info('Outbo
 class BatchSender {
   private readonly settled = new Map<SQSRecord, Promise<Settled>>();
   private readonly groups = new Map<string, SQSRecord[]>();
+  private deps?: Promise<SendMessageDeps>;
 
   constructor(
     records: SQSRecord[],
@@ -88,7 +89,9 @@ class BatchSender {
     const entry = entryOf(record);
     if (!entry) return { result: 'rejected' };
     const run = entry.message.turn ? this.turnRepliesFrom(record) : [];
-    const deps = sendDeps(await carrier());
+    // One set of ports (and one read of the pace) for the whole batch.
+    this.deps ??= carrier().then(sendDeps);
+    const deps = await this.deps;
     if (run.length < 2) {
       const result = await sendMessage(entry.id, entry.message, deps);
       logResult(entry, result);

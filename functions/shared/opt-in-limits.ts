@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { numberFromEnv } from './env';
 
 /** A short code's opt-in ceiling: opt-ins it takes per UTC minute and per UTC day. */
 export interface OptInLimits {
@@ -15,17 +15,8 @@ export const OPT_IN_LIMIT_ENV = { perMinute: 'OPT_INS_PER_MINUTE', perDay: 'OPT_
  */
 export const DEFAULT_OPT_IN_LIMITS: OptInLimits = { perMinute: 300, perDay: 20_000 };
 
-const limit = z.pipe(z.coerce.number(), z.int().check(z.gte(1)));
-
 /** The ceiling from the environment; a malformed value fails at cold start, naming the variable. */
 export function optInLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OptInLimits {
-  const read = (key: keyof OptInLimits): number => {
-    const name = OPT_IN_LIMIT_ENV[key];
-    const raw = env[name];
-    if (raw === undefined || raw === '') return DEFAULT_OPT_IN_LIMITS[key];
-    const parsed = limit.safeParse(raw);
-    if (!parsed.success) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
-    return parsed.data;
-  };
+  const read = (key: keyof OptInLimits) => numberFromEnv(env, OPT_IN_LIMIT_ENV[key], DEFAULT_OPT_IN_LIMITS[key], { whole: true, min: 1 });
   return { perMinute: read('perMinute'), perDay: read('perDay') };
 }

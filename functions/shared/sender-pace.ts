@@ -1,3 +1,5 @@
+import { numberFromEnv } from './env';
+
 /**
  * The short code's pace: how many segments per second the carrier may be handed, and how that rate is
  * split between the send-sms invocations that run at the same time.
@@ -53,14 +55,7 @@ export interface SenderPace {
 
 /** The pace from the environment; a malformed value fails at cold start, naming the variable. */
 export function senderPaceFromEnv(env: NodeJS.ProcessEnv = process.env): SenderPace {
-  const read = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 1) throw new Error(`${name} must be a number of at least 1, got "${raw}"`);
-    return value;
-  };
-  const mps = read(SENDER_PACE_ENV.mps, DEFAULT_SENDER_MPS);
-  const instances = Math.floor(read(SENDER_PACE_ENV.instances, senderInstances(mps)));
+  const mps = numberFromEnv(env, SENDER_PACE_ENV.mps, DEFAULT_SENDER_MPS, { whole: false, min: 1 });
+  const instances = Math.floor(numberFromEnv(env, SENDER_PACE_ENV.instances, senderInstances(mps), { whole: false, min: 1 }));
   return { mps, instances, perInstance: segmentsPerInstance(mps, instances) };
 }

@@ -1,7 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
@@ -13,6 +12,7 @@ import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
 import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
+import { currentInvocation } from './invocation-context';
 import { freePort, LocalSetupError } from './child-processes';
 import { dynamoDbLocalCommand, launchDynamoDbLocal } from './dynamodb-local';
 import { HealthMonitor, type Dependency } from './health';
@@ -102,12 +102,6 @@ function handlerEnvironment(
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;
 }
-
-/**
- * The function whose invocation the current code runs in (every handler runs inside it locally): all
- * handlers share one process and one SDK client each, and this tells their requests apart.
- */
-export const currentInvocation = new AsyncLocalStorage<{ functionName: string }>();
 
 async function loadHandler<T>(spec: FunctionSpec, functionName: string, onInvocation?: LocalGatewayOptions['onInvocation']): Promise<T> {
   const module = (await import(resolve(ROOT, spec.entry))) as { handler: T };
