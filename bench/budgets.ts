@@ -39,18 +39,27 @@ export const budgets = {
   sender: {
     /** Sustained while work is queued, as a share of SENDER_MPS. */
     minShareOfRate: 0.9,
-    /** Messages in the busiest 1-second window, as a share of SENDER_MPS (one-segment messages). */
-    maxBusiestSecondOfRate: 1.0,
+    /**
+     * Messages in the busiest 1-second window at the carrier, as a share of SENDER_MPS (one-segment
+     * messages). The sender releases at most the rate in any second (unit tests on a virtual clock);
+     * the 5% allows for arrival jitter: requests sent evenly that a stalled receiving process or
+     * network hop lets arrive together.
+     */
+    maxBusiestSecondOfRate: 1.05,
   },
   lunchCoupon: {
     /** DynamoDB requests per lunch coupon from its page to the carrier: issuing and sending. */
     maxRequestsPageToCarrier: 3,
   },
   lunchIssuing: {
-    /** Issuing a page's subscribers vs the same writes and queue sends done raw, same stand-ins, same run. */
-    maxRatioToRaw: 1.5,
-    /** DynamoDB requests per coupon issued, the page's Query and BatchGetItem shared out. */
-    maxRequestsPerCoupon: 1.1,
+    /**
+     * Issuing a page's subscribers vs the same items written raw (one transaction a subscriber) with
+     * the same queue sends, same stand-ins, same run. Issuing puts its 16 workers' writes in one
+     * transaction, so it should be faster than the raw baseline; 1.0 allows for the stand-ins' noise.
+     */
+    maxRatioToRaw: 1.0,
+    /** DynamoDB requests per coupon issued: the page's Query and BatchGetItem and its transactions (16 subscribers each) shared out. */
+    maxRequestsPerCoupon: 0.25,
   },
   requestsPerText: {
     /** A new opt-in: the welcome and the ZIP question. */

@@ -112,7 +112,7 @@ disagree, so the figures are never typed in. Times are UTC on a winter weekday.
 - One coupon text per subscriber: the demo lunch text is ${segments} segment(s) (${lunchText.length} characters: "${lunchText}").
 - The prod stage's short code rate: senderMps ${mps}. send-sms runs at most ${senderInstances(mps)} invocations (batches of
   ${sendBatch}), each spacing its sends at ${segmentsPerInstance(mps, senderInstances(mps))} segments/s: ${rate} segments/s sustained.
-- Issuing (pages of ${LUNCH_PAGE_SIZE}, one conditional write per subscriber) is far faster than the rate, so each wave is
+- Issuing (pages of ${LUNCH_PAGE_SIZE}, one conditional write per subscriber, 16 in a transaction) is far faster than the rate, so each wave is
   queued within minutes and the sender is the bottleneck; one queue serves every zone in order.
 
 ## The day

@@ -1,6 +1,6 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
 import { newConversation } from '../domain/audience';
 import { zoneOf } from '../domain/lunch';
@@ -9,6 +9,7 @@ import type { DomainEvent } from '../domain/events';
 import { maskPhonesIn } from '../domain/phone-masking';
 import { ConflictError, type ConversationStore, type HandledText } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
+import { coalesce } from './coalesce';
 import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -90,6 +91,34 @@ export class DynamoConversationStore implements ConversationStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return conversation;
+  }
+
+  /** One program's subscription of a number, strongly consistent; undefined when there is none. */
+  async subscription(phone: string, programId: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.subscription(phone, programId), ConsistentRead: true }));
+    return Item?.type === 'subscription' ? stripKeys<Subscription>(Item) : undefined;
+  }
+
+  /**
+   * Several subscriptions in one BatchGetItem (strongly consistent, 100 keys at most), in the order
+   * asked; undefined where there is none. Keys DynamoDB leaves unprocessed (throttling) are asked
+   * again after a short pause, a few times, before giving up with an error.
+   */
+  async subscriptions(wanted: { phone: string; programId: string }[]): Promise<(Subscription | undefined)[]> {
+    const id = (key: { pk: string; sk: string }) => `${key.pk}\n${key.sk}`;
+    const keys = wanted.map(({ phone, programId }) => audienceKeys.subscription(phone, programId));
+    const found = new Map<string, Subscription>();
+    let asking: Record<string, unknown>[] = [...new Map(keys.map((key) => [id(key), key])).values()];
+    for (let attempt = 0; asking.length > 0; attempt += 1) {
+      if (attempt === 4) throw new Error(`${asking.length} subscription read(s) left unprocessed by DynamoDB after ${attempt} attempts`);
+      if (attempt > 0) await new Promise((ok) => setTimeout(ok, 50 * 2 ** attempt));
+      const answer = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: asking, ConsistentRead: true } } }));
+      for (const item of answer.Responses?.[this.tableName] ?? []) {
+        if (item.type === 'subscription') found.set(id(item as { pk: string; sk: string }), stripKeys<Subscription>(item));
+      }
+      asking = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return keys.map((key) => found.get(id(key)));
   }
 
   async referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined> {
@@ -184,4 +213,25 @@ export class DynamoConversationStore implements ConversationStore {
       throw error;
     }
   }
+}
+
+/** BatchGetItem takes at most this many keys. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The conversation store as the sender uses it in one batch: one program's subscription reads that
+ * its messages make side by side (one per recipient, before each goes to the carrier) go to DynamoDB
+ * as one BatchGetItem instead of a request each; the same consistent reads, the same capacity.
+ */
+export function readingTogether(store: DynamoConversationStore): Pick<ConversationStore, 'load' | 'recordOptOuts' | 'subscription'> {
+  const read = coalesce(
+    (keys: { phone: string; programId: string }[]) =>
+      keys.length === 1 ? store.subscription(keys[0]!.phone, keys[0]!.programId).then((one) => [one]) : store.subscriptions(keys),
+    BATCH_GET_LIMIT,
+  );
+  return {
+    load: (phone) => store.load(phone),
+    recordOptOuts: (events) => store.recordOptOuts(events),
+    subscription: (phone, programId) => read({ phone, programId }),
+  };
 }

@@ -1,11 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Coupon } from '../domain/coupons';
 import { maskPhonesIn } from '../domain/phone-masking';
 import type { CouponStore, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
+import { coalesce } from './coalesce';
 import { conditionHeld } from './conditional-writes';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type Issue = { coupon: Coupon; period: string; options?: { notified?: boolean } };
 
 /** How long coupon records outlive their validity, for redemption disputes and reporting. */
 const COUPON_RETENTION_DAYS = 400;
@@ -23,40 +27,89 @@ export class DynamoCouponStore implements CouponStore {
     private readonly tableName: string,
   ) {}
 
-  async issue(coupon: Coupon, period: string, options: { notified?: boolean } = {}): Promise<IssueResult> {
+  /** The marker and the coupon: two Puts that only create. */
+  private issueItems({ coupon, period, options = {} }: Issue): TransactItem[] {
     const marker = audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period);
     const expires = expiresAt(coupon.validUntil, COUPON_RETENTION_DAYS);
     const { code, issuedAt, validUntil } = coupon;
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          // The coupon's code and dates ride along, so a retry rebuilds its text from the failed condition alone.
+          Item: { ...marker, type: 'offer-marker', code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...audienceKeys.coupon(coupon.code), type: 'coupon', ...coupon, expiresAt: expires },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+  }
+
+  /** What a refused issue means, from its two cancellation reasons (marker first); undefined when neither condition failed. */
+  private refused(request: Issue, reasons: CancellationReason[]): Promise<IssueResult> | undefined {
+    const [markerReason, couponReason] = reasons;
+    if (markerReason?.Code === 'ConditionalCheckFailed') {
+      const { coupon, period } = request;
+      return this.existing(coupon, audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period), markerReason.Item && unmarshall(markerReason.Item));
+    }
+    if (couponReason?.Code === 'ConditionalCheckFailed') return Promise.resolve({ outcome: 'code-taken' });
+    return undefined;
+  }
+
+  async issue(coupon: Coupon, period: string, options: { notified?: boolean } = {}): Promise<IssueResult> {
+    const request = { coupon, period, options };
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                // The coupon's code and dates ride along, so a retry rebuilds its text from the failed condition alone.
-                Item: { ...marker, type: 'offer-marker', code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...audienceKeys.coupon(coupon.code), type: 'coupon', ...coupon, expiresAt: expires },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
+      await this.client.send(new TransactWriteCommand({ TransactItems: this.issueItems(request) }));
       return { outcome: 'issued' };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [markerReason] = error.CancellationReasons ?? [];
-      if (markerReason?.Code !== 'ConditionalCheckFailed') return { outcome: 'code-taken' };
-      return this.existing(coupon, marker, markerReason.Item && unmarshall(markerReason.Item));
+      return (await this.refused(request, error.CancellationReasons ?? [])) ?? { outcome: 'code-taken' };
     }
+  }
+
+  /**
+   * Several subscribers' coupons in one transaction: the same items and conditions as one `issue`
+   * each (transactional writes either way, so the same capacity), in fewer requests. When DynamoDB
+   * refuses it, its cancellation reasons say which issue failed its condition (issued before, or a
+   * code taken: answered as `issue` would) and which were only held back by them: those go again
+   * together. Anything else (a conflicting transaction in flight, throttling) sends the rest one by one.
+   */
+  async issueMany(requests: Issue[]): Promise<IssueResult[]> {
+    const results: (IssueResult | Promise<IssueResult>)[] = new Array(requests.length);
+    let open = requests.map((_, index) => index);
+    // Two actions on one item (the same code drawn twice, one period asked twice) are not allowed in one transaction.
+    const keys = requests.flatMap(({ coupon, period }) => [JSON.stringify(audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period)), JSON.stringify(audienceKeys.coupon(coupon.code))]);
+    if (new Set(keys).size < keys.length) open = [];
+    for (let round = 0; open.length > 1 && round < 3; round += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: open.flatMap((index) => this.issueItems(requests[index]!)) }));
+        for (const index of open) results[index] = { outcome: 'issued' };
+        open = [];
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const again: number[] = [];
+        let clean = true;
+        open.forEach((index, position) => {
+          const own = reasons.slice(2 * position, 2 * position + 2);
+          const answer = this.refused(requests[index]!, own);
+          if (answer) results[index] = answer;
+          else again.push(index);
+          if (own.some((reason) => reason.Code && reason.Code !== 'None' && reason.Code !== 'ConditionalCheckFailed')) clean = false;
+        });
+        open = again;
+        if (!clean) break;
+      }
+    }
+    for (const index of open) results[index] = this.issue(requests[index]!.coupon, requests[index]!.period, requests[index]!.options);
+    return Promise.all(results);
   }
 
   /** The coupon this period already has, from the marker the failed condition returned (read only when it lacks the coupon's dates). */
@@ -106,4 +159,22 @@ export class DynamoCouponStore implements CouponStore {
       ),
     );
   }
+}
+
+/** TransactWriteItems takes 100 actions: 50 coupons with their markers. */
+const COUPONS_PER_TRANSACTION = 50;
+
+/**
+ * The coupon store as one invocation that issues to many subscribers side by side uses it (the lunch
+ * fan-out's page): the coupons its workers issue in the same moment go to DynamoDB as one transaction
+ * (`issueMany`), every other call as it is.
+ */
+export function issuingTogether(store: DynamoCouponStore): CouponStore {
+  const issue = coalesce((requests: Issue[]) => (requests.length === 1 ? store.issue(requests[0]!.coupon, requests[0]!.period, requests[0]!.options).then((one) => [one]) : store.issueMany(requests)), COUPONS_PER_TRANSACTION);
+  return {
+    issue: (coupon, period, options) => issue({ coupon, period, ...(options ? { options } : {}) }),
+    markNotified: (coupon, period) => store.markNotified(coupon, period),
+    find: (code) => store.find(code),
+    markRedeemed: (coupon, orderId, at) => store.markRedeemed(coupon, orderId, at),
+  };
 }

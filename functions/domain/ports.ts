@@ -18,6 +18,8 @@ export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referra
 
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
+  /** One program's subscription of a number, as `load` would show it; undefined when there is none. */
+  subscription(phone: string, programId: string): Promise<Subscription | undefined>;
   /**
    * Writes the outcome atomically, keyed by the MessageSid. A MessageSid committed before writes
    * nothing and answers with what it produced then (the write's own condition tells, no read first).

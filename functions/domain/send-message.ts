@@ -1,4 +1,4 @@
-import type { ConsentEvent, Conversation, MessagePurpose, OutboundMessage, Subscription } from './audience';
+import { newConversation, type ConsentEvent, type Conversation, type MessagePurpose, type OutboundMessage, type Subscription } from './audience';
 import type { Catalog, Program } from './catalog';
 import { pruneSendLog } from './frequency-caps';
 import { guardMessage } from './marketing-guard';
@@ -94,7 +94,7 @@ class ClaimLost extends RetryLater {}
 
 export interface SendMessageDeps {
   deliveries: Deliveries;
-  store: Pick<ConversationStore, 'load' | 'recordOptOuts'>;
+  store: Pick<ConversationStore, 'load' | 'recordOptOuts' | 'subscription'>;
   catalog: CatalogSource;
   scheduled: Pick<ScheduledSends, 'schedule'>;
   outbox: Pick<Outbox, 'enqueueEach'>;
@@ -247,7 +247,7 @@ async function deliver(
 ): Promise<SendResult> {
   let uncertain = claim.uncertain;
   try {
-    const known = options.consentSettled ? undefined : await Promise.all([deps.store.load(message.to), deps.catalog.load()]).then(([conversation, catalog]) => ({ conversation, catalog }));
+    const known = options.consentSettled ? undefined : await Promise.all([conversationFor(message, deps), deps.catalog.load()]).then(([conversation, catalog]) => ({ conversation, catalog }));
     const record = async (sent: SentMessage) => {
       if (options.record && !known) options.record({ id, message, sent });
       else await recordSent(id, message, sent, known, deps);
@@ -283,6 +283,17 @@ async function deliver(
     if (error instanceof CarrierFailure) throw new RetryLater(`carrier: ${error.kind} (${error.code})`);
     throw error;
   }
+}
+
+/**
+ * What the last-moment checks need of the recipient: a program's message, that program's subscription
+ * alone (consent, quiet hours, caps and what sending changes are all about it); any other message,
+ * the whole conversation.
+ */
+async function conversationFor(message: OutboundMessage, deps: Pick<SendMessageDeps, 'store'>): Promise<Conversation> {
+  if (!message.programId) return deps.store.load(message.to);
+  const subscription = await deps.store.subscription(message.to, message.programId);
+  return { ...newConversation(message.to), subscriptions: subscription ? [subscription] : [] };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   couponStore,
   random,
 } from '../adapters/dependencies';
+import { issuingTogether } from '../adapters/dynamo-coupons';
 import { lunchPageQueue, outbox } from '../adapters/queue-dependencies';
 import { ISSUE_CONCURRENCY } from '../domain/issue-coupon';
 import { issueLunchPage, LUNCH_PAGE_SIZE } from '../domain/issue-lunch-coupons';
@@ -25,7 +26,7 @@ const concurrency = Number(process.env.LUNCH_ISSUE_CONCURRENCY ?? ISSUE_CONCURRE
 async function issuePage(record: SQSRecord): Promise<void> {
   const page = parseQueueRecord(record, lunchPageMessage);
   if (!page) return;
-  const deps = { catalog: catalogSource(), audience: audienceIndex(), coupons: couponStore(), random, outbox: outbox(), events: eventPublisher(), pages: lunchPageQueue(), clock, pageSize, concurrency };
+  const deps = { catalog: catalogSource(), audience: audienceIndex(), coupons: issuingTogether(couponStore()), random, outbox: outbox(), events: eventPublisher(), pages: lunchPageQueue(), clock, pageSize, concurrency };
   const result = await issueLunchPage(page, deps);
   logger.info('Lunch page', { programId: page.programId, zone: page.zone, shard: page.shard, localDate: page.localDate, ...result });
 }

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { catalogSource, conversationStore, deliveries, scheduledSends } from '../adapters/dependencies';
+import { readingTogether } from '../adapters/dynamo-conversation-store';
 import { outbox } from '../adapters/queue-dependencies';
 import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
@@ -37,7 +38,7 @@ function sendDeps(carrierClient: Carrier): SendMessageDeps {
   const callback = statusCallbackUrl();
   return {
     deliveries: deliveries(),
-    store: conversationStore(),
+    store: readingTogether(conversationStore()),
     catalog: catalogSource(),
     scheduled: scheduledSends(),
     outbox: outbox(),

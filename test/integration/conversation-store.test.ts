@@ -1,4 +1,4 @@
-import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { DynamoConversationStore, readingTogether } from '../../functions/adapters/dynamo-conversation-store';
 import type { ConsentEvent, Conversation } from '../../functions/domain/audience';
 import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
 import { converse, type InboundText } from '../../functions/domain/conversation';
@@ -338,3 +338,34 @@ describe('carrier-reported opt-outs', () => {
     expect(await audienceItems(db, phone)).toEqual(before);
   });
 });
+
+describe('reading one program\'s subscription', () => {
+  test('several numbers read side by side get each their own subscription as the conversation shows it, and none for a stranger, in one request', async () => {
+    // Prepare: two subscribers (one opted out since), one stranger
+    const [a, b, stranger] = [freshPhone(), freshPhone(), freshPhone()];
+    await textAndCommit(a, 'KRUSTY');
+    await textAndCommit(b, 'KRUSTY');
+    await textAndCommit(b, 'STOP', '2025-06-02T15:05:00.000Z');
+    const asked: string[] = [];
+    db.doc.middlewareStack.add((next, context) => async (args) => (asked.push(context.commandName ?? ''), next(args)), { step: 'initialize', name: 'askedReads' });
+
+    // Act
+    const reader = readingTogether(store);
+    const [forA, forB, forStranger, forAAgain] = await Promise.all([
+      reader.subscription(a, PROGRAM_ID),
+      reader.subscription(b, PROGRAM_ID),
+      reader.subscription(stranger, PROGRAM_ID),
+      reader.subscription(a, PROGRAM_ID),
+    ]);
+    db.doc.middlewareStack.remove('askedReads');
+
+    // Assess
+    expect(forA).toEqual(subscriptionOf(await store.load(a)));
+    expect(forA).toMatchObject({ phone: a, status: 'subscribed' });
+    expect(forB).toMatchObject({ phone: b, status: 'opted-out' });
+    expect(forStranger).toBeUndefined();
+    expect(forAAgain).toEqual(forA);
+    expect(asked).toEqual(['BatchGetItemCommand']);
+  });
+});
+

@@ -3,7 +3,7 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { audienceKeys, zoneChainKey, zoneShard } from '../../functions/adapters/audience-keys';
 import { DynamoAudienceIndex } from '../../functions/adapters/dynamo-audience-index';
-import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
+import { DynamoCouponStore, issuingTogether } from '../../functions/adapters/dynamo-coupons';
 import { SqsLunchPageQueue, SqsOutbox } from '../../functions/adapters/sqs-queues';
 import type { Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
@@ -215,4 +215,80 @@ describe('issuing a page through the real adapters', () => {
     expect(firstRequests.filter((r) => r !== 'TransactWriteItems').sort()).toEqual(['BatchGetItem', 'Query']);
     expect(firstRequests.filter((r) => r === 'TransactWriteItems')).toHaveLength(60);
   });
+
+  test('coupons issued side by side go as one transaction: one issued before and one whose code is taken are answered as alone, the others issued', async () => {
+    // Prepare: four subscribers; the first already has today's coupon, the second draws a code someone holds
+    const offer = catalog.programs[0]!.offers.find((o) => o.kind === 'lunch')!;
+    const at = new Date('2026-11-24T15:30:00Z');
+    const phones = [freshPhone(), freshPhone(), freshPhone(), freshPhone()];
+    const coupon = (phone: string, code: string) => newCoupon({ code, phone, programId: PROGRAM, offer, issuedAt: at });
+    const earlier = coupon(phones[0]!, `KB-${randomCode()}`);
+    const holder = coupon(freshPhone(), `KB-${randomCode()}`);
+    await coupons().issue(earlier, '2026-11-24', { notified: true });
+    await coupons().issue(holder, '2026-11-24');
+    const asked = [coupon(phones[0]!, `KB-${randomCode()}`), coupon(phones[1]!, holder.code), coupon(phones[2]!, `KB-${randomCode()}`), coupon(phones[3]!, `KB-${randomCode()}`)];
+    requests.length = 0;
+
+    // Act
+    const store = issuingTogether(coupons());
+    const results = await Promise.all(asked.map((c) => store.issue(c, '2026-11-24', { notified: true })));
+    const made = requests.splice(0);
+
+    // Assess: as four single issues would answer, in fewer requests (the refused transaction, then the rest together)
+    expect(results).toEqual([{ outcome: 'exists', coupon: earlier, notified: true }, { outcome: 'code-taken' }, { outcome: 'issued' }, { outcome: 'issued' }]);
+    expect(await coupons().find(asked[2]!.code)).toMatchObject({ phone: phones[2], code: asked[2]!.code });
+    expect(await coupons().find(asked[3]!.code)).toMatchObject({ phone: phones[3], code: asked[3]!.code });
+    expect(await coupons().find(holder.code)).toMatchObject({ phone: holder.phone });
+    expect(made).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+  });
+
+  test('a page of 60 issued together: the same coupons and texts as one write each, in a few transactions; run again, nothing new', async () => {
+    // Prepare
+    const zone = 'America/Kentucky/Monticello';
+    const phones: string[] = [];
+    while (phones.length < 60) {
+      const phone = freshPhone();
+      if (zoneShard(phone, SHARDS) === 2) phones.push(phone);
+    }
+    await file(phones.map((phone) => subscription(phone, zone)));
+    const page: LunchPage = { programId: PROGRAM, zone, shard: 2, localDate: '2026-11-24', lunchAt: '2026-11-24T17:00:00.000Z' };
+    const deps = (): LunchDeps => ({
+      catalog: { load: async () => catalog },
+      audience: new DynamoAudienceIndex(db.doc, db.tables.audience),
+      coupons: issuingTogether(coupons()),
+      random,
+      outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date('2026-11-24T15:30:00Z')),
+      events: new RecordingPublisher(),
+      pages: new SqsLunchPageQueue(sqs.client, sqs.queues.lunchPages.url),
+      clock: { now: () => new Date('2026-11-24T15:30:00Z') },
+      pageSize: 100,
+      concurrency: 16,
+    });
+    requests.length = 0;
+
+    // Act
+    const first = await issueLunchPage(page, deps());
+    const firstRequests = requests.splice(0);
+    const texts = await drainQueue(sqs.client, sqs.queues.outbound.url, { waitSeconds: 0 });
+    const retry = await issueLunchPage(page, deps());
+    const retryTexts = await drainQueue(sqs.client, sqs.queues.outbound.url, { waitSeconds: 0 });
+
+    // Assess
+    expect(first).toEqual({ issued: 60, requeued: 0, handedOn: false });
+    expect(retry).toEqual({ issued: 0, requeued: 60, handedOn: false });
+    const bodies = texts.map((m) => outboundQueueMessage.parse(JSON.parse(m.Body!)));
+    expect(bodies.map((b) => b.to).sort()).toEqual([...phones].sort());
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(60);
+    expect(retryTexts).toEqual([]);
+    // 16 workers side by side: about one transaction per 16 subscribers, never one each.
+    const transactions = firstRequests.filter((r) => r === 'TransactWriteItems').length;
+    expect(transactions).toBeGreaterThanOrEqual(4);
+    expect(transactions).toBeLessThanOrEqual(12);
+  });
 });
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** A code in the coupon alphabet, fresh for this run. */
+function randomCode(): string {
+  return Array.from(randomBytes(6), (byte) => CODE_ALPHABET[byte % CODE_ALPHABET.length]).join('');
+}

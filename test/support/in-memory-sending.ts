@@ -187,6 +187,10 @@ export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
         world.loads += 1;
         return world.conversations.get(phone) ?? newConversation(phone);
       },
+      subscription: async (phone, programId) => {
+        world.loads += 1;
+        return world.conversations.get(phone)?.subscriptions.find((s) => s.programId === programId);
+      },
       recordOptOuts: async (events) => {
         world.optOuts += events.length;
         for (const event of events) {

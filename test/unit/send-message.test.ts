@@ -101,12 +101,12 @@ describe('send-message: exactly once, whatever comes back', () => {
   });
 
   test('a run that stalled past its claim (answered at the batch deadline, or frozen) wakes after another run sent it: it hands nothing over', async () => {
-    // Prepare: the first run stalls right after claiming, while it reads the conversation
-    const load = world.deps.store.load;
+    // Prepare: the first run stalls right after claiming, while it reads the subscription
+    const read = world.deps.store.subscription;
     let wake!: () => void;
     const stalled = new Promise<void>((ok) => (wake = ok));
-    let loads = 0;
-    world.deps.store = { ...world.deps.store, load: async (phone) => ((loads += 1) === 1 ? stalled.then(() => load(phone)) : load(phone)) };
+    let reads = 0;
+    world.deps.store = { ...world.deps.store, subscription: async (phone, programId) => ((reads += 1) === 1 ? stalled.then(() => read(phone, programId)) : read(phone, programId)) };
     const first = deliver(world, 'm1', reply());
     await new Promise((ok) => setImmediate(ok));
     // Act: its lease runs out, the redelivery takes over and sends; then the first run wakes
