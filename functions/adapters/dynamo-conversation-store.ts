@@ -217,17 +217,23 @@ export class DynamoConversationStore implements ConversationStore {
 
 /** BatchGetItem takes at most this many keys. */
 const BATCH_GET_LIMIT = 100;
+/**
+ * How long a subscription read waits for the batch's others: each follows its message's own claim,
+ * and those answer a few milliseconds apart. Short beside the carrier call that follows (~250 ms).
+ */
+const READ_WINDOW_MS = 10;
 
 /**
  * The conversation store as the sender uses it in one batch: one program's subscription reads that
- * its messages make side by side (one per recipient, before each goes to the carrier) go to DynamoDB
- * as one BatchGetItem instead of a request each; the same consistent reads, the same capacity.
+ * its messages make side by side (one per recipient, right after each one's claim) go to DynamoDB as
+ * one BatchGetItem instead of a request each; the same consistent reads, the same capacity.
  */
 export function readingTogether(store: DynamoConversationStore): Pick<ConversationStore, 'load' | 'recordOptOuts' | 'subscription'> {
   const read = coalesce(
     (keys: { phone: string; programId: string }[]) =>
       keys.length === 1 ? store.subscription(keys[0]!.phone, keys[0]!.programId).then((one) => [one]) : store.subscriptions(keys),
     BATCH_GET_LIMIT,
+    READ_WINDOW_MS,
   );
   return {
     load: (phone) => store.load(phone),

@@ -28,4 +28,20 @@ describe('calls made side by side run as one request', () => {
     // Assess
     expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : 'answered'))).toEqual(['DynamoDB is down', 'DynamoDB is down']);
   });
+
+  test('with a window, calls that come a few milliseconds apart still share a run', async () => {
+    // Prepare
+    const runs: string[][] = [];
+    const read = coalesce(async (inputs: string[]) => (runs.push(inputs), inputs.map((key) => key.toUpperCase())), 10, 30);
+
+    // Act: three callers whose own requests answer 0, 5 and 10 ms apart
+    const answers = await Promise.all(['a', 'b', 'c'].map(async (key, index) => {
+      await new Promise((ok) => setTimeout(ok, index * 5));
+      return read(key);
+    }));
+
+    // Assess
+    expect(answers).toEqual(['A', 'B', 'C']);
+    expect(runs).toEqual([['a', 'b', 'c']]);
+  });
 });
