@@ -9,6 +9,7 @@
  * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
+ * | turn's replies  | PHONE#<e164> | MSG#TURN#<MessageSid>               |
  * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
  * | referral slots  | PHONE#<e164> | REWARDS#<programId>#<yyyy-mm>       |
  * | coupon          | COUPON#<code> | COUPON                             |
@@ -33,6 +34,7 @@
 export const STATE_PREFIX = 'STATE#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';
+export const TURN_PREFIX = 'MSG#TURN#';
 export const PARKED_PREFIX = 'PARKED#';
 
 const partition = (phone: string) => `PHONE#${phone}`;
@@ -48,6 +50,8 @@ export const audienceKeys = {
   message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
   /** One outbound message for its whole life (outbox row, claim, carrier SID, delivery status). */
   outboundMessage: (phone: string, id: string) => ({ pk: partition(phone), sk: `${OUTBOUND_PREFIX}${id}` }),
+  /** How a conversation turn's replies stand (claimed together, their SIDs, voided by a STOP): one small item per inbound text. */
+  turn: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `${TURN_PREFIX}${messageSid}` }),
   offerMarker: (phone: string, programId: string, offerId: string, period: string) => ({
     pk: partition(phone),
     sk: `OFFER#${programId}#${offerId}#${period}`,

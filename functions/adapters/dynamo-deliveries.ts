@@ -1,9 +1,11 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { outboxEntries, type OutboundMessage } from '../domain/audience';
-import { UNSENT_OUTCOMES, type ConsentBasis, type Deliveries, type DeliveryClaim, type DeliveryState, type SentEffects, type SentMessage, type UnsentOutcome } from '../domain/ports';
-import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX } from './audience-keys';
+import { outboxEntries, outboxEntryOf, type OutboundMessage } from '../domain/audience';
+import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type EarlierTurnSend, type SentEffects, type SentMessage, type TurnClaim, type UnsentOutcome } from '../domain/ports';
+import { consentExempt } from '../domain/send-message';
+import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX, TURN_PREFIX } from './audience-keys';
+import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Next = { id: string; message: OutboundMessage };
@@ -18,6 +20,36 @@ export const CARRIER_STATUS_RANK: Record<string, number> = {
 };
 
 const unsentOutcomes: ReadonlySet<string> = new Set(UNSENT_OUTCOMES);
+
+/**
+ * A turn's reply on its turn's record: claimed (a lease), sent (its SID), or given back (`pending`:
+ * the carrier surely did not take it; `unknown`: it may have).
+ */
+type TurnSend = { leaseUntil: number } | { sid: string; status: string; sentAt: string } | { state: 'pending' | 'unknown'; lastError: string };
+
+/** A reply no run holds and none sent: free to claim. */
+function claimable(send: TurnSend | undefined): boolean {
+  return send === undefined || ('state' in send && send.state === 'pending');
+}
+
+/** Replies of one conversation turn (ids `<MessageSid>-<n>`): the turn and each one's place; undefined for anything else. */
+function turnOf(entries: { id: string }[]): { causedBy: string; indices: number[] } | undefined {
+  const places = entries.map(({ id }) => outboxEntryOf(id));
+  const causedBy = places[0]?.causedBy;
+  if (!causedBy || places.some((place) => place?.causedBy !== causedBy)) return undefined;
+  return { causedBy, indices: places.map((place) => place!.index) };
+}
+
+/** How each of these replies stood on its turn's record, for those claimed before (absent: free). */
+function earlierSends(entries: Next[], sends: Record<string, TurnSend>, now: number): Map<string, EarlierTurnSend> {
+  const earlier = new Map<string, EarlierTurnSend>();
+  for (const { id } of entries) {
+    const send = sends[String(outboxEntryOf(id)?.index)];
+    if (!send || claimable(send)) continue;
+    earlier.set(id, 'sid' in send ? 'sent' : 'leaseUntil' in send && send.leaseUntil > now ? 'busy' : 'in-doubt');
+  }
+  return earlier;
+}
 
 /** The message as stored on its record: who, what and why, for the log and for a resend after a crash. */
 function messageFields(id: string, message: OutboundMessage): Record<string, unknown> {
@@ -142,42 +174,154 @@ export class DynamoDeliveries implements Deliveries {
     );
   }
 
-  async claimTogether(entries: Next[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }> {
+  /**
+   * A turn's replies claimed on the turn's record (MSG#TURN#<MessageSid>, a small item: one write unit):
+   * created with the claims when no run claimed any of them before (the common case, one request);
+   * else, unless a STOP voided the turn, the replies not claimed yet (or given back as not taken) are
+   * added to it. Refused, the record as it was tells how each reply claimed before stands.
+   */
+  async claimTogether(entries: Next[]): Promise<TurnClaim> {
+    const turn = turnOf(entries);
+    if (!turn) return { claimed: false, earlier: new Map() };
     const now = Date.now();
-    const claims = entries.map(({ id, message }) => this.claimUpdate(id, message, now, 'fresh'));
-    const checks = consent.map((basis) => ({ ConditionCheck: this.consentCheck(entries[0]!.message.to, basis) }));
+    const leaseUntil = now + this.leaseMs;
+    const key = audienceKeys.turn(entries[0]!.message.to, turn.causedBy);
+    const claims = Object.fromEntries(turn.indices.map((index) => [String(index), { leaseUntil }]));
     try {
-      if (claims.length === 1 && checks.length === 0) await this.client.send(new UpdateCommand(claims[0]!));
-      else await this.client.send(new TransactWriteCommand({ TransactItems: [...claims.map((claim) => ({ Update: claim })), ...checks] }));
-      return { claimed: true, leaseUntil: now + this.leaseMs };
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, type: 'turn', sends: claims, expiresAt: expiresAt(new Date(now).toISOString()) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { claimed: true, leaseUntil };
     } catch (error) {
-      // Not fresh, consent moved, or a conflicting write in flight: nothing was written.
-      if (error instanceof TransactionCanceledException || (error as Error).name === 'ConditionalCheckFailedException') return { claimed: false };
-      throw error;
+      const old = conditionFailureItem(error);
+      if (!old) throw error;
+      const sends = (old.sends ?? {}) as Record<string, TurnSend>;
+      if (old.voided || !old.sends || !turn.indices.every((index) => claimable(sends[String(index)]))) return { claimed: false, earlier: earlierSends(entries, sends, now) };
+    }
+    // Claimed before, but not these (a batch that held only some of the turn's replies), or given back.
+    const names: Record<string, string> = { '#sends': 'sends', '#state': 'state' };
+    const values: Record<string, unknown> = { ':pending': 'pending' };
+    turn.indices.forEach((index, n) => {
+      names[`#r${n}`] = String(index);
+      values[`:r${n}`] = { leaseUntil };
+    });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${turn.indices.map((_, n) => `#sends.#r${n} = :r${n}`).join(', ')}`,
+          ConditionExpression: `attribute_exists(#sends) AND attribute_not_exists(voided) AND ${turn.indices.map((_, n) => `(attribute_not_exists(#sends.#r${n}) OR #sends.#r${n}.#state = :pending)`).join(' AND ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { claimed: true, leaseUntil };
+    } catch (error) {
+      const old = conditionFailureItem(error);
+      if (!old) throw error;
+      return { claimed: false, earlier: earlierSends(entries, (old.sends ?? {}) as Record<string, TurnSend>, now) };
     }
   }
 
-  /** The subscription a message was decided under is still the live one: subscribed since then, and no opt-out at or after it. */
-  private consentCheck(phone: string, basis: ConsentBasis) {
-    return {
-      TableName: this.tableName,
-      Key: audienceKeys.subscription(phone, basis.programId),
-      ConditionExpression: '#status = :subscribed AND subscribedAt = :since AND (attribute_not_exists(optedOutAt) OR optedOutAt < :since)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':subscribed': 'subscribed', ':since': basis.subscribedAt },
-    };
-  }
-
+  /** The SIDs of a turn's replies that went out, on the turn's record. */
   async sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void> {
-    if (records.length === 1) return this.sent(records[0]!.id, records[0]!.message, records[0]!.sent, at);
-    if (records.length === 0) return;
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: records.map(({ id, message, sent }) => ({ Update: this.sentUpdate(id, message, sent, at, undefined) })) }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // A status callback writing one of them at that moment cancels the transaction: one by one then.
-      for (const { id, message, sent } of records) await this.client.send(new UpdateCommand(this.sentUpdate(id, message, sent, at, undefined)));
+    const turn = turnOf(records);
+    if (!turn) {
+      for (const { id, message, sent } of records) await this.sent(id, message, sent, at);
+      return;
     }
+    const names: Record<string, string> = { '#sends': 'sends' };
+    const values: Record<string, unknown> = {};
+    records.forEach(({ sent }, n) => {
+      names[`#r${n}`] = String(turn.indices[n]);
+      values[`:r${n}`] = { sid: sent.sid, status: sent.status, sentAt: at };
+    });
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: audienceKeys.turn(records[0]!.message.to, turn.causedBy),
+        UpdateExpression: `SET ${records.map((_, n) => `#sends.#r${n} = :r${n}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async releaseTurnReply(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void> {
+    const entry = outboxEntryOf(id);
+    if (!entry) return this.release(id, message, uncertain, reason);
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.turn(message.to, entry.causedBy),
+          UpdateExpression: 'SET #sends.#reply = :given',
+          // A reply whose SID is on record stays sent.
+          ConditionExpression: 'attribute_exists(#sends) AND attribute_not_exists(#sends.#reply.sid)',
+          ExpressionAttributeNames: { '#sends': 'sends', '#reply': String(entry.index) },
+          ExpressionAttributeValues: { ':given': { state: uncertain ? 'unknown' : 'pending', lastError: reason } },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * This number's turns with replies waiting for their first claim that need a live subscription to
+   * one of these programs: marked voided (the record created when no reply was claimed yet). One
+   * Query of the number's message records (a STOP is rare; the records expire after 90 days).
+   */
+  async voidTurns(phone: string, programIds: string[]): Promise<void> {
+    const programs = new Set(programIds);
+    const turns = new Map<string, Record<string, TurnSend>>();
+    const waiting: string[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :message)',
+          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':message': MESSAGE_PREFIX },
+          ProjectionExpression: 'sk, direction, replies, sends',
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = item.sk as string;
+        if (sk.startsWith(TURN_PREFIX)) turns.set(sk.slice(TURN_PREFIX.length), (item.sends ?? {}) as Record<string, TurnSend>);
+        else if (item.direction === 'in' && Array.isArray(item.replies)) {
+          const replies = item.replies as OutboundMessage[];
+          if (replies.some((reply) => reply.turn && !consentExempt(reply.purpose) && programs.has(reply.programId ?? ''))) waiting.push(sk.slice(MESSAGE_PREFIX.length));
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    // A turn none of whose replies is claimed or given back yet (no record, or not all of them on it).
+    const unclaimed = waiting.filter((causedBy) => {
+      const sends = turns.get(causedBy);
+      return !sends || Object.values(sends).some((send) => claimable(send)) || Object.keys(sends).length === 0;
+    });
+    const at = new Date().toISOString();
+    await Promise.all(
+      unclaimed.map((causedBy) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: audienceKeys.turn(phone, causedBy),
+            UpdateExpression: 'SET voided = list_append(if_not_exists(voided, :none), :programs), #type = :turn, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':none': [], ':programs': programIds, ':turn': 'turn', ':expiresAt': expiresAt(at) },
+          }),
+        ),
+      ),
+    );
   }
 
   async sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects: SentEffects = {}): Promise<void> {
@@ -252,12 +396,16 @@ export class DynamoDeliveries implements Deliveries {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :message)',
           ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':message': MESSAGE_PREFIX },
-          ProjectionExpression: 'sk, sid',
+          ProjectionExpression: 'sk, sid, sends',
           ExclusiveStartKey,
         }),
       );
       for (const item of page.Items ?? []) {
         if (item.sk === except) continue;
+        if ((item.sk as string).startsWith(TURN_PREFIX)) {
+          for (const send of Object.values((item.sends ?? {}) as Record<string, TurnSend>)) if ('sid' in send) sids.add(send.sid);
+          continue;
+        }
         if (typeof item.sid === 'string') sids.add(item.sid);
         // Records from before outbound messages had ids are keyed by the SID itself.
         else if (!(item.sk as string).startsWith(OUTBOUND_PREFIX)) sids.add((item.sk as string).slice(MESSAGE_PREFIX.length));
@@ -271,10 +419,17 @@ export class DynamoDeliveries implements Deliveries {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: audienceKeys.outboundMessage(phone, id), ProjectionExpression: 'sid, #status', ExpressionAttributeNames: { '#status': 'status' }, ConsistentRead: true }),
     );
-    // A conversation's reply gets its record at its first claim: committed but not claimed yet is waiting.
-    if (!Item) return 'waiting';
-    if (Item.sid) return 'sent';
-    return unsentOutcomes.has(Item.status as string) ? (Item.status as UnsentOutcome) : 'waiting';
+    if (Item?.sid) return 'sent';
+    if (Item && unsentOutcomes.has(Item.status as string)) return Item.status as UnsentOutcome;
+    // A conversation's reply sent with its turn's others is on the turn's record instead.
+    const entry = outboxEntryOf(id);
+    if (!Item && entry) {
+      const turn = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.turn(phone, entry.causedBy), ProjectionExpression: 'sends', ConsistentRead: true }));
+      const send = ((turn.Item?.sends ?? {}) as Record<string, TurnSend>)[String(entry.index)];
+      if (send && 'sid' in send) return 'sent';
+    }
+    // Committed and not sent yet (or claimed and not settled): waiting.
+    return 'waiting';
   }
 
   /**
@@ -287,6 +442,8 @@ export class DynamoDeliveries implements Deliveries {
   async unsent(): Promise<Next[]> {
     const found: Next[] = [];
     const recorded = new Set<string>();
+    /** Replies sent with their turn's others (their SIDs on the turn's record). */
+    const sentReplies = new Set<string>();
     const replies: Next[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -303,6 +460,9 @@ export class DynamoDeliveries implements Deliveries {
         if ((item.sk as string).startsWith(OUTBOUND_PREFIX)) {
           recorded.add(item.sk as string);
           if (!item.sid && ['pending', 'sending', 'unknown'].includes(item.status as string)) found.push({ id: item.deliveryId as string, message: storedMessage(item) });
+        } else if ((item.sk as string).startsWith(TURN_PREFIX)) {
+          const causedBy = (item.sk as string).slice(TURN_PREFIX.length);
+          for (const [index, send] of Object.entries((item.sends ?? {}) as Record<string, TurnSend>)) if ('sid' in send) sentReplies.add(`${causedBy}-${index}`);
         } else if (item.direction === 'in' && Array.isArray(item.replies)) {
           const messageSid = (item.sk as string).slice(MESSAGE_PREFIX.length);
           replies.push(...outboxEntries(messageSid, item.replies as OutboundMessage[]));
@@ -310,7 +470,7 @@ export class DynamoDeliveries implements Deliveries {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    found.push(...replies.filter(({ id, message }) => !recorded.has(audienceKeys.outboundMessage(message.to, id).sk)));
+    found.push(...replies.filter(({ id, message }) => !recorded.has(audienceKeys.outboundMessage(message.to, id).sk) && !sentReplies.has(id)));
     return found.sort((a, b) => a.id.localeCompare(b.id));
   }
 }

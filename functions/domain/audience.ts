@@ -122,6 +122,12 @@ export function outboxEntryId(causedBy: string, index: number): string {
   return `${causedBy}-${index}`;
 }
 
+/** The cause and place of an outbox id (`<cause>-<n>`); undefined for an id of another shape. */
+export function outboxEntryOf(id: string): { causedBy: string; index: number } | undefined {
+  const match = /^(.+)-(\d+)$/.exec(id);
+  return match ? { causedBy: match[1]!, index: Number(match[2]) } : undefined;
+}
+
 /** One line of the append-only consent ledger: the proof of consent. */
 export interface ConsentEvent {
   phone: string;

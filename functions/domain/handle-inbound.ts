@@ -3,7 +3,7 @@ import { classify } from './classify';
 import { converse, type ConverseContext, type InboundText, type Outcome } from './conversation';
 import type { Clock } from './ports';
 import { referralCode } from './codes';
-import type { CatalogSource, ConversationStore, CouponStore, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
+import type { CatalogSource, ConversationStore, CouponStore, Deliveries, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
 import { replayParkedPurchases } from './handle-purchase';
 import { referralCodeIn, rewardReferral } from './reward-referral';
 import { markTurnReplies } from './send-message';
@@ -11,6 +11,8 @@ import { markTurnReplies } from './send-message';
 export interface HandleInboundDeps {
   catalog: CatalogSource;
   store: ConversationStore;
+  /** Voids a STOP's waiting turns before it is committed. */
+  deliveries: Pick<Deliveries, 'voidTurns'>;
   outbox: Outbox;
   events: EventPublisher;
   coupons: CouponStore;
@@ -50,6 +52,11 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   // The subscriptions as this turn leaves them: what its replies were decided under.
   const after = [...outcome.subscriptions, ...conversation.subscriptions.filter((s) => !outcome.subscriptions.some((changed) => changed.programId === s.programId))];
   outcome = { ...outcome, replies: markTurnReplies(outcome.replies, after, inbound.receivedAt) };
+  // An opt-out first voids the replies earlier turns still have waiting for their first claim (they
+  // were decided under the subscription it ends), so none goes out after it; replies claimed already
+  // were claimed while it was live. A commit that then fails is retried, and voids again.
+  const stopped = outcome.consentEvents.filter((event) => event.action === 'opt-out').map((event) => event.programId);
+  if (stopped.length > 0) await deps.deliveries.voidTurns(inbound.from, stopped);
   const commit = await deps.store.commit(inbound, outcome);
   const done = commit.committed ? outcome : commit.earlier;
   await deps.outbox.enqueue(done.replies, inbound.messageSid);

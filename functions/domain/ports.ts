@@ -189,28 +189,42 @@ export type DeliveryClaim =
   /** Another run holds it right now. */
   | { kind: 'busy' };
 
-/** A subscription a message was decided under: checked with the claim that it is still the live one. */
-export interface ConsentBasis {
-  programId: string;
-  subscribedAt: string;
-}
+/** How a reply of a conversation turn stood when claiming the turn's replies together was refused. */
+export const EARLIER_TURN_SENDS = ['sent', 'busy', 'in-doubt'] as const;
+export type EarlierTurnSend = (typeof EARLIER_TURN_SENDS)[number];
+
+/** Claiming a turn's replies together: claimed, or refused with what is known of each reply claimed before. */
+export type TurnClaim = { claimed: true; leaseUntil: number } | { claimed: false; earlier: ReadonlyMap<string, EarlierTurnSend> };
 
 /**
  * One record per outbound message id, for its whole life: the outbox row a producer commits, the
  * claim a sender takes before calling the carrier, the carrier's SID once it took the message, and
  * the delivery status the carrier reports later. A message with a SID is never handed over again.
+ * A conversation turn's replies (OutboundMessage.turn) are first claimed together, on one small
+ * record per turn (claimTogether, sentTogether); a reply that then has to go on its own gets the
+ * ordinary record, and the two are read together wherever a message's state is asked.
  */
 export interface Deliveries {
   claim(id: string, message: OutboundMessage): Promise<DeliveryClaim>;
   /**
-   * Claims consecutive messages to one recipient in one write, all or none: each must be fresh
-   * (committed, never tried), and each subscription in `consent` still the one it was decided under
-   * (subscribed since then, no opt-out at or after that instant). `claimed: false` when any of it does
-   * not hold, with nothing written: the caller then goes message by message.
+   * Claims replies of one conversation turn (ids `<MessageSid>-<n>`) in one write, all or none: none
+   * claimed before (or each given back as not taken) and the turn not voided by a STOP since
+   * (`voidTurns`). Refused, nothing is written and `earlier` tells, per reply claimed together
+   * before, whether it went out, is held by a live claim, or ended in doubt; the caller then goes
+   * message by message.
    */
-  claimTogether(entries: { id: string; message: OutboundMessage }[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }>;
+  claimTogether(entries: { id: string; message: OutboundMessage }[]): Promise<TurnClaim>;
+  /**
+   * Before a STOP is committed: this number's turns with replies to these programs that no run has
+   * claimed yet are voided, so claiming them together is refused from then on (each then goes the
+   * ordinary way, which reads the subscription and finds it ended). Replies claimed already are left
+   * alone: they were claimed while the subscription was live.
+   */
+  voidTurns(phone: string, programIds: string[]): Promise<void>;
+  /** Gives a reply claimed with `claimTogether` back: the next delivery tries again (and first resolves doubt when `uncertain`). */
+  releaseTurnReply(id: string, message: OutboundMessage, uncertain: boolean, reason: string): Promise<void>;
   sent(id: string, message: OutboundMessage, sent: SentMessage, at: string, effects?: SentEffects): Promise<void>;
-  /** Records the SIDs of several messages to one recipient that went out without effects, in one write. */
+  /** Records the SIDs of replies claimed with `claimTogether` that went out, in one write on their turn's record. */
   sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void>;
   finish(id: string, message: OutboundMessage, outcome: UnsentOutcome, reason: string, at: string): Promise<void>;
   /** Gives the claim back: the next delivery tries again (and first resolves doubt when `uncertain`). */

@@ -1,4 +1,4 @@
-import { newConversation, type ConsentEvent, type Conversation, type MessagePurpose, type OutboundMessage, type Subscription } from './audience';
+import { newConversation, outboxEntryOf, type ConsentEvent, type Conversation, type MessagePurpose, type OutboundMessage, type Subscription } from './audience';
 import type { Catalog, Program } from './catalog';
 import { pruneSendLog } from './frequency-caps';
 import { guardMessage } from './marketing-guard';
@@ -8,16 +8,17 @@ import {
   type CarrierRecord,
   type CatalogSource,
   type Clock,
-  type ConsentBasis,
   type ConversationStore,
   type Deliveries,
   type DeliveryClaim,
+  type EarlierTurnSend,
   type Outbox,
   type Pace,
   type ScheduledSends,
   type SendOptions,
   type SentEffects,
   type SentMessage,
+  type TurnClaim,
 } from './ports';
 import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
 import { measureSegments } from './segments';
@@ -120,16 +121,11 @@ export type Settled = { result: SendResult } | { error: unknown };
 type Entry = { id: string; message: OutboundMessage };
 
 
-/**
- * What a conversation turn's reply needs checked about consent: nothing (`exempt`), or the
- * subscription it was decided under; undefined for any other message (the conversation is read).
- */
-function turnConsent(message: OutboundMessage): ConsentBasis | 'exempt' | undefined {
-  if (!message.turn) return undefined;
-  if (CONSENT_EXEMPT.has(message.purpose)) return 'exempt';
-  const { subscribedAt } = message.turn;
-  return message.programId && subscribedAt ? { programId: message.programId, subscribedAt } : undefined;
-}
+/** A conversation turn's reply (OutboundMessage.turn): claimed and recorded with its turn's other replies. */
+const isTurnReply = (message: OutboundMessage): boolean => message.turn !== undefined;
+
+/** A turn's reply anyone may receive (a HELP answer, an opt-out confirmation): no consent to look up. */
+const exemptTurnReply = (message: OutboundMessage): boolean => isTurnReply(message) && consentExempt(message.purpose);
 
 /**
  * One outbound message, exactly once: claim it, check consent and the guard rails at the last
@@ -140,48 +136,42 @@ function turnConsent(message: OutboundMessage): ConsentBasis | 'exempt' | undefi
  * A conversation turn's reply reads no conversation: see `sendTurnReplies`.
  */
 export async function sendMessage(id: string, message: OutboundMessage, deps: SendMessageDeps): Promise<SendResult> {
-  const consent = turnConsent(message);
-  if (consent === undefined || consent === 'exempt') return claimAndDeliver(id, message, deps, consent === 'exempt');
+  if (!isTurnReply(message)) return claimAndDeliver(id, message, deps, false);
   const [settled] = await sendTurnReplies([{ id, message }], deps);
   if ('error' in settled!) throw settled.error;
   return settled!.result;
 }
 
 /**
- * Consecutive replies of conversation turns to one recipient (one send-sms batch holds them in
- * queue order): claimed in one write that also checks consent (each subscription they were decided
- * under is still live, so a STOP committed after the turn stops them), handed over in order, and
- * recorded in one write. They pass every other last-moment rule by their purpose, so the
- * conversation is not read. When that claim does not hold (a redelivery, a message in doubt, consent
- * that moved), nothing was written and each goes the ordinary way, conversation read.
- * Results in order; after an error, the later messages are not handed over (their order must hold).
+ * Consecutive replies of one conversation turn (one send-sms batch holds them in queue order):
+ * claimed in one write on their turn's record, handed over in order, and recorded in one write.
+ * Consent needs no look: the turn decided them under a live subscription, and a STOP committed since
+ * voided the turn's unclaimed replies first (`Deliveries.voidTurns`), which refuses this claim. Every
+ * other last-moment rule they pass by their purpose. When the claim is refused (a redelivery, a reply
+ * in doubt, a voided turn), nothing was written and each goes the ordinary way, its subscription
+ * read, knowing how each reply claimed before stands. Results in order; after an error, the later
+ * messages are not handed over (their order must hold).
  */
 export async function sendTurnReplies(entries: Entry[], deps: SendMessageDeps): Promise<Settled[]> {
-  const consent = new Map<string, ConsentBasis>();
-  let together = entries.every(({ message }) => turnConsent(message) !== undefined);
-  for (const { message } of entries) {
-    const basis = turnConsent(message);
-    if (basis === undefined || basis === 'exempt') continue;
-    // Two subscriptions of one program cannot both be the live one: let the ordinary way decide.
-    if (consent.has(basis.programId) && consent.get(basis.programId)!.subscribedAt !== basis.subscribedAt) together = false;
-    consent.set(basis.programId, basis);
-  }
-  const claim = together ? await deps.deliveries.claimTogether(entries, [...consent.values()]) : { claimed: false as const };
-  if (!claim.claimed) return oneByOne(entries, deps);
+  const oneTurn = new Set(entries.map(({ id }) => outboxEntryOf(id)?.causedBy)).size === 1 && entries.every(({ id }) => outboxEntryOf(id));
+  const together = entries.length > 0 && oneTurn && entries.every(({ message }) => isTurnReply(message));
+  const claim: TurnClaim = together ? await deps.deliveries.claimTogether(entries) : { claimed: false, earlier: new Map() };
+  if (!claim.claimed) return oneByOne(entries, deps, claim.earlier);
 
   const settled: Settled[] = [];
   const sent: { id: string; message: OutboundMessage; sent: SentMessage }[] = [];
   let consentSettled = true;
   for (const { id, message } of entries) {
+    const release = (uncertain: boolean, reason: string) => deps.deliveries.releaseTurnReply(id, message, uncertain, reason);
     if (settled.some((s) => 'error' in s)) {
-      // Claimed with the others but not attempted: back to "pending", for its next delivery.
-      await deps.deliveries.release(id, message, false, 'not attempted: an earlier message to this number failed').catch(() => undefined);
+      // Claimed with the others but not attempted: given back, for its next delivery.
+      await release(false, 'not attempted: an earlier message to this number failed').catch(() => undefined);
       settled.push({ error: new RetryLater(`message ${id} waits for an earlier message to the same number`) });
       continue;
     }
     try {
       const claimed: ClaimedDelivery = { kind: 'claimed', uncertain: false, leaseUntil: claim.leaseUntil };
-      const result = await deliver(id, message, claimed, deps, { consentSettled, record: (record) => void sent.push(record) });
+      const result = await deliver(id, message, claimed, deps, { consentSettled: consentSettled || exemptTurnReply(message), record: (record) => void sent.push(record), release });
       settled.push({ result });
       // Refused at the carrier (perhaps opted out there): what follows gets the full checks.
       if (result !== 'sent') consentSettled = false;
@@ -196,23 +186,32 @@ export async function sendTurnReplies(entries: Entry[], deps: SendMessageDeps): 
   } catch (error) {
     // Handed over but not on record: in doubt, which the next delivery resolves at the carrier.
     for (const { id, message } of sent) {
-      await deps.deliveries.release(id, message, true, describe(error)).catch(() => undefined);
+      await deps.deliveries.releaseTurnReply(id, message, true, describe(error)).catch(() => undefined);
       settled[entries.findIndex((entry) => entry.id === id)] = { error };
     }
   }
   return settled;
 }
 
-/** The ordinary way, one message after the other; after an error the later ones are not attempted. */
-async function oneByOne(entries: Entry[], deps: SendMessageDeps): Promise<Settled[]> {
+/**
+ * The ordinary way, one message after the other; after an error the later ones are not attempted.
+ * `earlier`: how replies claimed together before stand: sent (done), held by a live claim (later),
+ * or in doubt (looked up at the carrier first).
+ */
+async function oneByOne(entries: Entry[], deps: SendMessageDeps, earlier: ReadonlyMap<string, EarlierTurnSend>): Promise<Settled[]> {
   const settled: Settled[] = [];
   for (const { id, message } of entries) {
-    if (settled.some((s) => 'error' in s)) {
-      settled.push({ error: new RetryLater(`message ${id} waits for an earlier message to the same number`) });
+    const before = earlier.get(id);
+    if (settled.some((s) => 'error' in s) || before === 'busy') {
+      settled.push({ error: new RetryLater(before === 'busy' ? `message ${id} is being sent by another run` : `message ${id} waits for an earlier message to the same number`) });
+      continue;
+    }
+    if (before === 'sent') {
+      settled.push({ result: 'duplicate' });
       continue;
     }
     try {
-      settled.push({ result: await claimAndDeliver(id, message, deps, turnConsent(message) === 'exempt') });
+      settled.push({ result: await claimAndDeliver(id, message, deps, exemptTurnReply(message), before === 'in-doubt') });
     } catch (error) {
       settled.push({ error });
     }
@@ -222,7 +221,8 @@ async function oneByOne(entries: Entry[], deps: SendMessageDeps): Promise<Settle
 
 type ClaimedDelivery = Extract<DeliveryClaim, { kind: 'claimed' }>;
 
-async function claimAndDeliver(id: string, message: OutboundMessage, deps: SendMessageDeps, consentSettled: boolean): Promise<SendResult> {
+/** `inDoubt`: an earlier claim of this message (with its turn's replies) ended without a word: the carrier may have it. */
+async function claimAndDeliver(id: string, message: OutboundMessage, deps: SendMessageDeps, consentSettled: boolean, inDoubt = false): Promise<SendResult> {
   const claim = await deps.deliveries.claim(id, message);
   if (claim.kind === 'busy') throw new RetryLater(`message ${id} is being sent by another run`);
   if (claim.kind === 'done') {
@@ -230,7 +230,7 @@ async function claimAndDeliver(id: string, message: OutboundMessage, deps: SendM
     if (claim.next.length > 0) await deps.outbox.enqueueEach(claim.next);
     return 'duplicate';
   }
-  return deliver(id, message, claim, deps, { consentSettled });
+  return deliver(id, message, inDoubt ? { ...claim, uncertain: true } : claim, deps, { consentSettled });
 }
 
 /**
@@ -243,7 +243,12 @@ async function deliver(
   message: OutboundMessage,
   claim: ClaimedDelivery,
   deps: SendMessageDeps,
-  options: { consentSettled: boolean; record?: (record: { id: string; message: OutboundMessage; sent: SentMessage }) => void },
+  options: {
+    consentSettled: boolean;
+    record?: (record: { id: string; message: OutboundMessage; sent: SentMessage }) => void;
+    /** Gives the claim back where it was taken (default: the message's own record). */
+    release?: (uncertain: boolean, reason: string) => Promise<void>;
+  },
 ): Promise<SendResult> {
   let uncertain = claim.uncertain;
   try {
@@ -279,7 +284,8 @@ async function deliver(
     // Definitely not taken (the carrier said so, or we never got to it): plain retry. Anything else
     // after the attempt began (no answer, or our own write failing after the carrier took it) is doubt.
     const definitelyNotTaken = error instanceof CarrierFailure && error.kind === 'retry-later';
-    await deps.deliveries.release(id, message, uncertain && !definitelyNotTaken, describe(error));
+    const release = options.release ?? ((doubt: boolean, reason: string) => deps.deliveries.release(id, message, doubt, reason));
+    await release(uncertain && !definitelyNotTaken, describe(error));
     if (error instanceof CarrierFailure) throw new RetryLater(`carrier: ${error.kind} (${error.code})`);
     throw error;
   }

@@ -3,7 +3,7 @@ import { eventPublisher } from '../adapters/event-dependencies';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countLimitedText } from '../adapters/metered';
-import { catalogSource, conversationStore, couponStore, optInCeiling, orderStore, random, referralSlots, scheduledSends } from '../adapters/dependencies';
+import { catalogSource, conversationStore, couponStore, deliveries, optInCeiling, orderStore, random, referralSlots, scheduledSends } from '../adapters/dependencies';
 import { outbox } from '../adapters/queue-dependencies';
 import { clock } from '../shared/clock';
 import { handleInbound } from '../domain/handle-inbound';
@@ -25,6 +25,7 @@ async function converseWith(record: SQSRecord): Promise<void> {
   const result = await handleInbound(inbound, {
     catalog: catalogSource(),
     store: conversationStore(),
+    deliveries: deliveries(),
     outbox: outbox(),
     events: eventPublisher(),
     coupons: couponStore(),

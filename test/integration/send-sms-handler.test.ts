@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { converse } from '../../functions/domain/conversation';
@@ -265,12 +266,14 @@ describe('guard rails on marketing messages', () => {
 });
 
 describe('a conversation turn\'s replies in one batch (as Lambda hands a FIFO group over)', () => {
-  /** Commits a text the way converse does (decision, replies marked for the sender) and returns the replies as queued. */
+  /** Commits a text the way converse does (an opt-out voids waiting turns first; replies marked for the sender) and returns the replies as queued. */
   async function turn(phone: string, body: string, receivedAt: string) {
     const inbound = { messageSid: `SMturn${phone.slice(-7)}${receivedAt.slice(17, 19)}`, from: phone, to: '55155', body, receivedAt };
     const conversation = await store.load(phone);
     const outcome = converse(inbound, conversation, catalog);
     const replies = markTurnReplies(outcome.replies, [...outcome.subscriptions, ...conversation.subscriptions], receivedAt);
+    const stopped = outcome.consentEvents.filter((event) => event.action === 'opt-out').map((event) => event.programId);
+    if (stopped.length > 0) await new DynamoDeliveries(dynamo.doc, dynamo.tables.audience).voidTurns(phone, stopped);
     await store.commit(inbound, { ...outcome, replies });
     return replies.map((message, index) => ({ id: `${inbound.messageSid}-${index}`, message }));
   }
@@ -290,7 +293,7 @@ describe('a conversation turn\'s replies in one batch (as Lambda hands a FIFO gr
 
   const sentTo = (phone: string) => carrier.outbox().filter((m) => m.to === phone).map((m) => m.body);
 
-  test('the welcome and the ZIP question: sent in order with one claim and one record, and no read of the conversation', async () => {
+  test('the welcome and the ZIP question: sent in order with one claim and one record on their turn\'s record, and no read of the conversation', async () => {
     // Prepare
     setClock(null);
     const phone = freshPhone();
@@ -304,8 +307,10 @@ describe('a conversation turn\'s replies in one batch (as Lambda hands a FIFO gr
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(sentTo(phone)).toEqual([expect.stringContaining('Welcome'), expect.stringContaining('ZIP')]);
-    expect(Object.fromEntries([...counter.byOperation()].map(([operation, n]) => [operation.split(' ')[0], n]))).toEqual({ TransactWriteItems: 2 });
-    expect((await audienceItems(dynamo, phone, 'MSG#OUT#')).map((item) => item.status)).toEqual(['sent', 'sent']);
+    expect(Object.fromEntries([...counter.byOperation()].map(([operation, n]) => [operation.split(' ')[0], n]))).toEqual({ PutItem: 1, UpdateItem: 1 });
+    expect(counter.capacity().write).toBe(2);
+    const [record] = await audienceItems(dynamo, phone, 'MSG#TURN#');
+    expect(Object.values(record!.sends as Record<string, { sid?: string }>).map((send) => send.sid)).toEqual(carrier.outbox().filter((m) => m.to === phone).map((m) => m.sid));
   });
 
   test('a STOP committed between the turn and the send stops both replies: nothing reaches the phone, both are recorded blocked', async () => {

@@ -1,5 +1,5 @@
 import type { Conversation, OutboundMessage } from '../../functions/domain/audience';
-import { newConversation } from '../../functions/domain/audience';
+import { newConversation, outboxEntryOf } from '../../functions/domain/audience';
 import type { Catalog } from '../../functions/domain/catalog';
 import {
   CarrierFailure,
@@ -7,20 +7,23 @@ import {
   type Carrier,
   type CarrierFailureKind,
   type CarrierRecord,
-  type ConsentBasis,
   type Deliveries,
   type DeliveryClaim,
   type DeliveryState,
+  type EarlierTurnSend,
   type ScheduledSend,
   type SendOptions,
   type SentEffects,
   type SentMessage,
+  type TurnClaim,
   type UnsentOutcome,
 } from '../../functions/domain/ports';
-import type { SendMessageDeps } from '../../functions/domain/send-message';
+import { consentExempt, type SendMessageDeps } from '../../functions/domain/send-message';
 
 type Next = { id: string; message: OutboundMessage };
 interface Row { status: string; sid?: string; leaseUntil?: number; next: Next[]; reason?: string }
+/** A reply on its turn's record: claimed (a lease), sent (a SID), or given back (a state). */
+interface TurnSend { leaseUntil?: number; sid?: string; state?: 'pending' | 'unknown' }
 
 /**
  * The outbound message records as the DynamoDB adapter keeps them (claim, lease, SID, outcome), in
@@ -46,29 +49,62 @@ export class InMemoryDeliveries implements Deliveries {
     return { kind: 'claimed', uncertain, leaseUntil };
   }
 
-  /** Whether a subscription is still the one a message was decided under (the sending world answers from its conversations). */
-  consentHolds: (phone: string, basis: ConsentBasis) => boolean = () => true;
   /** How many writes each method made: what a test of "one write for several messages" counts. */
   readonly writes = { claim: 0, claimTogether: 0, sent: 0, sentTogether: 0 };
+  /** Turns' records: each reply's claim, SID or giving back, and whether a STOP voided the turn. */
+  readonly turns = new Map<string, { sends: Map<number, TurnSend>; voided: boolean }>();
+  /** Numbers and programs a STOP voided the waiting turns of (`phone|programId`). */
+  private readonly voidedPrograms = new Set<string>();
 
-  async claimTogether(entries: { id: string; message: OutboundMessage }[], consent: ConsentBasis[]): Promise<{ claimed: true; leaseUntil: number } | { claimed: false }> {
+  async claimTogether(entries: { id: string; message: OutboundMessage }[]): Promise<TurnClaim> {
     this.writes.claimTogether += 1;
-    const phone = entries[0]!.message.to;
-    const fresh = entries.every(({ id }) => !this.rows.has(id) || (this.rows.get(id)!.status === 'pending' && !this.rows.get(id)!.sid));
-    if (!fresh || !consent.every((basis) => this.consentHolds(phone, basis))) return { claimed: false };
+    const places = entries.map(({ id }) => outboxEntryOf(id)!);
+    const causedBy = places[0]!.causedBy;
+    let turn = this.turns.get(causedBy);
+    if (!turn) {
+      // A turn waiting for its first claim when its recipient stopped was voided then.
+      const voided = entries.some(({ message }) => !consentExempt(message.purpose) && this.voidedPrograms.has(`${message.to}|${message.programId}`));
+      turn = { sends: new Map(), voided };
+      this.turns.set(causedBy, turn);
+    }
+    const free = (send: TurnSend | undefined) => !send || send.state === 'pending';
+    if (turn.voided || !places.every(({ index }) => free(turn.sends.get(index)))) {
+      const earlier = new Map<string, EarlierTurnSend>();
+      entries.forEach(({ id }, n) => {
+        const send = turn.sends.get(places[n]!.index);
+        if (!send || free(send)) return;
+        earlier.set(id, send.sid ? 'sent' : send.leaseUntil !== undefined && send.leaseUntil >= this.wallClock ? 'busy' : 'in-doubt');
+      });
+      return { claimed: false, earlier };
+    }
     const leaseUntil = this.wallClock + this.leaseMs;
-    for (const { id } of entries) this.rows.set(id, { next: [], status: 'sending', leaseUntil });
+    for (const { index } of places) turn.sends.set(index, { leaseUntil });
     return { claimed: true, leaseUntil };
   }
 
-  async sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[], at: string): Promise<void> {
+  async sentTogether(records: { id: string; message: OutboundMessage; sent: SentMessage }[]): Promise<void> {
     this.writes.sentTogether += 1;
     if (this.failNext === 'sent') {
       this.failNext = undefined;
       throw new Error('DynamoDB is down');
     }
-    for (const { id, message, sent } of records) await this.sent(id, message, sent, at);
-    this.writes.sent -= records.length;
+    for (const { id, sent } of records) {
+      const { causedBy, index } = outboxEntryOf(id)!;
+      this.turns.get(causedBy)!.sends.set(index, { sid: sent.sid });
+    }
+  }
+
+  async releaseTurnReply(id: string, _message: OutboundMessage, uncertain: boolean): Promise<void> {
+    const { causedBy, index } = outboxEntryOf(id)!;
+    const turn = this.turns.get(causedBy);
+    if (!turn || turn.sends.get(index)?.sid) return;
+    turn.sends.set(index, { state: uncertain ? 'unknown' : 'pending' });
+  }
+
+  async voidTurns(phone: string, programIds: string[]): Promise<void> {
+    for (const programId of programIds) this.voidedPrograms.add(`${phone}|${programId}`);
+    // Turns with a reply still free were waiting too.
+    for (const turn of this.turns.values()) if ([...turn.sends.values()].some((send) => send.state === 'pending')) turn.voided = true;
   }
 
   async sent(id: string, _message: OutboundMessage, sent: SentMessage, _at: string, effects: SentEffects = {}): Promise<void> {
@@ -98,15 +134,18 @@ export class InMemoryDeliveries implements Deliveries {
   }
 
   async knownSids(_phone: string, exceptId?: string): Promise<Set<string>> {
-    return new Set([...this.rows.entries()].flatMap(([id, row]) => (row.sid && id !== exceptId ? [row.sid] : [])));
+    const onTurns = [...this.turns.values()].flatMap((turn) => [...turn.sends.values()].flatMap((send) => (send.sid ? [send.sid] : [])));
+    return new Set([...[...this.rows.entries()].flatMap(([id, row]) => (row.sid && id !== exceptId ? [row.sid] : [])), ...onTurns]);
   }
 
   async state(_phone: string, id: string): Promise<DeliveryState> {
     const row = this.rows.get(id);
-    // As the real records: a committed reply has none until its first claim.
-    if (!row) return 'waiting';
-    if (row.sid) return 'sent';
-    return (UNSENT_OUTCOMES as readonly string[]).includes(row.status) ? (row.status as UnsentOutcome) : 'waiting';
+    if (row?.sid) return 'sent';
+    if (row && (UNSENT_OUTCOMES as readonly string[]).includes(row.status)) return row.status as UnsentOutcome;
+    const place = outboxEntryOf(id);
+    if (!row && place && this.turns.get(place.causedBy)?.sends.get(place.index)?.sid) return 'sent';
+    // As the real records: a committed reply not sent yet is waiting.
+    return 'waiting';
   }
 
   /** A run that died holding the claim: its lease runs out. */
@@ -175,10 +214,6 @@ export function sendingWorld(catalog: Catalog, now: Date): SendingWorld {
     loads: 0,
     deps: undefined as unknown as SendMessageDeps,
   };
-  world.deliveries.consentHolds = (phone, basis) =>
-    (world.conversations.get(phone)?.subscriptions ?? []).some(
-      (s) => s.programId === basis.programId && s.status === 'subscribed' && s.subscribedAt === basis.subscribedAt && !(s.optedOutAt && s.optedOutAt >= basis.subscribedAt),
-    );
   world.deps = {
     deliveries: world.deliveries,
     carrier: world.carrier,

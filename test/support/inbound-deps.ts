@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
 import { DynamoCouponStore } from '../../functions/adapters/dynamo-coupons';
+import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { DynamoOptInCeiling, DynamoReferralSlots } from '../../functions/adapters/dynamo-limits';
 import { DynamoOrderStore } from '../../functions/adapters/dynamo-orders';
 import { DynamoScheduledSends } from '../../functions/adapters/dynamo-scheduled-sends';
@@ -16,6 +17,7 @@ export function inboundDeps(db: LocalDynamo, sqs: SqsLocal, events: EventPublish
   return {
     catalog: new DynamoCatalogSource(db.doc, db.tables.catalog, 0),
     store: new DynamoConversationStore(db.doc, db.tables.audience),
+    deliveries: new DynamoDeliveries(db.doc, db.tables.audience),
     outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date()),
     events,
     coupons: new DynamoCouponStore(db.doc, db.tables.audience),

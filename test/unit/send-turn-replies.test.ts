@@ -45,8 +45,9 @@ describe('a conversation turn\'s replies, sent together without reading the conv
     expect(world.loads).toBe(0);
   });
 
-  test('a STOP committed after the turn, before the send: the claim finds it, nothing is handed over, both are blocked', async () => {
-    // Prepare: the STOP's commit ended the subscription after the replies were queued.
+  test('a STOP committed after the turn, before the send: the claim is refused (the STOP voided the turn), nothing is handed over, both are blocked', async () => {
+    // Prepare: the STOP voided the waiting turn, then its commit ended the subscription, after the replies were queued.
+    await world.deliveries.voidTurns(PHONE, [PROGRAM_ID]);
     subscribed(world, { status: 'opted-out', optedOutAt: '2026-11-24T17:59:59.000Z' });
 
     // Act
@@ -60,7 +61,8 @@ describe('a conversation turn\'s replies, sent together without reading the conv
   });
 
   test('STOP then START after the turn: the subscription is another one now, so the reply gets the full checks and waits for the "Welcome back"', async () => {
-    // Prepare
+    // Prepare: the STOP voided the waiting turn; START opened another subscription
+    await world.deliveries.voidTurns(PHONE, [PROGRAM_ID]);
     subscribed(world, { subscribedAt: '2026-11-24T17:59:59.500Z', optedOutAt: '2026-11-24T17:59:59.000Z', rejoined: { at: '2026-11-24T17:59:59.500Z', confirmationId: 'SMstart-0' } });
     world.deliveries.rows.set('SMstart-0', { status: 'pending', next: [] });
 
@@ -73,8 +75,9 @@ describe('a conversation turn\'s replies, sent together without reading the conv
     expect(world.loads).toBe(1);
   });
 
-  test('a HELP answer needs no consent: one claim of its own, sent even after an opt-out, no conversation read', async () => {
+  test('a HELP answer needs no consent: one claim on its turn\'s record, sent even after an opt-out (and a STOP\'s voiding), no conversation read', async () => {
     // Prepare
+    await world.deliveries.voidTurns(PHONE, [PROGRAM_ID]);
     subscribed(world, { status: 'opted-out', optedOutAt: '2026-11-24T17:59:59.000Z' });
 
     // Act
@@ -82,7 +85,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
     // Assess
     expect(result).toBe('sent');
-    expect(world.deliveries.writes).toEqual({ claim: 1, claimTogether: 0, sent: 1, sentTogether: 0 });
+    expect(world.deliveries.writes).toEqual({ claim: 0, claimTogether: 1, sent: 0, sentTogether: 1 });
     expect(world.loads).toBe(0);
   });
 
@@ -117,7 +120,7 @@ describe('a conversation turn\'s replies, sent together without reading the conv
 
   test('a run that died after handing the welcome over: after its lease, the welcome is found at the carrier and only the question goes', async () => {
     // Prepare: claimed together, the welcome handed over, then the run died (no record, no release).
-    await world.deliveries.claimTogether(turn, [{ programId: PROGRAM_ID, subscribedAt: JOINED }]);
+    await world.deliveries.claimTogether(turn);
     await world.carrier.send(welcome);
     world.deliveries.expireLeases();
 
