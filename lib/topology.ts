@@ -105,7 +105,7 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite', deletes: true },
+      { name: 'audience', access: 'readWrite' },
     ],
     sendsTo: ['outbound'],
     publishesEvents: true,
@@ -170,7 +170,7 @@ export const functions = {
     memoryMb: 512,
     tables: [
       { name: 'catalog', access: 'read' },
-      { name: 'audience', access: 'readWrite', deletes: true },
+      { name: 'audience', access: 'readWrite' },
     ],
     sendsTo: ['outbound', 'rejectedEvents'],
     publishesEvents: true,

@@ -6,6 +6,7 @@
  * |-----------------|--------------|-------------------------------------|
  * | phone record    | PHONE#<e164> | STATE#PHONE                         |
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
+ * | parked purchases| PHONE#<e164> | STATE#PROGRAM#<programId> (placeholder) |
  * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
@@ -14,7 +15,6 @@
  * | referral slots  | PHONE#<e164> | REWARDS#<programId>#<yyyy-mm>       |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
- * | parked purchase | PHONE#<e164> | PARKED#<orderId>                    |
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
@@ -27,6 +27,11 @@
  * before zone keys had a shard carry ZONE#<programId>#<zone> until their next write: the lunch
  * dispatch walks that key too, as one more chain.
  *
+ * A purchase from a number without a live subscription waits for the opt-in under the subscription's
+ * key: in a `parked` list on a subscription that is not live, else on a placeholder item there (type
+ * parked-purchases, no zoneKey, expiring by TTL). The conversation's Query reads them with the rest,
+ * and the opt-in's versioned write of that key takes them over, so the two cannot miss each other.
+ *
  * Scheduled sends are spread over one partition per hour of their due time, so the minute-by-minute
  * sweep reads a handful of small partitions and no partition grows hot. The sweep starts at the
  * cursor's hour, which scheduling lowers whenever it files a send in an older hour.
@@ -35,7 +40,6 @@ export const STATE_PREFIX = 'STATE#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';
 export const TURN_PREFIX = 'MSG#TURN#';
-export const PARKED_PREFIX = 'PARKED#';
 
 const partition = (phone: string) => `PHONE#${phone}`;
 
@@ -58,8 +62,6 @@ export const audienceKeys = {
   }),
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
-  /** A purchase waiting for its buyer's opt-in (in the buyer's partition, so one Query finds them). */
-  parkedPurchase: (phone: string, orderId: string) => ({ pk: partition(phone), sk: `${PARKED_PREFIX}${orderId}` }),
   referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
   /** A referrer's reward slots in one cap period: the friends rewarded (a string set). */
   referralSlots: (phone: string, programId: string, period: string) => ({ pk: partition(phone), sk: `REWARDS#${programId}#${period}` }),

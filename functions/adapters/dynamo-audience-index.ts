@@ -35,8 +35,9 @@ export class DynamoAudienceIndex implements AudienceIndex {
     const items = await this.read(keys);
     const subscriptions = keys.flatMap(({ pk, sk }) => {
       const item = items.get(`${pk}\n${sk}`);
-      // Gone since the index was read (the index trails the table): nothing to issue.
-      if (!item) return [];
+      // Gone since the index was read (the index trails the table): nothing to issue. Only a
+      // subscription is ever filed in the index (a placeholder of parked purchases has no zoneKey).
+      if (item?.type !== 'subscription') return [];
       const { pk: _pk, sk: _sk, type: _type, zoneKey: _zoneKey, ...subscription } = item;
       return [subscription as Subscription];
     });

@@ -1,18 +1,24 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConsentEvent, Conversation, OutboundMessage, PhoneRecord, Subscription } from '../domain/audience';
-import { newConversation } from '../domain/audience';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsentEvent, Conversation, OutboundMessage, ParkedPurchase, PhoneRecord, Placeholder, Subscription } from '../domain/audience';
+import { newConversation, PARKED_KEPT_DAYS } from '../domain/audience';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
 import { maskPhonesIn } from '../domain/phone-masking';
-import { ConflictError, type ConversationStore, type HandledText } from '../domain/ports';
+import { ConflictError, type ConversationStore, type HandledText, type ParkingSpot } from '../domain/ports';
 import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
 import { coalesce } from './coalesce';
 import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * The item at a subscription's key while only purchases wait there: never a subscription (its own
+ * type, no zoneKey so never in byZone), and gone by TTL a while after its last purchase's wait.
+ */
+const PLACEHOLDER_TYPE = 'parked-purchases';
 
 /** Put guarded by the optimistic version: a new item must not exist, a stored one must be unchanged. */
 function versionedPut(tableName: string, key: Record<string, string>, item: { version: number; type: string }): TransactItem {
@@ -62,6 +68,7 @@ function earlierHandling(error: unknown, handledIndex: number): HandledText | un
     replies: (item.replies as OutboundMessage[] | undefined) ?? [],
     events: (item.events as DomainEvent[] | undefined) ?? [],
     ...(item.referral ? { referral: item.referral as CompletedReferral } : {}),
+    ...(item.parked ? { parked: item.parked as ParkedPurchase[] } : {}),
   };
 }
 
@@ -87,6 +94,10 @@ export class DynamoConversationStore implements ConversationStore {
       for (const item of page.Items ?? []) {
         if (item.type === 'phone') conversation.phone = stripKeys<PhoneRecord>(item);
         if (item.type === 'subscription') conversation.subscriptions.push(stripKeys<Subscription>(item));
+        if (item.type === PLACEHOLDER_TYPE) {
+          const { programId, parked, version } = item as Placeholder;
+          (conversation.placeholders ??= []).push({ programId, parked, version });
+        }
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -163,6 +174,8 @@ export class DynamoConversationStore implements ConversationStore {
         replies: outcome.replies,
         events: outcome.events,
         ...(outcome.referral ? { referral: outcome.referral } : {}),
+        // The purchases this text follows up: a redelivery follows them up from here (each once).
+        ...(outcome.parked ? { parked: outcome.parked } : {}),
         expiresAt: expiresAt(inbound.receivedAt),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -182,6 +195,51 @@ export class DynamoConversationStore implements ConversationStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * One write per spot, conditional on the key being as the purchase loaded it: a subscription that is
+   * not live gets its `parked` list rewritten (nothing else of it changes but its version); a
+   * placeholder is put whole (created, or replaced at its version), expiring with its purchases.
+   */
+  async park(phone: string, spots: ParkingSpot[]): Promise<boolean> {
+    const held = await Promise.all(spots.map((spot) => conditionHeld(spot.holder === 'subscription' ? this.parkOnSubscription(phone, spot) : this.parkOnPlaceholder(phone, spot))));
+    return held.every(Boolean);
+  }
+
+  private parkOnSubscription(phone: string, spot: ParkingSpot): Promise<unknown> {
+    return this.client.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: audienceKeys.subscription(phone, spot.programId),
+      UpdateExpression: 'SET parked = :parked, #version = :next',
+      ConditionExpression: '#type = :subscription AND #version = :version',
+      ExpressionAttributeNames: { '#type': 'type', '#version': 'version' },
+      ExpressionAttributeValues: { ':parked': spot.parked, ':next': spot.version + 1, ':subscription': 'subscription', ':version': spot.version },
+    }));
+  }
+
+  private parkOnPlaceholder(phone: string, spot: ParkingSpot): Promise<unknown> {
+    const lastWait = spot.parked.map((p) => p.until).sort().at(-1)!;
+    const Item = {
+      ...audienceKeys.subscription(phone, spot.programId),
+      type: PLACEHOLDER_TYPE,
+      phone,
+      programId: spot.programId,
+      parked: spot.parked,
+      version: spot.version + 1,
+      expiresAt: expiresAt(lastWait, PARKED_KEPT_DAYS),
+    };
+    return this.client.send(new PutCommand(
+      spot.version === 0
+        ? { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            TableName: this.tableName,
+            Item,
+            ConditionExpression: '#type = :placeholder AND #version = :version',
+            ExpressionAttributeNames: { '#type': 'type', '#version': 'version' },
+            ExpressionAttributeValues: { ':placeholder': PLACEHOLDER_TYPE, ':version': spot.version },
+          },
+    ));
   }
 
   async recordOptOuts(events: ConsentEvent[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Purchase } from './handle-purchase';
 import type { ProfileField } from './profile-answers';
 
 /** What the gateway knows about one phone number and its programs. */
@@ -49,7 +50,32 @@ export interface Subscription {
    * wait for it, so after an opt-out nothing but HELP comes before it.
    */
   rejoined?: { at: string; confirmationId: string };
+  /**
+   * Purchases that overtook this program's opt-in (never on a live subscription): the text that makes
+   * the subscription live follows them up; any other write keeps them.
+   */
+  parked?: ParkedPurchase[];
   /** Optimistic-lock version; 0 means not stored yet. */
+  version: number;
+}
+
+/** A POS purchase from a number not (yet) subscribed, waiting for its opt-in until `until`. */
+export interface ParkedPurchase {
+  purchase: Purchase;
+  until: string;
+}
+
+/** How long a parked purchase is kept past its wait: after that it is dropped, never followed up. */
+export const PARKED_KEPT_DAYS = 1;
+
+/**
+ * Purchases parked under a program this number has no subscription to: a placeholder stored where the
+ * subscription will be, whose `version` the opt-in's write of that key must still find (a purchase
+ * parked meanwhile changes it, and the opt-in is decided again, seeing it).
+ */
+export interface Placeholder {
+  programId: string;
+  parked: ParkedPurchase[];
   version: number;
 }
 
@@ -68,6 +94,8 @@ export interface PhoneRecord {
 export interface Conversation {
   phone: PhoneRecord;
   subscriptions: Subscription[];
+  /** Never subscriptions: only purchases waiting where a subscription may come. */
+  placeholders?: Placeholder[];
 }
 
 /**

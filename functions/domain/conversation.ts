@@ -5,6 +5,7 @@ import {
   type Conversation,
   type MessagePurpose,
   type OutboundMessage,
+  type ParkedPurchase,
   type PhoneRecord,
   type Subscription,
 } from './audience';
@@ -64,6 +65,8 @@ export interface Outcome {
   consentEvents: ConsentEvent[];
   subscriptions: Subscription[];
   phone?: PhoneRecord;
+  /** Purchases that waited for a subscription this text makes live: followed up once it is committed. */
+  parked?: ParkedPurchase[];
 }
 
 class Turn {
@@ -149,16 +152,37 @@ class Turn {
   }
 
   outcome(kind: OutcomeKind, phone?: PhoneRecord): Outcome {
+    const { subscriptions, parked } = this.written();
     return {
       kind,
       replies: this.replies,
       events: this.events,
       consentEvents: this.consentEvents,
-      subscriptions: [...this.changed.values()],
+      subscriptions,
       ...(phone ? { phone } : {}),
       ...(this.referralCodes.length ? { referralCodes: this.referralCodes } : {}),
       ...(this.referral ? { referral: this.referral } : {}),
+      ...(parked.length ? { parked } : {}),
     };
+  }
+
+  /**
+   * The subscriptions this text writes, each over what its key holds. A new one where purchases are
+   * parked replaces their placeholder at the version it was loaded with (a purchase parked since makes
+   * the commit fail, and the text is decided again). A subscription live after this text hands its
+   * parked purchases over to be followed up; any other keeps them.
+   */
+  private written(): { subscriptions: Subscription[]; parked: ParkedPurchase[] } {
+    const parked: ParkedPurchase[] = [];
+    const subscriptions = [...this.changed.values()].map((changed) => {
+      const placeholder = changed.version === 0 ? this.conversation.placeholders?.find((p) => p.programId === changed.programId) : undefined;
+      const subscription = placeholder ? { ...changed, version: placeholder.version, parked: placeholder.parked } : changed;
+      if (subscription.status !== 'subscribed' || !subscription.parked) return subscription;
+      parked.push(...subscription.parked);
+      const { parked: _handedOver, ...live } = subscription;
+      return live;
+    });
+    return { subscriptions, parked };
   }
 }
 

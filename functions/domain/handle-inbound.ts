@@ -62,8 +62,9 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   await deps.outbox.enqueue(done.replies, inbound.messageSid);
   await deps.events.publish(done.events);
   if (done.referral) await rewardReferral(done.referral, catalog, deps);
-  // A purchase that overtook this opt-in (the keyword texted at the till) is followed up now.
-  if (done.kind === 'opted-in') await replayParkedPurchases(inbound.from, deps);
+  // Purchases that overtook this opt-in (the keyword texted at the till), as the commit recorded them
+  // (it was decided from the same load): followed up now, and by a redelivery after a crash.
+  if (done.parked?.length) await replayParkedPurchases(done.parked, inbound.receivedAt, deps);
   return commit.committed ? { duplicate: false, outcome } : { duplicate: true };
 }
 

@@ -1,4 +1,4 @@
-import type { OutboundMessage, Subscription } from './audience';
+import { PARKED_KEPT_DAYS, type Conversation, type OutboundMessage, type ParkedPurchase, type Subscription } from './audience';
 import type { Catalog, Offer, Program } from './catalog';
 import { normalizeCode } from './codes';
 import { offerPeriod, redeem } from './coupons';
@@ -6,7 +6,7 @@ import type { DomainEvent } from './events';
 import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon } from './issue-coupon';
 import { withinCaps } from './frequency-caps';
 import { effectiveZone, zoneOf } from './lunch';
-import type { CatalogSource, Clock, ConversationStore, CouponStore, EventPublisher, OrderStore, Outbox, Random, ScheduledSend, ScheduledSends } from './ports';
+import { ConflictError, type CatalogSource, type Clock, type ConversationStore, type CouponStore, type EventPublisher, type OrderStore, type Outbox, type ParkingSpot, type Random, type ScheduledSend, type ScheduledSends } from './ports';
 import { renderTemplate, type TemplateName } from './templates';
 
 export interface Purchase {
@@ -22,7 +22,7 @@ export interface Purchase {
 
 export interface PurchaseDeps {
   catalog: CatalogSource;
-  store: Pick<ConversationStore, 'load'>;
+  store: Pick<ConversationStore, 'load' | 'park'>;
   coupons: CouponStore;
   orders: OrderStore;
   scheduled: Pick<ScheduledSends, 'schedule'>;
@@ -47,12 +47,19 @@ const HOUR_MS = 3_600_000;
  */
 export const PARK_MINUTES = 15;
 
+/** How often a purchase loads and parks again when its buyer's keys changed meanwhile (an opt-in, another purchase). */
+const PARK_ATTEMPTS = 3;
+
+const DAY_MS = 24 * 3_600_000;
+
 function money(total: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(total);
 }
 
+type Buyer = { subscription: Subscription; program: Program };
+
 /** The purchaser's live subscription: the program the POS named, else the one they joined last. */
-function purchaser(subscriptions: Subscription[], catalog: Catalog, programId?: string): { subscription: Subscription; program: Program } | undefined {
+function purchaser(subscriptions: Subscription[], catalog: Catalog, programId?: string): Buyer | undefined {
   const live = subscriptions
     .filter((s) => s.status === 'subscribed' && (!programId || s.programId === programId))
     .sort((a, b) => (b.subscribedAt ?? '').localeCompare(a.subscribedAt ?? ''));
@@ -61,6 +68,50 @@ function purchaser(subscriptions: Subscription[], catalog: Catalog, programId?: 
     if (program) return { subscription, program };
   }
   return undefined;
+}
+
+/**
+ * Where a purchase without a live subscription waits for its opt-in: under the program it names, else
+ * under every program of the catalog (any of them could take it, as `purchaser` picks), each key as
+ * it was loaded. Purchases long past their wait are dropped on the way; a key that holds this order
+ * already (an earlier attempt parked it there) is left as it is.
+ */
+export function parkingSpots(waiting: ParkedPurchase, conversation: Conversation, catalog: Catalog, at: Date): ParkingSpot[] {
+  const { orderId, programId } = waiting.purchase;
+  const programIds = programId ? [programId] : catalog.programs.map((p) => p.programId);
+  const forgottenBefore = at.getTime() - PARKED_KEPT_DAYS * DAY_MS;
+  return programIds.flatMap((id): ParkingSpot[] => {
+    const subscription = conversation.subscriptions.find((s) => s.programId === id);
+    // A live subscription of a program missing from the catalog: no opt-in will ever come for it.
+    if (subscription?.status === 'subscribed') return [];
+    const placeholder = conversation.placeholders?.find((p) => p.programId === id);
+    const parked = (subscription ? subscription.parked : placeholder?.parked) ?? [];
+    if (parked.some((p) => p.purchase.orderId === orderId)) return [];
+    const kept = parked.filter((p) => new Date(p.until).getTime() > forgottenBefore);
+    const version = subscription?.version ?? placeholder?.version ?? 0;
+    return [{ programId: id, holder: subscription ? 'subscription' : 'placeholder', version, parked: [...kept, waiting] }];
+  });
+}
+
+/**
+ * The buyer's live subscription, else the purchase parked for the opt-in that may be on its way.
+ * Parking writes each key on condition that it is still as loaded, and an opt-in writes its
+ * subscription on the same condition: whichever comes second sees the other. An opt-in committed
+ * before the parking makes it fail, and the purchase, loading again, finds the subscription live;
+ * one committed after it was decided from a load that saw the parked purchase, and follows it up.
+ */
+async function buyerOrWait(purchase: Purchase, loaded: Conversation, catalog: Catalog, at: Date, deps: PurchaseDeps): Promise<Buyer | PurchaseOutcome> {
+  const purchasedAt = purchase.purchasedAt ? new Date(purchase.purchasedAt) : at;
+  const until = new Date(purchasedAt.getTime() + PARK_MINUTES * 60_000).toISOString();
+  let conversation = loaded;
+  for (let attempt = 1; ; attempt += 1) {
+    const buyer = purchaser(conversation.subscriptions, catalog, purchase.programId);
+    if (buyer) return buyer;
+    if (new Date(until).getTime() <= at.getTime()) return notSubscribed(purchase, at, deps);
+    if (await deps.store.park(purchase.phone, parkingSpots({ purchase, until }, conversation, catalog, at))) return { kind: 'parked', until };
+    if (attempt === PARK_ATTEMPTS) throw new ConflictError(`order ${purchase.orderId}: the buyer's subscriptions kept changing while it parked`);
+    conversation = await deps.store.load(purchase.phone);
+  }
 }
 
 async function redeemAll(purchase: Purchase, at: Date, deps: PurchaseDeps): Promise<{ results: { code: string; result: string }[]; events: DomainEvent[] }> {
@@ -101,20 +152,25 @@ function render(program: Program, name: TemplateName, values: Record<string, str
 async function notSubscribed(purchase: Purchase, at: Date, deps: PurchaseDeps): Promise<PurchaseOutcome> {
   const redemptions = await redeemAll(purchase, at, deps);
   await deps.events.publish(redemptions.events);
-  await deps.orders.unpark(purchase.phone, purchase.orderId);
   await deps.orders.record({ orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results });
   return { kind: 'not-subscribed', redemptions: redemptions.results };
 }
 
 /**
- * Purchases that waited for this number's opt-in: each is handled now (idempotent on orderId), and
- * one whose wait ran out counts as a purchase by someone not subscribed.
+ * Purchases that waited for an opt-in, as its commit recorded them: each is handled now, once
+ * (idempotent on orderId, so a redelivery of the opt-in finds those done before as duplicates). One
+ * whose wait had run out when the opt-in came counts as a purchase by someone not subscribed.
  */
-export async function replayParkedPurchases(phone: string, deps: PurchaseDeps): Promise<PurchaseOutcome[]> {
+export async function replayParkedPurchases(parked: ParkedPurchase[], optedInAt: string, deps: PurchaseDeps): Promise<PurchaseOutcome[]> {
   const outcomes: PurchaseOutcome[] = [];
-  const now = deps.clock.now().getTime();
-  for (const { purchase, until } of await deps.orders.parked(phone)) {
-    outcomes.push(new Date(until).getTime() < now ? await notSubscribed(purchase, new Date(now), deps) : await handlePurchase(purchase, deps));
+  const replayed = new Set<string>();
+  for (const { purchase, until } of [...parked].sort((a, b) => a.until.localeCompare(b.until))) {
+    // Parked under several programs (it named none): followed up by the first.
+    if (replayed.has(purchase.orderId)) continue;
+    replayed.add(purchase.orderId);
+    if (new Date(until).getTime() >= new Date(optedInAt).getTime()) outcomes.push(await handlePurchase(purchase, deps));
+    else if (await deps.orders.seen(purchase.orderId)) outcomes.push({ kind: 'duplicate' });
+    else outcomes.push(await notSubscribed(purchase, deps.clock.now(), deps));
   }
   return outcomes;
 }
@@ -129,15 +185,8 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const at = deps.clock.now();
   const purchasedAt = purchase.purchasedAt ? new Date(purchase.purchasedAt) : at;
   const [catalog, conversation] = await Promise.all([deps.catalog.load(), deps.store.load(purchase.phone)]);
-  let buyer = purchaser(conversation.subscriptions, catalog, purchase.programId);
-  if (!buyer) {
-    const until = new Date(purchasedAt.getTime() + PARK_MINUTES * 60_000);
-    if (until.getTime() <= at.getTime()) return notSubscribed(purchase, at, deps);
-    await deps.orders.park(purchase, until.toISOString());
-    // An opt-in committed between our read and the parking would not see this purchase: look again.
-    buyer = purchaser((await deps.store.load(purchase.phone)).subscriptions, catalog, purchase.programId);
-    if (!buyer) return { kind: 'parked', until: until.toISOString() };
-  }
+  const buyer = await buyerOrWait(purchase, conversation, catalog, at, deps);
+  if ('kind' in buyer) return buyer;
   const redemptions = await redeemAll(purchase, at, deps);
   const record = { orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results };
   const { subscription, program } = buyer;
@@ -183,7 +232,6 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   if (crossSell && crossSellCoupon) await deps.coupons.markNotified(crossSellCoupon, `${purchase.orderId}:cross-sell`);
 
   await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSell)] : [])]);
-  await deps.orders.unpark(purchase.phone, purchase.orderId);
   await deps.orders.record({ ...record, programId: program.programId });
   return { kind: 'followed-up', redemptions: redemptions.results, messages: 1 + issued.length, scheduled: scheduled.length };
 }

@@ -1,10 +1,9 @@
-import type { ConsentEvent, Conversation, OutboundMessage, PendingQuestion, Subscription } from './audience';
+import type { ConsentEvent, Conversation, OutboundMessage, ParkedPurchase, PendingQuestion, Subscription } from './audience';
 import type { Catalog } from './catalog';
 import type { InboundText, Outcome } from './conversation';
 import type { DomainEvent } from './events';
 import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
-import type { Purchase } from './handle-purchase';
 import type { RewardSlot } from './referrals';
 
 /** The ports use cases talk through; adapters implement them. */
@@ -14,7 +13,7 @@ export interface CatalogSource {
 }
 
 /** What an inbound message produced when it was handled: what a redelivery queues and publishes again. */
-export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral'>;
+export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral' | 'parked'>;
 
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
@@ -26,10 +25,27 @@ export interface ConversationStore {
    * Throws ConflictError when the state moved underneath.
    */
   commit(inbound: InboundText, outcome: Outcome): Promise<{ committed: true } | { committed: false; earlier: HandledText }>;
+  /**
+   * Parks a purchase for the opt-in that may still be on its way: each spot's key is rewritten with its
+   * `parked` list, on condition that it is still as loaded (same version, same holder). False when any
+   * was not (an opt-in or another purchase wrote it meanwhile): the caller loads and decides again.
+   */
+  park(phone: string, spots: ParkingSpot[]): Promise<boolean>;
   /** Carrier-reported opt-outs (error 21610): every live subscription of the number ends. */
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
   /** Who owns a referral code, when anyone does. */
   referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined>;
+}
+
+/**
+ * One program's subscription key as a purchase found it, and the purchases to leave waiting there:
+ * held by a subscription that is not live, or by a placeholder (version 0: nothing is stored there).
+ */
+export interface ParkingSpot {
+  programId: string;
+  holder: 'subscription' | 'placeholder';
+  version: number;
+  parked: ParkedPurchase[];
 }
 
 /**
@@ -59,14 +75,6 @@ export interface OrderRecord {
 
 export interface OrderStore {
   seen(orderId: string): Promise<boolean>;
-  /**
-   * A purchase from a number with no live subscription yet, kept a few minutes for the opt-in that
-   * may still be on its way (the keyword was texted at the till); `until` ends the wait.
-   */
-  park(purchase: Purchase, until: string): Promise<void>;
-  /** The purchases parked for this number, oldest first. */
-  parked(phone: string): Promise<{ purchase: Purchase; until: string }[]>;
-  unpark(phone: string, orderId: string): Promise<void>;
   /** Written last: a retry after a crash redoes the (idempotent) steps before it. */
   record(order: OrderRecord): Promise<void>;
 }

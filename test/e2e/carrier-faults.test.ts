@@ -41,7 +41,7 @@ async function journey(phone: string, stops: boolean): Promise<void> {
   const orderId = `fault-order-${process.pid}-${orders}`;
   await harness.publish('pos', 'PurchaseCompleted', { phone, orderId, total: 12.5, currency: 'USD' });
   // Followed up (an order on record), or, after a STOP, waiting for an opt-in that never comes (parked).
-  await harness.waitUntil(async () => (await harness.order(orderId)) !== undefined || (await harness.items(phone, 'PARKED#')).length > 0, 120_000);
+  await harness.waitUntil(async () => (await harness.order(orderId)) !== undefined || (await harness.parkedOrders(phone)).includes(orderId), 120_000);
 }
 
 describe.each([

@@ -128,7 +128,7 @@ describe('a purchase', () => {
 
     // Act
     for (const order of orders) await harness.publish('pos', 'PurchaseCompleted', order);
-    await harness.waitUntil(async () => (await harness.items(stranger, 'PARKED#')).length === 1 && (await harness.items(optedOut, 'PARKED#')).length === 1);
+    await harness.waitUntil(async () => (await harness.parkedOrders(stranger)).length === 1 && (await harness.parkedOrders(optedOut)).length === 1);
     await harness.settle();
     const whileWaiting = [bodies(stranger), bodies(optedOut).at(-1)];
     await harness.setClock('2026-11-24T18:20:00Z');
@@ -148,7 +148,7 @@ describe('a purchase', () => {
 
     // Act
     await harness.publish('pos', 'PurchaseCompleted', order);
-    await harness.waitUntil(async () => (await harness.items(phone, 'PARKED#')).length === 1);
+    await harness.waitUntil(async () => (await harness.parkedOrders(phone)).length === 1);
     await harness.textAndSettle(phone, 'KRUSTY');
     await harness.waitUntil(async () => (await harness.order(order.orderId)) !== undefined);
     await harness.settle();
@@ -160,7 +160,7 @@ describe('a purchase', () => {
       'Thanks for visiting Krusty Burger! Order total $12.50.',
       expect.stringMatching(/^Krusty Burger: Thanks for coming in! Free fries/),
     ]);
-    expect(await harness.items(phone, 'PARKED#')).toEqual([]);
+    expect(await harness.parkedOrders(phone)).toEqual([]);
   });
 
   test('twenty buyers whose POS repeats each order three times at once are thanked once each', async () => {

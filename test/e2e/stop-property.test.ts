@@ -196,7 +196,7 @@ class Run {
   }
 
   private async purchaseHandled(orderId: string): Promise<boolean> {
-    return (await harness.order(orderId)) !== undefined || (await harness.items(this.phone, `PARKED#${orderId}`)).length > 0;
+    return (await harness.order(orderId)) !== undefined || (await harness.parkedOrders(this.phone)).includes(orderId);
   }
 
   private async settle(): Promise<void> {

@@ -2,6 +2,7 @@ import { DynamoConversationStore, readingTogether } from '../../functions/adapte
 import type { ConsentEvent, Conversation } from '../../functions/domain/audience';
 import { validateCatalog, type Catalog } from '../../functions/domain/catalog';
 import { converse, type InboundText } from '../../functions/domain/conversation';
+import { parkingSpots, type Purchase } from '../../functions/domain/handle-purchase';
 import { ConflictError } from '../../functions/domain/ports';
 import { audienceItems, freshPhone, startLocalDynamo, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
 
@@ -369,3 +370,88 @@ describe('reading one program\'s subscription', () => {
   });
 });
 
+describe('parked purchases at the subscription key', () => {
+  const AT = new Date('2025-06-02T15:00:00.000Z');
+  const UNTIL = '2025-06-02T15:15:00.000Z';
+  let orders = 0;
+  function purchaseBy(phone: string): Purchase {
+    orders += 1;
+    return { phone, programId: PROGRAM_ID, orderId: `store-order-${process.pid}-${orders}`, total: 9.5, currency: 'USD' };
+  }
+
+  /** Parks a purchase the way handle-purchase does: under the key as just loaded. */
+  async function park(phone: string): Promise<{ purchase: Purchase; parked: boolean }> {
+    const purchase = purchaseBy(phone);
+    const parked = await store.park(phone, parkingSpots({ purchase, until: UNTIL }, await store.load(phone), catalog, AT));
+    return { purchase, parked };
+  }
+
+  test.each([
+    ['nothing is stored at the key yet', async (_phone: string) => {}],
+    ['a placeholder holds a purchase parked before', async (phone: string) => void (await park(phone))],
+    ['an opted-out subscription holds it', async (phone: string) => void (await textAndCommit(phone, 'KRUSTY'), await textAndCommit(phone, 'STOP'))],
+  ])('%s: an opt-in decided before a purchase parks cannot be committed, and decided again it takes the purchase over', async (_case, before) => {
+    // Prepare
+    const phone = freshPhone();
+    await before(phone);
+    const keyword = inbound(phone, 'KRUSTY', '2025-06-02T15:01:00.000Z');
+    const stale = converse(keyword, await store.load(phone), catalog);
+    const { purchase, parked } = await park(phone);
+
+    // Act
+    const commit = store.commit(keyword, stale);
+
+    // Assess
+    expect(parked).toBe(true);
+    await expect(commit).rejects.toThrow(ConflictError);
+    expect(await audienceItems(db, phone, `MSG#${keyword.messageSid}`)).toEqual([]);
+    const decidedAgain = converse(keyword, await store.load(phone), catalog);
+    expect(decidedAgain.parked?.map((p) => p.purchase.orderId)).toContain(purchase.orderId);
+    await store.commit(keyword, decidedAgain);
+    const after = await store.load(phone);
+    expect(after.placeholders).toBeUndefined();
+    expect(subscriptionOf(after)).toMatchObject({ status: 'subscribed' });
+    expect(subscriptionOf(after)).not.toHaveProperty('parked');
+    const [logged] = await audienceItems(db, phone, `MSG#${keyword.messageSid}`);
+    expect(logged!.parked).toEqual(decidedAgain.parked);
+  });
+
+  test('a placeholder is no subscription: its own type, no zoneKey, expiring a day after the wait, loaded apart', async () => {
+    // Prepare
+    const phone = freshPhone();
+
+    // Act
+    const { purchase } = await park(phone);
+
+    // Assess
+    const [item] = await audienceItems(db, phone, 'STATE#');
+    expect(item).toEqual({
+      pk: `PHONE#${phone}`,
+      sk: `STATE#PROGRAM#${PROGRAM_ID}`,
+      type: 'parked-purchases',
+      phone,
+      programId: PROGRAM_ID,
+      parked: [{ purchase, until: UNTIL }],
+      version: 1,
+      expiresAt: Date.parse(UNTIL) / 1000 + 24 * 3600,
+    });
+    expect(await store.load(phone)).toEqual({ phone: { phone, version: 0 }, subscriptions: [], placeholders: [{ programId: PROGRAM_ID, parked: [{ purchase, until: UNTIL }], version: 1 }] });
+  });
+
+  test('a purchase decided before the opt-in committed does not park over the subscription', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const purchase = purchaseBy(phone);
+    const spots = parkingSpots({ purchase, until: UNTIL }, await store.load(phone), catalog, AT);
+    await textAndCommit(phone, 'KRUSTY');
+
+    // Act
+    const parked = await store.park(phone, spots);
+
+    // Assess
+    expect(parked).toBe(false);
+    const [item] = await audienceItems(db, phone, 'STATE#PROGRAM#');
+    expect(item).toMatchObject({ type: 'subscription', status: 'subscribed', version: 1, zoneKey: expect.any(String) });
+    expect(item).not.toHaveProperty('parked');
+  });
+});

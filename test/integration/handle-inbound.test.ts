@@ -145,6 +145,38 @@ describe('texting the keyword', () => {
   });
 });
 
+describe('what a new number\'s keyword costs', () => {
+  /** The audience table requests (by command) `act` makes through the deps' client. */
+  async function audienceRequests(act: () => Promise<unknown>): Promise<string[]> {
+    const requests: string[] = [];
+    db.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((args.input as { TableName?: string }).TableName !== db.tables.catalog) requests.push((context.commandName ?? '').replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countAudienceRequests' },
+    );
+    try {
+      await act();
+    } finally {
+      db.doc.middlewareStack.remove('countAudienceRequests');
+    }
+    return requests;
+  }
+
+  test('KRUSTY: the conversation Query (parked purchases come with it), the opt-in ceiling and the commit', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const text = inbound(phone, 'KRUSTY');
+
+    // Act
+    const requests = await audienceRequests(() => handleInbound(text, deps));
+
+    // Assess
+    expect(requests).toEqual(['Query', 'UpdateItem', 'TransactWriteItems']);
+  });
+});
+
 describe('the same inbound text delivered again', () => {
   test('three deliveries change state once and queue the two replies once', async () => {
     // Prepare

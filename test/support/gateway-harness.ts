@@ -182,6 +182,12 @@ export class GatewayHarness {
     );
   }
 
+  /** The orders of the purchases waiting for this number's opt-in (parked at its subscription keys). */
+  async parkedOrders(phone: string): Promise<string[]> {
+    const items = await this.items(phone, 'STATE#PROGRAM#');
+    return items.flatMap((item) => ((item.parked ?? []) as { purchase: { orderId: string } }[]).map((parked) => parked.purchase.orderId));
+  }
+
   async subscription(phone: string, programId = 'krusty-burger'): Promise<Record<string, unknown> | undefined> {
     return (await this.items(phone, `STATE#PROGRAM#${programId}`))[0];
   }
