@@ -7,7 +7,7 @@
  * | phone record    | PHONE#<e164> | STATE#PHONE                         |
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
  * | parked purchases| PHONE#<e164> | STATE#PROGRAM#<programId> (placeholder) |
- * | consent ledger  | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
+ * | consent event with no subscription written to log it on (the ledger is each subscription's consentLog) | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
  * | turn's replies  | PHONE#<e164> | MSG#TURN#<MessageSid>               |
@@ -37,6 +37,7 @@
  * cursor's hour, which scheduling lowers whenever it files a send in an older hour.
  */
 export const STATE_PREFIX = 'STATE#';
+export const CONSENT_PREFIX = 'CONSENT#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';
 export const TURN_PREFIX = 'MSG#TURN#';
@@ -49,7 +50,7 @@ export const audienceKeys = {
   subscription: (phone: string, programId: string) => ({ pk: partition(phone), sk: `STATE#PROGRAM#${programId}` }),
   consent: (phone: string, at: string, programId: string, action: string) => ({
     pk: partition(phone),
-    sk: `CONSENT#${at}#${programId}#${action}`,
+    sk: `${CONSENT_PREFIX}${at}#${programId}#${action}`,
   }),
   message: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `MSG#${messageSid}` }),
   /** One outbound message for its whole life (outbox row, claim, carrier SID, delivery status). */

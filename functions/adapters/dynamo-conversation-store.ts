@@ -8,7 +8,7 @@ import type { CompletedReferral, InboundText, Outcome } from '../domain/conversa
 import type { DomainEvent } from '../domain/events';
 import { maskPhonesIn } from '../domain/phone-masking';
 import { ConflictError, type ConversationStore, type HandledText, type ParkingSpot } from '../domain/ports';
-import { audienceKeys, expiresAt, STATE_PREFIX } from './audience-keys';
+import { audienceKeys, CONSENT_PREFIX, expiresAt, STATE_PREFIX } from './audience-keys';
 import { coalesce } from './coalesce';
 import { conditionHeld } from './conditional-writes';
 
@@ -139,17 +139,24 @@ export class DynamoConversationStore implements ConversationStore {
 
   async commit(inbound: InboundText, outcome: Outcome): Promise<{ committed: true } | { committed: false; earlier: HandledText }> {
     const table = this.tableName;
+    // Consent events go on the ledger of the subscription they change (written anyway); one without a
+    // subscription written in this commit gets a ledger item of its own.
+    const onLedgers = new Set<ConsentEvent>();
     const items: TransactItem[] = [
-      ...outcome.subscriptions.map((s) =>
-        versionedPut(table, audienceKeys.subscription(s.phone, s.programId), {
+      ...outcome.subscriptions.map((s) => {
+        const consent = outcome.consentEvents.filter((event) => event.programId === s.programId && event.phone === s.phone);
+        for (const event of consent) onLedgers.add(event);
+        const consentLog = [...(s.consentLog ?? []), ...consent];
+        return versionedPut(table, audienceKeys.subscription(s.phone, s.programId), {
           ...s,
           type: 'subscription',
+          ...(consentLog.length > 0 ? { consentLog } : {}),
           // Files live subscriptions in the byZone index the lunch fan-out reads; opted-out ones drop out.
           ...(s.status === 'subscribed' ? { zoneKey: audienceKeys.zoneKey(s.programId, zoneOf(s), s.phone) } : {}),
-        }),
-      ),
+        });
+      }),
       ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),
-      ...outcome.consentEvents.map((event) => consentPut(table, event)),
+      ...outcome.consentEvents.filter((event) => !onLedgers.has(event)).map((event) => consentPut(table, event)),
       // A referral code is unique: a clash cancels the commit and the retry draws another.
       ...(outcome.referralCodes ?? []).map(({ code, phone, programId }) => ({
         Put: { TableName: table, Item: { ...audienceKeys.referral(code), type: 'referral', code, phone, programId }, ConditionExpression: 'attribute_not_exists(pk)' },
@@ -242,22 +249,53 @@ export class DynamoConversationStore implements ConversationStore {
     ));
   }
 
+  /** Each opt-out ends its subscription and goes on its ledger, in one update each (several: one transaction). */
   async recordOptOuts(events: ConsentEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const items: TransactItem[] = events.flatMap((event) => [
-      consentPut(this.tableName, event),
-      {
-        Update: {
+    const updates = events.map((event) => ({
+      TableName: this.tableName,
+      Key: audienceKeys.subscription(event.phone, event.programId),
+      UpdateExpression: 'SET #status = :optedOut, optedOutAt = :at, #version = #version + :one, consentLog = list_append(if_not_exists(consentLog, :none), :event) REMOVE pendingQuestion, zoneKey',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+      ExpressionAttributeValues: { ':optedOut': 'opted-out', ':at': event.at, ':one': 1, ':none': [], ':event': [event] },
+    }));
+    if (updates.length > 1) return this.transact(updates.map((Update) => ({ Update })));
+    try {
+      await this.client.send(new UpdateCommand(updates[0]!));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new ConflictError('conversation changed concurrently: the subscription is gone');
+      throw error;
+    }
+  }
+
+  /**
+   * Every opt-in and opt-out of a number, oldest first: the ledgers on its subscriptions, and the
+   * ledger items of consent events that had no subscription to go on.
+   */
+  async consentLedger(phone: string): Promise<ConsentEvent[]> {
+    const [conversation, items] = await Promise.all([this.load(phone), this.items(phone, CONSENT_PREFIX)]);
+    const events = [...conversation.subscriptions.flatMap((s) => s.consentLog ?? []), ...items.map((item) => stripKeys<ConsentEvent>(item))];
+    return events.sort((a, b) => a.at.localeCompare(b.at) || (a.action === b.action ? 0 : a.action === 'opt-in' ? -1 : 1));
+  }
+
+  private async items(phone: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
           TableName: this.tableName,
-          Key: audienceKeys.subscription(event.phone, event.programId),
-          UpdateExpression: 'SET #status = :optedOut, optedOutAt = :at, #version = #version + :one REMOVE pendingQuestion, zoneKey',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: { ':optedOut': 'opted-out', ':at': event.at, ':one': 1 },
-        },
-      },
-    ]);
-    await this.transact(items);
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
   }
 
   private async transact(items: TransactItem[]): Promise<void> {

@@ -55,6 +55,12 @@ export interface Subscription {
    * the subscription live follows them up; any other write keeps them.
    */
   parked?: ParkedPurchase[];
+  /**
+   * Every opt-in and opt-out of this subscription, oldest first, each with the raw text, time, short
+   * code and source: the consent ledger, kept on the subscription item (an opt-in writes one item, not
+   * two). Appended to by the store as consent events are committed; the rules carry it along untouched.
+   */
+  consentLog?: ConsentEvent[];
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }

@@ -43,7 +43,7 @@ describe('texting the keyword', () => {
     const messageSid = await harness.textAndSettle(phone, 'Krusty Burger!');
 
     // Assess
-    const ledger = await harness.items(phone, 'CONSENT#');
+    const ledger = await harness.consentLedger(phone);
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({
       action: 'opt-in',
@@ -149,7 +149,7 @@ describe('STOP and START', () => {
       expect.stringContaining('Help at support@krustyburger.example'),
     ]);
     expect(await harness.subscription(phone)).toMatchObject({ status: 'opted-out' });
-    const ledger = (await harness.items(phone, 'CONSENT#')).map((event) => event.action);
+    const ledger = (await harness.consentLedger(phone)).map((event) => event.action);
     expect(ledger).toEqual(['opt-in', 'opt-out']);
   });
 
@@ -249,7 +249,7 @@ describe('every ordinary way of saying stop', () => {
         'You are unsubscribed from Krusty Burger Rewards and will receive no more messages. Reply START to resubscribe.',
       ]);
       expect(await harness.subscription(phone)).toMatchObject({ status: 'opted-out' });
-      const ledger = await harness.items(phone, 'CONSENT#');
+      const ledger = await harness.consentLedger(phone);
       expect(ledger.map((event) => [event.action, event.rawText])).toEqual([
         ['opt-in', 'KRUSTY'],
         ['opt-out', phone === polite ? 'Please stop' : 'ＳＴＯＰ'],

@@ -28,7 +28,7 @@ describe('replays after the deduplication window', () => {
     const scripts = [['KRUSTY', '62701', 'HELP'], ['KRUSTY', 'STOP'], ['HELP', 'KRUSTY', 'SKIP', 'STOP', 'START']];
     for (const [index, phone] of phones.entries()) for (const body of scripts[index]!) await harness.textAndSettle(phone, body);
     const before = new Map(phones.map((phone) => [phone, harness.received(phone).map((m) => m.body)]));
-    const ledgers = await Promise.all(phones.map((phone) => harness.items(phone, 'CONSENT#')));
+    const ledgers = await Promise.all(phones.map((phone) => harness.consentLedger(phone)));
 
     // Act: every inbound text and every outbound message, once more
     for (const phone of phones) {
@@ -44,7 +44,7 @@ describe('replays after the deduplication window', () => {
     // Assess
     for (const [index, phone] of phones.entries()) {
       expect(harness.received(phone).map((m) => m.body)).toEqual(before.get(phone));
-      expect(await harness.items(phone, 'CONSENT#')).toEqual(ledgers[index]);
+      expect(await harness.consentLedger(phone)).toEqual(ledgers[index]);
     }
     expect([...before.values()].flat().length).toBeGreaterThanOrEqual(10);
   });
@@ -70,7 +70,7 @@ describe('delivery reports', () => {
     // Assess
     expect(response.status).toBe(204);
     expect(await harness.subscription(phone)).toMatchObject({ status: 'opted-out' });
-    expect((await harness.items(phone, 'CONSENT#')).map((c) => [c.action, c.source])).toEqual([['opt-in', 'sms'], ['opt-out', 'carrier']]);
+    expect((await harness.consentLedger(phone)).map((c) => [c.action, c.source])).toEqual([['opt-in', 'sms'], ['opt-out', 'carrier']]);
     expect(harness.received(phone)).toHaveLength(2);
   });
 });

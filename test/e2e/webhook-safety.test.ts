@@ -268,7 +268,7 @@ describe('Twilio retries', () => {
     // Assess
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(harness.received(phone).map((m) => m.body)).toEqual([expect.stringContaining('Welcome'), expect.stringContaining('ZIP')]);
-    expect(await harness.items(phone, 'CONSENT#')).toHaveLength(1);
+    expect(await harness.consentLedger(phone)).toHaveLength(1);
     expect(await harness.subscription(phone)).toMatchObject({ version: 1 });
   });
 });
@@ -300,7 +300,7 @@ describe('delivery reports and carrier errors', () => {
 
     // Assess
     expect(await harness.subscription(phone)).toMatchObject({ status: 'subscribed' });
-    const ledger = await harness.items(phone, 'CONSENT#');
+    const ledger = await harness.consentLedger(phone);
     expect(ledger.map((event) => [event.action, event.source])).toEqual([
       ['opt-in', 'sms'],
       ['opt-out', 'carrier'],

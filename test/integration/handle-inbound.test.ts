@@ -30,6 +30,8 @@ const demoItems = readCatalogFile(DEMO_CATALOG_FILE);
 let db: LocalDynamo;
 let sqs: SqsLocal;
 let store: DynamoConversationStore;
+/** The number's consent ledger, oldest first. */
+const ledgerOf = (phone: string) => store.consentLedger(phone);
 let deps: HandleInboundDeps;
 const publisher = new RecordingPublisher();
 /** Messages already taken off the outbound queue that belong to other tests' numbers. */
@@ -119,7 +121,7 @@ describe('texting the keyword', () => {
     expect(conversation.subscriptions).toEqual([
       expect.objectContaining({ programId: PROGRAM_ID, status: 'subscribed', version: 1, pendingQuestion: expect.objectContaining({ field: 'zip' }) }),
     ]);
-    expect(await audienceItems(db, phone, 'CONSENT#')).toEqual([
+    expect(await ledgerOf(phone)).toEqual([
       expect.objectContaining({ action: 'opt-in', keyword: 'KRUSTY', rawText: 'krusty', messageSid: text.messageSid }),
     ]);
     const [logged] = await audienceItems(db, phone, `MSG#${text.messageSid}`);
@@ -190,7 +192,7 @@ describe('the same inbound text delivered again', () => {
     // Assess
     expect(results.map((r) => r.duplicate)).toEqual([false, true, true]);
     expect((await store.load(phone)).subscriptions).toEqual([expect.objectContaining({ status: 'subscribed', version: 1 })]);
-    expect(await audienceItems(db, phone, 'CONSENT#')).toHaveLength(1);
+    expect(await ledgerOf(phone)).toHaveLength(1);
     const queued = await outboundFor(phone);
     expect(queued.map(({ body }) => body.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
     // Events are re-published on a redelivery (at least once) under the same id, for consumers to drop.

@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import type { ConsentEvent } from '../../functions/domain/audience';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +154,11 @@ export class GatewayHarness {
       }),
     );
     return Items;
+  }
+
+  /** The number's consent ledger, oldest first (what the store keeps on its subscriptions, and any stray ledger items). */
+  async consentLedger(phone: string): Promise<ConsentEvent[]> {
+    return new DynamoConversationStore(this.db, this.gateway.tables.audience).consentLedger(phone);
   }
 
   async order(orderId: string): Promise<Record<string, unknown> | undefined> {
