@@ -280,7 +280,8 @@ export class DynamoDeliveries implements Deliveries {
   async voidTurns(phone: string, programIds: string[]): Promise<void> {
     const programs = new Set(programIds);
     const turns = new Map<string, Record<string, TurnSend>>();
-    const waiting: string[] = [];
+    /** Each turn with replies that need consent to one of these programs: their places. */
+    const waiting = new Map<string, number[]>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -297,17 +298,14 @@ export class DynamoDeliveries implements Deliveries {
         const sk = item.sk as string;
         if (sk.startsWith(TURN_PREFIX)) turns.set(sk.slice(TURN_PREFIX.length), (item.sends ?? {}) as Record<string, TurnSend>);
         else if (item.direction === 'in' && Array.isArray(item.replies)) {
-          const replies = item.replies as OutboundMessage[];
-          if (replies.some((reply) => reply.turn && !consentExempt(reply.purpose) && programs.has(reply.programId ?? ''))) waiting.push(sk.slice(MESSAGE_PREFIX.length));
+          const places = (item.replies as OutboundMessage[]).flatMap((reply, index) => (reply.turn && !consentExempt(reply.purpose) && programs.has(reply.programId ?? '') ? [index] : []));
+          if (places.length > 0) waiting.set(sk.slice(MESSAGE_PREFIX.length), places);
         }
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    // A turn none of whose replies is claimed or given back yet (no record, or not all of them on it).
-    const unclaimed = waiting.filter((causedBy) => {
-      const sends = turns.get(causedBy);
-      return !sends || Object.values(sends).some((send) => claimable(send)) || Object.keys(sends).length === 0;
-    });
+    // A turn with such a reply no run has claimed yet (or one given back as not taken).
+    const unclaimed = [...waiting].filter(([causedBy, places]) => places.some((index) => claimable(turns.get(causedBy)?.[String(index)]))).map(([causedBy]) => causedBy);
     const at = new Date().toISOString();
     await Promise.all(
       unclaimed.map((causedBy) =>

@@ -1,6 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { converse, type InboundText } from '../../functions/domain/conversation';
 import { handleInbound, type HandleInboundDeps } from '../../functions/domain/handle-inbound';
 import { outboundQueueMessage, type OutboundQueueMessage } from '../../functions/schemas/queue-messages';
@@ -176,6 +177,25 @@ describe('what a new number\'s keyword costs', () => {
 
     // Assess
     expect(requests).toEqual(['Query', 'UpdateItem', 'TransactWriteItems']);
+  });
+});
+
+describe('a STOP right after the keyword, before its replies went out', () => {
+  test('the STOP voids the waiting welcome and question: claiming them together is refused, so each is read against the ended subscription', async () => {
+    // Prepare: KRUSTY committed, its replies queued and not yet claimed
+    const phone = freshPhone();
+    const krusty = inbound(phone, 'KRUSTY');
+    await handleInbound(krusty, deps);
+    const replies = (await outboundFor(phone)).map(({ body: { id, queuedAt: _queuedAt, ...message } }) => ({ id, message }));
+
+    // Act
+    await handleInbound(inbound(phone, 'STOP'), deps);
+    const claimed = await new DynamoDeliveries(db.doc, db.tables.audience).claimTogether(replies.slice(0, 2));
+
+    // Assess
+    expect(replies.slice(0, 2).map(({ message }) => message.purpose)).toEqual(['opt-in-confirmation', 'profile-question']);
+    expect(claimed).toEqual({ claimed: false, earlier: new Map() });
+    expect((await ledgerOf(phone)).map((event) => event.action)).toEqual(['opt-in', 'opt-out']);
   });
 });
 

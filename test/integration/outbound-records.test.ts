@@ -316,3 +316,87 @@ describe('delivery status callbacks', () => {
     expect(Item!.expiresAt).toBeGreaterThan(Date.now() / 1000);
   });
 });
+
+describe('a conversation turn\'s replies on their turn\'s record', () => {
+  const JOINED = '2025-06-02T14:59:58.000Z';
+  /** A KRUSTY turn's replies (the welcome and the question; from a subscriber, "already subscribed") marked as converse marks them, committed with their inbound text, so a STOP can find them. */
+  async function committedTurn(phone: string): Promise<{ id: string; message: OutboundMessage }[]> {
+    const messageSid = newSid();
+    const store = new DynamoConversationStore(db.doc, db.tables.audience);
+    const inbound = { messageSid, from: phone, to: '55155', body: 'KRUSTY', receivedAt: JOINED };
+    const outcome = converse(inbound, await store.load(phone), catalog);
+    const replies = outcome.replies.map((reply) => ({ ...reply, turn: { subscribedAt: JOINED } }));
+    await store.commit(inbound, { ...outcome, replies });
+    return replies.map((message, index) => ({ id: `${messageSid}-${index}`, message }));
+  }
+  const sent = (n: number) => ({ sid: `SM${'f'.repeat(31)}${n}`, status: 'queued' });
+
+  test('claimed together once: a second claim is refused and told each reply is held; once recorded, told each went out', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const turn = await committedTurn(phone);
+
+    // Act
+    const first = await deliveries.claimTogether(turn);
+    const meanwhile = await deliveries.claimTogether(turn);
+    await deliveries.sentTogether(turn.map((entry, n) => ({ ...entry, sent: sent(n) })), SENT_AT);
+    const after = await deliveries.claimTogether(turn);
+
+    // Assess
+    expect(first).toMatchObject({ claimed: true });
+    expect(meanwhile).toEqual({ claimed: false, earlier: new Map(turn.map(({ id }) => [id, 'busy'])) });
+    expect(after).toEqual({ claimed: false, earlier: new Map(turn.map(({ id }) => [id, 'sent'])) });
+    expect(await deliveries.state(phone, turn[0]!.id)).toBe('sent');
+    expect([...(await deliveries.knownSids(phone))]).toEqual(expect.arrayContaining([sent(0).sid, sent(1).sid]));
+  });
+
+  test('a reply given back as not taken is claimed together again; one given back in doubt, or whose claim ran out, is told in doubt', async () => {
+    // Prepare
+    const [phoneA, phoneB] = [freshPhone(), freshPhone()];
+    const [turnA, turnB] = [await committedTurn(phoneA), await committedTurn(phoneB)];
+    await deliveries.claimTogether(turnA);
+    await deliveries.claimTogether(turnB);
+
+    // Act
+    for (const { id, message } of turnA) await deliveries.releaseTurnReply(id, message, false, '429');
+    const again = await deliveries.claimTogether(turnA);
+    await deliveries.releaseTurnReply(turnB[0]!.id, turnB[0]!.message, true, 'timeout');
+    await sleep(LEASE_MS + 50);
+    const doubt = await deliveries.claimTogether(turnB);
+
+    // Assess
+    expect(again).toMatchObject({ claimed: true });
+    expect(doubt).toEqual({ claimed: false, earlier: new Map(turnB.map(({ id }) => [id, 'in-doubt'])) });
+  });
+
+  test('a turn claimed in parts (a batch held only its first reply): the second is claimed on the same record', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const turn = await committedTurn(phone);
+    await deliveries.claimTogether([turn[0]!]);
+
+    // Act
+    const second = await deliveries.claimTogether([turn[1]!]);
+
+    // Assess
+    expect(second).toMatchObject({ claimed: true });
+  });
+
+  test('a STOP voids the waiting turns (refused claims, nothing known of them), and not a turn whose replies were all claimed before it', async () => {
+    // Prepare: one turn waiting, one claimed before the STOP, one with only its first reply sent
+    const phone = freshPhone();
+    const half = await committedTurn(phone);
+    const [waiting, claimed] = [await committedTurn(phone), await committedTurn(phone)];
+    await deliveries.claimTogether(claimed);
+    await deliveries.claimTogether([half[0]!]);
+    await deliveries.sentTogether([{ ...half[0]!, sent: sent(0) }], SENT_AT);
+
+    // Act
+    await deliveries.voidTurns(phone, ['krusty-burger']);
+
+    // Assess
+    expect(await deliveries.claimTogether(waiting)).toEqual({ claimed: false, earlier: new Map() });
+    expect(await deliveries.claimTogether([half[1]!])).toEqual({ claimed: false, earlier: new Map() });
+    expect(await deliveries.claimTogether(claimed)).toEqual({ claimed: false, earlier: new Map(claimed.map(({ id }) => [id, 'busy'])) });
+  });
+});
