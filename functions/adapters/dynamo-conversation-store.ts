@@ -10,6 +10,7 @@ import { maskPhonesIn } from '../domain/phone-masking';
 import { ConflictError, type ConversationStore, type HandledText, type ParkingSpot } from '../domain/ports';
 import { audienceKeys, CONSENT_PREFIX, expiresAt, STATE_PREFIX } from './audience-keys';
 import { coalesce } from './coalesce';
+import { itemsUnder } from './partition-items';
 import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -274,29 +275,11 @@ export class DynamoConversationStore implements ConversationStore {
    * ledger items of consent events that had no subscription to go on.
    */
   async consentLedger(phone: string): Promise<ConsentEvent[]> {
-    const [conversation, items] = await Promise.all([this.load(phone), this.items(phone, CONSENT_PREFIX)]);
+    const [conversation, items] = await Promise.all([this.load(phone), itemsUnder(this.client, this.tableName, phone, CONSENT_PREFIX)]);
     const events = [...conversation.subscriptions.flatMap((s) => s.consentLog ?? []), ...items.map((item) => stripKeys<ConsentEvent>(item))];
     return events.sort((a, b) => a.at.localeCompare(b.at) || (a.action === b.action ? 0 : a.action === 'opt-in' ? -1 : 1));
   }
 
-  private async items(phone: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      found.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return found;
-  }
 
   private async transact(items: TransactItem[]): Promise<void> {
     try {

@@ -1,11 +1,12 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { outboxEntries, outboxEntryOf, type OutboundMessage } from '../domain/audience';
 import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type EarlierTurnSend, type SentEffects, type SentMessage, type TurnClaim, type UnsentOutcome } from '../domain/ports';
 import { consentExempt } from '../domain/send-message';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX, TURN_PREFIX } from './audience-keys';
 import { conditionHeld } from './conditional-writes';
+import { itemsUnder } from './partition-items';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Next = { id: string; message: OutboundMessage };
@@ -175,50 +176,25 @@ export class DynamoDeliveries implements Deliveries {
   }
 
   /**
-   * A turn's replies claimed on the turn's record (MSG#TURN#<MessageSid>, a small item: one write unit):
-   * created with the claims when no run claimed any of them before (the common case, one request);
-   * else, unless a STOP voided the turn, the replies not claimed yet (or given back as not taken) are
-   * added to it. Refused, the record as it was tells how each reply claimed before stands.
+   * A turn's replies claimed on the turn's record (MSG#TURN#<MessageSid>, a small item: one write
+   * unit), created with the claims: only a turn whose record does not exist yet is claimed together.
+   * Refused (a redelivery, a reply given back or in doubt, a turn claimed in parts, a voided turn), the
+   * record as it was tells how each reply claimed before stands; every reply then goes its own way
+   * for good, and its own record rules from then on. Never adding to an existing record keeps one
+   * authority per reply: a reply the ordinary way has handled is never claimed together afterwards.
    */
   async claimTogether(entries: Next[]): Promise<TurnClaim> {
     const turn = turnOf(entries);
     if (!turn) return { claimed: false, earlier: new Map() };
     const now = Date.now();
     const leaseUntil = now + this.leaseMs;
-    const key = audienceKeys.turn(entries[0]!.message.to, turn.causedBy);
     const claims = Object.fromEntries(turn.indices.map((index) => [String(index), { leaseUntil }]));
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, type: 'turn', sends: claims, expiresAt: expiresAt(new Date(now).toISOString()) },
+          Item: { ...audienceKeys.turn(entries[0]!.message.to, turn.causedBy), type: 'turn', sends: claims, expiresAt: expiresAt(new Date(now).toISOString()) },
           ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { claimed: true, leaseUntil };
-    } catch (error) {
-      const old = conditionFailureItem(error);
-      if (!old) throw error;
-      const sends = (old.sends ?? {}) as Record<string, TurnSend>;
-      if (old.voided || !old.sends || !turn.indices.every((index) => claimable(sends[String(index)]))) return { claimed: false, earlier: earlierSends(entries, sends, now) };
-    }
-    // Claimed before, but not these (a batch that held only some of the turn's replies), or given back.
-    const names: Record<string, string> = { '#sends': 'sends', '#state': 'state' };
-    const values: Record<string, unknown> = { ':pending': 'pending' };
-    turn.indices.forEach((index, n) => {
-      names[`#r${n}`] = String(index);
-      values[`:r${n}`] = { leaseUntil };
-    });
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `SET ${turn.indices.map((_, n) => `#sends.#r${n} = :r${n}`).join(', ')}`,
-          ConditionExpression: `attribute_exists(#sends) AND attribute_not_exists(voided) AND ${turn.indices.map((_, n) => `(attribute_not_exists(#sends.#r${n}) OR #sends.#r${n}.#state = :pending)`).join(' AND ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -273,50 +249,36 @@ export class DynamoDeliveries implements Deliveries {
   }
 
   /**
-   * This number's turns with replies waiting for their first claim that need a live subscription to
-   * one of these programs: marked voided (the record created when no reply was claimed yet). One
-   * Query of the number's message records (a STOP is rare; the records expire after 90 days).
+   * This number's turns with replies that need a live subscription to one of these programs and that
+   * no run has claimed yet (no turn record): each gets a record that says voided, so their claim is
+   * refused. One Query of the number's message records (a STOP is rare; the records expire after 90 days).
    */
   async voidTurns(phone: string, programIds: string[]): Promise<void> {
     const programs = new Set(programIds);
-    const turns = new Map<string, Record<string, TurnSend>>();
-    /** Each turn with replies that need consent to one of these programs: their places. */
-    const waiting = new Map<string, number[]>();
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :message)',
-          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':message': MESSAGE_PREFIX },
-          ProjectionExpression: 'sk, direction, replies, sends',
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const sk = item.sk as string;
-        if (sk.startsWith(TURN_PREFIX)) turns.set(sk.slice(TURN_PREFIX.length), (item.sends ?? {}) as Record<string, TurnSend>);
-        else if (item.direction === 'in' && Array.isArray(item.replies)) {
-          const places = (item.replies as OutboundMessage[]).flatMap((reply, index) => (reply.turn && !consentExempt(reply.purpose) && programs.has(reply.programId ?? '') ? [index] : []));
-          if (places.length > 0) waiting.set(sk.slice(MESSAGE_PREFIX.length), places);
-        }
+    const recorded = new Set<string>();
+    const waiting: string[] = [];
+    for (const item of await itemsUnder(this.client, this.tableName, phone, MESSAGE_PREFIX, { projection: 'sk, direction, replies' })) {
+      const sk = item.sk as string;
+      if (sk.startsWith(TURN_PREFIX)) recorded.add(sk.slice(TURN_PREFIX.length));
+      else if (item.direction === 'in' && (item.replies as OutboundMessage[] | undefined)?.some((reply) => reply.turn && !consentExempt(reply.purpose) && programs.has(reply.programId ?? ''))) {
+        waiting.push(sk.slice(MESSAGE_PREFIX.length));
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    // A turn with such a reply no run has claimed yet (or one given back as not taken).
-    const unclaimed = [...waiting].filter(([causedBy, places]) => places.some((index) => claimable(turns.get(causedBy)?.[String(index)]))).map(([causedBy]) => causedBy);
+    }
+    // A turn with a record is never claimed together again (its replies go their own way, reading
+    // the subscription): only a turn no run has claimed yet needs its claim refused.
+    const unclaimed = waiting.filter((causedBy) => !recorded.has(causedBy));
     const at = new Date().toISOString();
     await Promise.all(
       unclaimed.map((causedBy) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: audienceKeys.turn(phone, causedBy),
-            UpdateExpression: 'SET voided = list_append(if_not_exists(voided, :none), :programs), #type = :turn, expiresAt = if_not_exists(expiresAt, :expiresAt)',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':none': [], ':programs': programIds, ':turn': 'turn', ':expiresAt': expiresAt(at) },
-          }),
+        conditionHeld(
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...audienceKeys.turn(phone, causedBy), type: 'turn', voided: programIds, expiresAt: expiresAt(at) },
+              // Claimed in the meantime: claimed while the subscription was live.
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
         ),
       ),
     );
@@ -387,29 +349,17 @@ export class DynamoDeliveries implements Deliveries {
   async knownSids(phone: string, exceptId?: string): Promise<Set<string>> {
     const sids = new Set<string>();
     const except = exceptId === undefined ? undefined : audienceKeys.outboundMessage(phone, exceptId).sk;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :message)',
-          ExpressionAttributeValues: { ':pk': audienceKeys.partition(phone), ':message': MESSAGE_PREFIX },
-          ProjectionExpression: 'sk, sid, sends',
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === except) continue;
-        if ((item.sk as string).startsWith(TURN_PREFIX)) {
-          for (const send of Object.values((item.sends ?? {}) as Record<string, TurnSend>)) if ('sid' in send) sids.add(send.sid);
-          continue;
-        }
-        if (typeof item.sid === 'string') sids.add(item.sid);
-        // Records from before outbound messages had ids are keyed by the SID itself.
-        else if (!(item.sk as string).startsWith(OUTBOUND_PREFIX)) sids.add((item.sk as string).slice(MESSAGE_PREFIX.length));
+    // Strongly consistent: a SID recorded a moment ago by another message's run must not pass for this one's.
+    for (const item of await itemsUnder(this.client, this.tableName, phone, MESSAGE_PREFIX, { projection: 'sk, sid, sends' })) {
+      if (item.sk === except) continue;
+      if ((item.sk as string).startsWith(TURN_PREFIX)) {
+        for (const send of Object.values((item.sends ?? {}) as Record<string, TurnSend>)) if ('sid' in send) sids.add(send.sid);
+        continue;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+      if (typeof item.sid === 'string') sids.add(item.sid);
+      // Records from before outbound messages had ids are keyed by the SID itself.
+      else if (!(item.sk as string).startsWith(OUTBOUND_PREFIX)) sids.add((item.sk as string).slice(MESSAGE_PREFIX.length));
+    }
     return sids;
   }
 

@@ -153,8 +153,19 @@ export async function sendMessage(id: string, message: OutboundMessage, deps: Se
  * messages are not handed over (their order must hold).
  */
 export async function sendTurnReplies(entries: Entry[], deps: SendMessageDeps): Promise<Settled[]> {
-  const oneTurn = new Set(entries.map(({ id }) => outboxEntryOf(id)?.causedBy)).size === 1 && entries.every(({ id }) => outboxEntryOf(id));
-  const together = entries.length > 0 && oneTurn && entries.every(({ message }) => isTurnReply(message));
+  // Each turn's replies go through their own turn's record first, turn after turn, in order.
+  const turns = byTurn(entries);
+  if (turns.length > 1) {
+    const settled: Settled[] = [];
+    for (const turn of turns) {
+      if (settled.some((s) => 'error' in s)) settled.push(...turn.map(({ id }) => ({ error: new RetryLater(`message ${id} waits for an earlier message to the same number`) })));
+      else settled.push(...(await sendTurnReplies(turn, deps)));
+    }
+    return settled;
+  }
+  // A reply's first claim is always its turn's: the ordinary way only follows a refused one, which
+  // found the turn's record (so every later delivery is refused too, and the ordinary record rules).
+  const together = entries.length > 0 && entries.every(({ id, message }) => isTurnReply(message) && outboxEntryOf(id));
   const claim: TurnClaim = together ? await deps.deliveries.claimTogether(entries) : { claimed: false, earlier: new Map() };
   if (!claim.claimed) return oneByOne(entries, deps, claim.earlier);
 
@@ -191,6 +202,18 @@ export async function sendTurnReplies(entries: Entry[], deps: SendMessageDeps): 
     }
   }
   return settled;
+}
+
+/** Consecutive entries of the same turn (the cause of their outbox ids) together; anything else on its own. */
+function byTurn(entries: Entry[]): Entry[][] {
+  const turns: Entry[][] = [];
+  for (const entry of entries) {
+    const cause = outboxEntryOf(entry.id)?.causedBy;
+    const last = turns.at(-1);
+    if (last && cause !== undefined && outboxEntryOf(last[0]!.id)?.causedBy === cause) last.push(entry);
+    else turns.push([entry]);
+  }
+  return turns;
 }
 
 /**

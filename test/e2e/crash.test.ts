@@ -10,6 +10,7 @@ import type { RunningGatewayInfo } from '../../lib/local/settings';
 import { newMessageSid, sendSignedText } from '../../lib/local/text-client';
 import { descendants, exited, isAlive, kill, localServers, npmStart, waitForOutput, waitUntil, type Running } from '../support/cli';
 import { duplicates } from '../support/faults';
+import { messageStates, unsettledStates } from '../support/reply-records';
 
 /**
  * kill -9 of the local gateway while replies are committed but not sent, some of them in doubt (the
@@ -131,9 +132,10 @@ describe('npm start killed with SIGKILL while replies are committed but unsent',
     }
   }
 
-  const outboundRecords = async (info: RunningGatewayInfo) => (await scan(info, 'MSG#OUT#')).filter((item) => phones.includes(item.to as string));
+  /** Each outbound message to these numbers, where it stands (its own record, or its turn's). */
+  const outboundRecords = async (info: RunningGatewayInfo) => messageStates([...(await scan(info, 'MSG#OUT#')), ...(await scan(info, 'MSG#TURN#'))]).filter((state) => phones.includes(state.to));
   /** Without an outcome: waiting, being sent, or in doubt. */
-  const unsettled = (records: Item[]) => records.filter((r) => r.sid === undefined && ['pending', 'sending', 'unknown'].includes(r.status as string));
+  const unsettled = unsettledStates;
 
   test('with 120 opt-ins committed and the carrier down or silent, kill -9 of the gateway leaves no DynamoDB Local or fauxqs running', async () => {
     // Prepare: the carrier serves a few numbers, then answers 503 to everything

@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, S
 import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
+import { messageStates, unsettledStates } from './reply-records';
 import type { ConsentEvent } from '../../functions/domain/audience';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,26 +117,25 @@ export class GatewayHarness {
     return (await this.unsettledRecords()).length;
   }
 
-  /** The recipients of outbound messages without an outcome yet, one entry per message. */
+  /** The recipients of outbound messages without an outcome yet, one entry per message (its own record, or its turn's). */
   async unsettledRecords(): Promise<{ to: string; sk: string; status: string }[]> {
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-    const records: { to: string; sk: string; status: string }[] = [];
+    const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new ScanCommand({
           TableName: this.gateway.tables.audience,
-          FilterExpression: 'begins_with(sk, :outbound) AND attribute_not_exists(sid) AND #status IN (:pending, :sending, :unknown)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':outbound': 'MSG#OUT#', ':pending': 'pending', ':sending': 'sending', ':unknown': 'unknown' },
+          FilterExpression: 'begins_with(sk, :outbound) OR begins_with(sk, :turn)',
+          ExpressionAttributeValues: { ':outbound': 'MSG#OUT#', ':turn': 'MSG#TURN#' },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) records.push({ to: String(item.to), sk: String(item.sk), status: String(item.status) });
+      items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return records;
+    return unsettledStates(messageStates(items)).map(({ to, id, status }) => ({ to, sk: id, status }));
   }
 
   /** What was published on the local bus about one number. */

@@ -60,25 +60,24 @@ export class InMemoryDeliveries implements Deliveries {
     this.writes.claimTogether += 1;
     const places = entries.map(({ id }) => outboxEntryOf(id)!);
     const causedBy = places[0]!.causedBy;
-    let turn = this.turns.get(causedBy);
-    if (!turn) {
-      // A turn waiting for its first claim when its recipient stopped was voided then.
-      const voided = entries.some(({ message }) => !consentExempt(message.purpose) && this.voidedPrograms.has(`${message.to}|${message.programId}`));
-      turn = { sends: new Map(), voided };
-      this.turns.set(causedBy, turn);
-    }
-    const free = (send: TurnSend | undefined) => !send || send.state === 'pending';
-    if (turn.voided || !places.every(({ index }) => free(turn.sends.get(index)))) {
+    const turn = this.turns.get(causedBy);
+    if (turn) {
+      // As the real record: a turn is claimed together once, when its record is created.
       const earlier = new Map<string, EarlierTurnSend>();
       entries.forEach(({ id }, n) => {
         const send = turn.sends.get(places[n]!.index);
-        if (!send || free(send)) return;
+        if (!send || send.state === 'pending') return;
         earlier.set(id, send.sid ? 'sent' : send.leaseUntil !== undefined && send.leaseUntil >= this.wallClock ? 'busy' : 'in-doubt');
       });
       return { claimed: false, earlier };
     }
+    // A turn waiting for its first claim when its recipient stopped was voided then.
+    if (entries.some(({ message }) => !consentExempt(message.purpose) && this.voidedPrograms.has(`${message.to}|${message.programId}`))) {
+      this.turns.set(causedBy, { sends: new Map(), voided: true });
+      return { claimed: false, earlier: new Map() };
+    }
     const leaseUntil = this.wallClock + this.leaseMs;
-    for (const { index } of places) turn.sends.set(index, { leaseUntil });
+    this.turns.set(causedBy, { sends: new Map(places.map(({ index }) => [index, { leaseUntil }])), voided: false });
     return { claimed: true, leaseUntil };
   }
 
@@ -103,8 +102,6 @@ export class InMemoryDeliveries implements Deliveries {
 
   async voidTurns(phone: string, programIds: string[]): Promise<void> {
     for (const programId of programIds) this.voidedPrograms.add(`${phone}|${programId}`);
-    // Turns with a reply still free were waiting too.
-    for (const turn of this.turns.values()) if ([...turn.sends.values()].some((send) => send.state === 'pending')) turn.voided = true;
   }
 
   async sent(id: string, _message: OutboundMessage, sent: SentMessage, _at: string, effects: SentEffects = {}): Promise<void> {
