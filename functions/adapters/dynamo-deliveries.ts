@@ -112,17 +112,15 @@ export class DynamoDeliveries implements Deliveries {
   ) {}
 
   /**
-   * The claim as an update: the record's fields, "sending" and a lease. `any`: whatever a run may take
-   * over (a fresh record, one given back, one in doubt, one whose lease ran out); `fresh`: only a record
-   * committed and never tried.
+   * The claim as an update: the record's fields, "sending" and a lease, taking over whatever a run
+   * may (a fresh record, one given back, one in doubt, one whose lease ran out).
    */
-  private claimUpdate(id: string, message: OutboundMessage, now: number, takes: 'any' | 'fresh') {
+  private claimUpdate(id: string, message: OutboundMessage, now: number) {
     const at = new Date(now).toISOString();
     const fields = messageFields(id, message);
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
-      ':sending': 'sending', ':pending': 'pending', ':lease': now + this.leaseMs, ':zero': 0, ':one': 1, ':at': at, ':expiresAt': expiresAt(at),
-      ...(takes === 'any' ? { ':unknown': 'unknown', ':now': now } : {}),
+      ':sending': 'sending', ':pending': 'pending', ':unknown': 'unknown', ':now': now, ':lease': now + this.leaseMs, ':zero': 0, ':one': 1, ':at': at, ':expiresAt': expiresAt(at),
     };
     const sets = Object.entries(fields).map(([name, value]) => {
       names[`#${name}`] = name;
@@ -133,10 +131,7 @@ export class DynamoDeliveries implements Deliveries {
       TableName: this.tableName,
       Key: audienceKeys.outboundMessage(message.to, id),
       UpdateExpression: `SET ${sets.join(', ')}, #status = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, createdAt = if_not_exists(createdAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
-      ConditionExpression:
-        takes === 'any'
-          ? 'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND (#status IN (:pending, :unknown) OR (#status = :sending AND leaseUntil < :now)))'
-          : 'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND #status = :pending)',
+      ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sid) AND (#status IN (:pending, :unknown) OR (#status = :sending AND leaseUntil < :now)))',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
@@ -146,7 +141,7 @@ export class DynamoDeliveries implements Deliveries {
     const now = Date.now();
     try {
       const { Attributes } = await this.client.send(
-        new UpdateCommand({ ...this.claimUpdate(id, message, now, 'any'), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        new UpdateCommand({ ...this.claimUpdate(id, message, now), ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
       );
       // A record left "sending" by a run that died, or "unknown" after no answer: the carrier may have it.
       return { kind: 'claimed', uncertain: Attributes?.status === 'sending' || Attributes?.status === 'unknown', leaseUntil: now + this.leaseMs };

@@ -215,11 +215,11 @@ export type TurnClaim = { claimed: true; leaseUntil: number } | { claimed: false
 export interface Deliveries {
   claim(id: string, message: OutboundMessage): Promise<DeliveryClaim>;
   /**
-   * Claims replies of one conversation turn (ids `<MessageSid>-<n>`) in one write, all or none: none
-   * claimed before (or each given back as not taken) and the turn not voided by a STOP since
-   * (`voidTurns`). Refused, nothing is written and `earlier` tells, per reply claimed together
-   * before, whether it went out, is held by a live claim, or ended in doubt; the caller then goes
-   * message by message.
+   * Claims replies of one conversation turn (ids `<MessageSid>-<n>`) in one write, all or none, once:
+   * only while the turn has no record yet (no reply of it claimed before, not voided by a STOP:
+   * `voidTurns`). Refused, nothing is written and `earlier` tells, per reply claimed together before,
+   * whether it went out, is held by a live claim, or ended in doubt; the caller then sends each reply
+   * the ordinary way, for good.
    */
   claimTogether(entries: { id: string; message: OutboundMessage }[]): Promise<TurnClaim>;
   /**
