@@ -26,7 +26,7 @@ const unsentOutcomes: ReadonlySet<string> = new Set(UNSENT_OUTCOMES);
  * A turn's reply on its turn's record: claimed (a lease), sent (its SID), or given back (`pending`:
  * the carrier surely did not take it; `unknown`: it may have).
  */
-type TurnSend = { leaseUntil: number } | { sid: string; status: string; sentAt: string } | { state: 'pending' | 'unknown'; lastError: string };
+type TurnSend = { leaseUntil: number } | { sid: string; sentAt?: string; carrierStatus?: string } | { state: 'pending' | 'unknown'; lastError: string };
 
 /** A reply no run holds and none sent: free to claim. */
 function claimable(send: TurnSend | undefined): boolean {
@@ -208,17 +208,21 @@ export class DynamoDeliveries implements Deliveries {
       for (const { id, message, sent } of records) await this.sent(id, message, sent, at);
       return;
     }
-    const names: Record<string, string> = { '#sends': 'sends' };
-    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = { '#sends': 'sends', '#status': 'carrierStatus' };
+    const values: Record<string, unknown> = { ':at': at };
+    const sets: string[] = [];
     records.forEach(({ sent }, n) => {
       names[`#r${n}`] = String(turn.indices[n]);
-      values[`:r${n}`] = { sid: sent.sid, status: sent.status, sentAt: at };
+      values[`:sid${n}`] = sent.sid;
+      values[`:status${n}`] = sent.status;
+      // A status callback that beat this record keeps its (later) status.
+      sets.push(`#sends.#r${n}.sid = :sid${n}`, `#sends.#r${n}.sentAt = :at`, `#sends.#r${n}.#status = if_not_exists(#sends.#r${n}.#status, :status${n})`);
     });
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: audienceKeys.turn(records[0]!.message.to, turn.causedBy),
-        UpdateExpression: `SET ${records.map((_, n) => `#sends.#r${n} = :r${n}`).join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${records.map((_, n) => `#sends.#r${n}.leaseUntil`).join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),

@@ -274,18 +274,20 @@ describe('Twilio retries', () => {
 });
 
 describe('delivery reports and carrier errors', () => {
-  test('status callbacks from the carrier are recorded on the record of a message whose status is used (the opt-in confirmation)', async () => {
+  test('status callbacks from the carrier are recorded where the message stands, for a message whose status is used (the opt-in confirmation)', async () => {
     // Prepare
     const phone = newPhone();
-    const record = async (sid: string) => (await harness.items(phone, 'MSG#OUT#')).find((item) => item.sid === sid);
+    const state = async (sid: string) => (await harness.messageStates(phone)).find((s) => s.sid === sid);
 
     // Act
     await harness.textAndSettle(phone, 'KRUSTY');
-    const [welcome] = await harness.waitForMessages(phone, 2);
-    await harness.waitUntil(async () => (await record(welcome!.sid))?.carrierStatus === 'delivered');
+    const [welcome, question] = await harness.waitForMessages(phone, 2);
+    await harness.waitUntil(async () => (await state(welcome!.sid))?.carrierStatus === 'delivered');
 
-    // Assess
-    expect(await record(welcome!.sid)).toMatchObject({ direction: 'out', purpose: 'opt-in-confirmation', status: 'sent', carrierStatus: 'delivered' });
+    // Assess: the welcome (the turn's first reply) delivered; the question asks for no reports
+    expect(await state(welcome!.sid)).toMatchObject({ id: expect.stringMatching(/-0$/), status: 'sent', carrierStatus: 'delivered' });
+    expect(await state(question!.sid)).toMatchObject({ id: expect.stringMatching(/-1$/), status: 'sent' });
+    expect((await state(question!.sid))?.carrierStatus).not.toBe('delivered');
   });
 
   test('Twilio error 21610 (recipient opted out at the carrier) records the opt-out and stops sending', async () => {

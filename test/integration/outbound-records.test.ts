@@ -372,6 +372,23 @@ describe('a conversation turn\'s replies on their turn\'s record', () => {
     expect(rest).toEqual({ claimed: false, earlier: new Map() });
   });
 
+  test('a delivery report for a reply claimed with its turn lands on its place there, and a report that beats the record keeps its later status', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const turn = await committedTurn(phone);
+    await deliveries.claimTogether(turn);
+
+    // Act: "delivered" for the welcome arrives before the sender recorded the SIDs
+    await log.recordStatus({ to: phone, sid: sent(0).sid, deliveryId: turn[0]!.id, status: 'delivered', at: SENT_AT });
+    await deliveries.sentTogether(turn.map((entry, n) => ({ ...entry, sent: sent(n) })), SENT_AT);
+    await log.recordStatus({ to: phone, sid: sent(0).sid, deliveryId: turn[0]!.id, status: 'sent', at: SENT_AT });
+
+    // Assess
+    const { Item: item } = await db.doc.send(new GetCommand({ TableName: db.tables.audience, Key: audienceKeys.turn(phone, turn[0]!.id.replace(/-0$/, '')), ConsistentRead: true }));
+    expect(item?.sends).toEqual({ '0': expect.objectContaining({ sid: sent(0).sid, carrierStatus: 'delivered' }), '1': expect.objectContaining({ sid: sent(1).sid, carrierStatus: 'queued' }) });
+    expect(await record(phone, turn[0]!.id)).toBeUndefined();
+  });
+
   test('a STOP voids the waiting turns (refused claims, nothing known of them), and not a turn whose replies were all claimed before it', async () => {
     // Prepare: one turn waiting, one claimed before the STOP, one with only its first reply sent
     const phone = freshPhone();

@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, S
 import { sqsMessageBody } from '../../functions/adapters/sqs-body';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
-import { messageStates, unsettledStates } from './reply-records';
+import { messageStates, unsettledStates, type MessageState } from './reply-records';
 import type { ConsentEvent } from '../../functions/domain/audience';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,6 +154,11 @@ export class GatewayHarness {
       }),
     );
     return Items;
+  }
+
+  /** Where each outbound message to the number stands (its own record, or its turn's). */
+  async messageStates(phone: string): Promise<MessageState[]> {
+    return messageStates([...(await this.items(phone, 'MSG#OUT#')), ...(await this.items(phone, 'MSG#TURN#'))]);
   }
 
   /** The number's consent ledger, oldest first (what the store keeps on its subscriptions, and any stray ledger items). */

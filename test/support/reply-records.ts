@@ -12,6 +12,8 @@ export interface MessageState {
   sid?: string;
   sentAt?: string;
   status: string;
+  /** The latest status the carrier reported, where it asked for reports. */
+  carrierStatus?: string;
 }
 
 type Item = Record<string, unknown>;
@@ -26,13 +28,19 @@ export function messageStates(items: Item[]): MessageState[] {
     for (const [index, send] of Object.entries((item.sends ?? {}) as Record<string, Item>)) {
       const sid = typeof send.sid === 'string' ? send.sid : undefined;
       const status = sid ? 'sent' : typeof send.state === 'string' ? send.state : 'sending';
-      states.set(`${causedBy}-${index}`, { id: `${causedBy}-${index}`, to, status, ...(sid ? { sid, sentAt: String(send.sentAt) } : {}) });
+      states.set(`${causedBy}-${index}`, { id: `${causedBy}-${index}`, to, status, ...(sid ? { sid, sentAt: String(send.sentAt) } : {}), ...(typeof send.carrierStatus === 'string' ? { carrierStatus: send.carrierStatus } : {}) });
     }
   }
   for (const item of items) {
     if (!String(item.sk).startsWith('MSG#OUT#')) continue;
     const id = String(item.deliveryId ?? String(item.sk).slice('MSG#OUT#'.length));
-    states.set(id, { id, to: String(item.to), status: String(item.status), ...(typeof item.sid === 'string' ? { sid: item.sid, sentAt: String(item.sentAt) } : {}) });
+    states.set(id, {
+      id,
+      to: String(item.to),
+      status: String(item.status),
+      ...(typeof item.sid === 'string' ? { sid: item.sid, sentAt: String(item.sentAt) } : {}),
+      ...(typeof item.carrierStatus === 'string' ? { carrierStatus: item.carrierStatus } : {}),
+    });
   }
   return [...states.values()];
 }
