@@ -61,6 +61,8 @@ export interface Subscription {
    * two). Appended to by the store as consent events are committed; the rules carry it along untouched.
    */
   consentLog?: ConsentEvent[];
+  /** When this subscriber last bought something (campaign segments: purchased within, not within). */
+  lastPurchaseAt?: string;
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }

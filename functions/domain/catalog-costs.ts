@@ -49,5 +49,13 @@ export function costWarnings(program: Program): CostWarning[] {
     const template = offer.kind === 'referral-reward' ? 'referral-reward' : 'coupon';
     warnings.push(measure(`${pk} / OFFER#${offer.offerId}`, 'copy', renderTemplate(program.templates[template], { ...values, offer: offer.copy })));
   }
+  for (const campaign of program.campaigns) {
+    const offer = program.offers.find((candidate) => candidate.offerId === campaign.offerId);
+    campaign.variants.forEach((variant, index) => {
+      // An MMS is billed as one message whatever its length.
+      if (variant.mediaUrl) return;
+      warnings.push(measure(`${pk} / CAMPAIGN#${campaign.campaignId}`, `variants.${index}.copy`, renderTemplate(variant.copy, { ...values, offer: offer?.copy ?? '' })));
+    });
+  }
   return warnings.filter((warning): warning is CostWarning => warning !== undefined);
 }

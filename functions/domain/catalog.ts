@@ -1,12 +1,15 @@
 import type { z } from 'zod/mini';
 import {
+  campaignItem,
   offerItem,
   programItem,
   questionItem,
   templateItem,
+  type CampaignItem,
   type OfferItem,
   type ProgramItem,
 } from '../schemas/catalog-items';
+import type { Campaign } from './campaigns';
 import type { ProfileField } from './profile-answers';
 import { DEFAULT_TEMPLATES, placeholdersIn, TEMPLATE_PLACEHOLDERS, type TemplateName } from './templates';
 
@@ -29,6 +32,8 @@ export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
   /** In the order they are asked. */
   questions: ProfileQuestion[];
   templates: Record<TemplateName, string>;
+  /** The marketer's own sends, by their date (see campaigns.ts). */
+  campaigns: Campaign[];
 }
 
 export interface Catalog {
@@ -84,14 +89,16 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
     if (kindOf(item.sk) === 'PROGRAM') {
       const parsed = parseItem(programItem, item, problems);
       if (parsed) addProgram(parsed, programs);
-    } else if (['OFFER', 'QUESTION', 'TEMPLATE'].includes(kindOf(item.sk))) {
+    } else if (['OFFER', 'QUESTION', 'TEMPLATE', 'CAMPAIGN'].includes(kindOf(item.sk))) {
       childItems.push(item);
     } else {
-      problems.push({ key: itemKey(item), field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION# or TEMPLATE#' });
+      problems.push({ key: itemKey(item), field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE# or CAMPAIGN#' });
     }
   }
 
   withdrawContestedWords(programs, problems);
+  // Campaigns last: they name offers, which must be known by then.
+  childItems.sort((a, b) => Number(kindOf(a.sk) === 'CAMPAIGN') - Number(kindOf(b.sk) === 'CAMPAIGN'));
   for (const item of childItems) {
     const program = programs.get(String(item.pk));
     if (!program) {
@@ -114,6 +121,7 @@ function addProgram(item: ProgramItem, programs: Map<string, Program>): void {
     offers: [],
     questions: [],
     templates: { ...DEFAULT_TEMPLATES },
+    campaigns: [],
   });
 }
 
@@ -163,6 +171,11 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
       program.questions.push({ ...withoutKeys(question), field, choices: question.choices ?? [] });
       return;
     }
+    case 'CAMPAIGN': {
+      const campaign = parseItem(campaignItem, item, problems);
+      if (campaign) addCampaign(campaign, item, program, problems);
+      return;
+    }
     default: {
       const template = parseItem(templateItem, item, problems);
       if (!template) return;
@@ -179,6 +192,32 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
       program.templates[name] = template.body;
     }
   }
+}
+
+/** What a campaign's copy may name: the program's, and its coupon's when it has an offer. */
+const CAMPAIGN_PLACEHOLDERS = ['programName', 'brandName', 'keyword'] as const;
+const COUPON_PLACEHOLDERS = ['code', 'validUntil', 'offer'] as const;
+
+function addCampaign(campaign: CampaignItem, item: RawItem, program: Program, problems: CatalogProblem[]): void {
+  const offerId = campaign.offer?.slice('OFFER#'.length);
+  if (offerId && !program.offers.some((offer) => offer.offerId === offerId)) {
+    problems.push({ key: itemKey(item), field: 'offer', reason: `no valid offer ${campaign.offer} in ${campaign.pk}` });
+    return;
+  }
+  const allowed: readonly string[] = offerId ? [...CAMPAIGN_PLACEHOLDERS, ...COUPON_PLACEHOLDERS] : CAMPAIGN_PLACEHOLDERS;
+  for (const [index, variant] of campaign.variants.entries()) {
+    const unknown = placeholdersIn(variant.copy).filter((p) => !allowed.includes(p));
+    if (unknown.length === 0) continue;
+    const needsOffer = unknown.filter((p) => (COUPON_PLACEHOLDERS as readonly string[]).includes(p));
+    problems.push({
+      key: itemKey(item),
+      field: `variants.${index}.copy`,
+      reason: needsOffer.length === unknown.length ? `${unknown.map((p) => `{${p}}`).join(', ')} need an offer (set offer)` : `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; allowed: ${allowed.map((p) => `{${p}}`).join(', ')}`,
+    });
+    return;
+  }
+  const { pk: _pk, sk, offer: _offer, ...rest } = campaign;
+  program.campaigns.push({ ...rest, campaignId: sk.slice('CAMPAIGN#'.length), programId: program.programId, ...(offerId ? { offerId } : {}) });
 }
 
 function withoutKeys<T extends { pk: string; sk: string }>(item: T): Omit<T, 'pk' | 'sk'> {

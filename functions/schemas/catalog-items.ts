@@ -149,7 +149,62 @@ export const templateItem = z.object({
   body: trimmed(1, 480),
 });
 
+/** US state and territory codes a ZIP can map to (see us-zip-states), for campaign segments. */
+const STATE_CODES = new Set(
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP'.split(' '),
+);
+
+function isCalendarDate(value: string): boolean {
+  const at = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === value;
+}
+
+/** Who a campaign goes to: every condition given must hold; none given means every live subscriber. */
+export const campaignSegment = z.object({
+  states: z.optional(z.pipe(stringList, z.array(upperCased(z.refine((code: string) => STATE_CODES.has(code), 'must be US state codes such as IL, WI'))))),
+  zipPrefixes: z.optional(z.pipe(stringList, z.array(regex(/^\d{1,5}$/, 'must be 1-5 digit ZIP prefixes such as 627')))),
+  timeZones: z.optional(z.pipe(stringList, z.array(z.string().check(z.refine(isTimeZone, 'must be IANA time zones such as America/Chicago'))))),
+  meals: z.optional(stringList),
+  keywords: z.optional(z.pipe(stringList, z.array(keyword))),
+  joinedWithinDays: z.optional(whole(1, 3650)),
+  purchasedWithinDays: z.optional(whole(1, 3650)),
+  notPurchasedWithinDays: z.optional(whole(1, 3650)),
+});
+
+export const campaignStatuses = ['draft', 'scheduled'] as const;
+
+export const campaignVariant = z.object({
+  id: regex(/^[a-z0-9-]{1,20}$/, 'must be 1-20 lower-case letters, digits or dashes'),
+  copy: trimmed(1, 480),
+  mediaUrl: z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL (the carrier fetches it)' })),
+  weight: z._default(between(0.01, 1000), 1),
+});
+
+export const campaignItem = z
+  .object({
+    pk: z.string().check(z.startsWith('PROGRAM#')),
+    sk: regex(/^CAMPAIGN#[a-z0-9-]{1,40}$/, 'must look like CAMPAIGN#spring-menu'),
+    name: trimmed(1, 80),
+    status: z.enum(campaignStatuses, { message: `must be ${campaignStatuses.join(' or ')}` }),
+    sendOn: regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD').check(z.refine(isCalendarDate, 'must be a real calendar date')),
+    localTime: regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)'),
+    segment: z._default(campaignSegment, {}),
+    variants: z.array(campaignVariant).check(
+      z.minLength(1, 'needs at least one variant'),
+      z.refine((variants) => new Set(variants.map((v) => v.id)).size === variants.length, 'variant ids must be unique'),
+    ),
+    offer: z.optional(regex(/^OFFER#[a-z0-9-]{1,40}$/, 'must be the sk of an offer, such as OFFER#lunch')),
+  })
+  .check(
+    z.refine((item) => !(item.segment.purchasedWithinDays && item.segment.notPurchasedWithinDays && item.segment.notPurchasedWithinDays >= item.segment.purchasedWithinDays), {
+      message: 'leaves nobody: with purchasedWithinDays (bought within P days) it must be shorter than P (lapsing: bought within 90, not within 30)',
+      path: ['segment', 'notPurchasedWithinDays'],
+    }),
+  );
+
 export type ProgramItem = z.infer<typeof programItem>;
 export type OfferItem = z.infer<typeof offerItem>;
 export type QuestionItem = z.infer<typeof questionItem>;
 export type TemplateItem = z.infer<typeof templateItem>;
+export type CampaignItem = z.infer<typeof campaignItem>;
+export type CampaignSegment = z.infer<typeof campaignSegment>;
