@@ -5,6 +5,7 @@
  * (AWS's own log lines, X-Ray sampling, Twilio's latency) is an assumption, printed with the figures.
  * Prices: us-east-1 list prices, arm64; Twilio US short code list prices. Check both against your bills.
  */
+import { MESSAGE_PRICES } from '../functions/domain/message-prices';
 import { existsSync, readFileSync } from 'node:fs';
 import { functions, type FunctionName } from '../lib/topology';
 import { RESULTS_FILE } from './results-file';
@@ -27,8 +28,8 @@ export const PRICE = {
   /** X-Ray: traces recorded. */
   xrayTrace: 5.0 / MILLION,
   /** Twilio, US short code: per segment sent or received, plus the US carriers' fee per segment. */
-  twilioSegment: 0.0083,
-  carrierFeeSegment: 0.003,
+  twilioSegment: MESSAGE_PRICES.smsSegment,
+  carrierFeeSegment: MESSAGE_PRICES.smsCarrierFee,
 };
 
 export const ASSUMPTIONS = {

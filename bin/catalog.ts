@@ -11,6 +11,7 @@ import { validateCatalog } from '../functions/domain/catalog';
 import { costWarnings } from '../functions/domain/catalog-costs';
 import { describeProblem, readCatalogFile, writeCatalogItems, type CatalogItem } from '../lib/catalog-admin';
 import { readRunningInfo, settingsFromEnv } from '../lib/local/settings';
+import { runCli } from '../lib/run-cli';
 
 // These machines run Node 20 on purpose (Lambda runs nodejs22.x); the SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -96,10 +97,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -108,6 +108,39 @@ describe('npm start and npm run text, as a new user runs them', () => {
     expect(wrongToken.output).toMatch(/FAIL  signed HELP is accepted \(HTTP 403, expected 200\)/);
   });
 
+  test('a marketer imports a campaign, lists it and plans it: who gets it, who not and why, per zone and variant (text and --json)', async () => {
+    // Prepare: a second subscriber in Illinois, one in New York; a campaign for IL and WI
+    await finish('bin/text.ts', ['62701', '--from', '+15555550142'], env);
+    await finish('bin/text.ts', ['KRUSTY', '--from', '+15555550143'], env);
+    await finish('bin/text.ts', ['62702', '--from', '+15555550143'], env);
+    await finish('bin/text.ts', ['KRUSTY', '--from', '+15555550144'], env);
+    await finish('bin/text.ts', ['10001', '--from', '+15555550144'], env);
+    const dir = mkdtempSync(join(tmpdir(), 'campaign-'));
+    const file = join(dir, 'spring.json');
+    writeFileSync(file, JSON.stringify([{ pk: 'PROGRAM#krusty-burger', sk: 'CAMPAIGN#spring-menu', name: 'Spring menu', status: 'scheduled', sendOn: '2030-03-12', localTime: '11:00', segment: { states: 'IL, WI' }, variants: [{ id: 'a', copy: 'Krusty Burger: the spring menu is here! {offer} Code {code}.' }], offer: 'OFFER#lunch' }]));
+
+    // Act
+    const imported = await finish('bin/catalog.ts', ['import', file], env);
+    const listed = await finish('bin/campaign.ts', ['list'], env);
+    const planned = await finish('bin/campaign.ts', ['plan', 'spring-menu'], env);
+    const json = await finish('bin/campaign.ts', ['plan', 'spring-menu', '--json'], env);
+    const unknown = await finish('bin/campaign.ts', ['plan', 'no-such-campaign'], env);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(imported.code).toBe(0);
+    expect(listed.output).toMatch(/krusty-burger\s+spring-menu\s+Spring menu\s+2030-03-12\s+11:00\s+1\s+scheduled/);
+    expect(planned.code).toBe(0);
+    expect(planned.output).toMatch(/2 of 3 subscriber\(s\) would get it; opted out: 0, no ZIP: 0, outside the segment: 1, capped: 0/);
+    expect(planned.output).toMatch(/America\/Chicago\s+2\s+11:00\s+21:00/);
+    const plan = JSON.parse(json.output.slice(json.output.indexOf('{'))) as { audience: number; zones: { zone: string; recipients: number; share: number }[]; variants: { id: string; recipients: number; segments: number }[] };
+    expect(plan.audience).toBe(2);
+    expect(plan.zones).toEqual([expect.objectContaining({ zone: 'America/Chicago', recipients: 2, share: 1 })]);
+    expect(plan.variants).toEqual([expect.objectContaining({ id: 'a', recipients: 2, segments: 1 })]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toMatch(/No valid campaign no-such-campaign/);
+  });
+
   test('a marketer\'s import is refused when it would clash with the table, and a valid edit takes effect on the next text', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));

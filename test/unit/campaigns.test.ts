@@ -1,34 +1,15 @@
 import { newSubscription, type Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { costWarnings } from '../../functions/domain/catalog-costs';
+import { demoItems, springMenu } from '../support/campaign-fixtures';
 import { campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type SegmentFacts } from '../../functions/domain/campaigns';
 
-const demo: Record<string, unknown>[] = require('../../catalog/demo.json');
 const KEY = 'PROGRAM#krusty-burger / CAMPAIGN#spring-menu';
-
-/** A campaign item as a marketer would write it, with `changes` applied. */
-function campaignItem(changes: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    pk: 'PROGRAM#krusty-burger',
-    sk: 'CAMPAIGN#spring-menu',
-    name: 'Spring menu',
-    status: 'scheduled',
-    sendOn: '2026-03-10',
-    localTime: '11:00',
-    segment: { states: ['il', 'WI'] },
-    variants: [
-      { id: 'a', copy: 'Krusty Burger: the spring menu is here! {offer} Code {code}, valid until {validUntil}.', weight: 2 },
-      { id: 'b', copy: 'Krusty Burger: try the new Krabby Melt. Code {code}.', mediaUrl: 'https://cdn.example/melt.jpg' },
-    ],
-    offer: 'OFFER#lunch',
-    ...changes,
-  };
-}
 
 describe('a campaign in the catalog', () => {
   test('a valid campaign is loaded with its program, weights defaulting to 1 and state codes upper-cased', () => {
     // Act
-    const { catalog, problems } = validateCatalog([...demo, campaignItem()]);
+    const { catalog, problems } = validateCatalog([...demoItems, springMenu()]);
 
     // Assess
     expect(problems).toEqual([]);
@@ -59,7 +40,7 @@ describe('a campaign in the catalog', () => {
     ['a placeholder nobody fills', { variants: [{ id: 'a', copy: 'Hi {firstName}!' }] }, 'variants.0.copy'],
   ])('%s is reported by key and field, and the campaign is left out', (_case, changes, field) => {
     // Act
-    const { catalog, problems } = validateCatalog([...demo, campaignItem(changes)]);
+    const { catalog, problems } = validateCatalog([...demoItems, springMenu(changes)]);
 
     // Assess
     expect(problems).toEqual([expect.objectContaining({ key: KEY, field, reason: expect.any(String) })]);
@@ -67,7 +48,7 @@ describe('a campaign in the catalog', () => {
   });
 
   test('a coupon placeholder without an offer says what is missing', () => {
-    const { problems } = validateCatalog([...demo, campaignItem({ offer: undefined })]);
+    const { problems } = validateCatalog([...demoItems, springMenu({ offer: undefined })]);
     expect(problems[0]!.reason).toBe('{offer}, {code}, {validUntil} need an offer (set offer)');
   });
 });
@@ -76,7 +57,7 @@ describe('what a campaign\'s copy costs', () => {
   test('an SMS variant longer than a segment is warned about, with its offer in it; an MMS variant is one message whatever its length', () => {
     // Prepare
     const long = 'Krusty Burger: the spring menu is here, with the Krabby Melt, curly fries and a brand new shake in three flavours. {offer} Code {code}.';
-    const { catalog } = validateCatalog([...demo, campaignItem({ variants: [{ id: 'sms', copy: long }, { id: 'mms', copy: long, mediaUrl: 'https://cdn.example/menu.jpg' }] })]);
+    const { catalog } = validateCatalog([...demoItems, springMenu({ variants: [{ id: 'sms', copy: long }, { id: 'mms', copy: long, mediaUrl: 'https://cdn.example/menu.jpg' }] })]);
 
     // Act
     const warnings = costWarnings(catalog.programs[0]!).filter((warning) => warning.key === KEY);
