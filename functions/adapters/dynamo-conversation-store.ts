@@ -105,6 +105,22 @@ export class DynamoConversationStore implements ConversationStore {
     return conversation;
   }
 
+  async recordPurchase(phone: string, programId: string, at: string): Promise<void> {
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.subscription(phone, programId),
+          UpdateExpression: 'SET lastPurchaseAt = :at, #version = #version + :one',
+          // Only a subscription, and only forward: a retry or a late event changes nothing.
+          ConditionExpression: '#type = :subscription AND (attribute_not_exists(lastPurchaseAt) OR lastPurchaseAt < :at)',
+          ExpressionAttributeNames: { '#type': 'type', '#version': 'version' },
+          ExpressionAttributeValues: { ':at': at, ':one': 1, ':subscription': 'subscription' },
+        }),
+      ),
+    );
+  }
+
   /** One program's subscription of a number, strongly consistent; undefined when there is none. */
   async subscription(phone: string, programId: string): Promise<Subscription | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.subscription(phone, programId), ConsistentRead: true }));

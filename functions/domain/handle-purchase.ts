@@ -22,7 +22,7 @@ export interface Purchase {
 
 export interface PurchaseDeps {
   catalog: CatalogSource;
-  store: Pick<ConversationStore, 'load' | 'park'>;
+  store: Pick<ConversationStore, 'load' | 'park' | 'recordPurchase'>;
   coupons: CouponStore;
   orders: OrderStore;
   scheduled: Pick<ScheduledSends, 'schedule'>;
@@ -190,6 +190,8 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const redemptions = await redeemAll(purchase, at, deps);
   const record = { orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results };
   const { subscription, program } = buyer;
+  // What campaign segments read ("bought within 30 days"); redone harmlessly on a retry.
+  await deps.store.recordPurchase(purchase.phone, program.programId, purchasedAt.toISOString());
   const timeZone = effectiveZone(zoneOf(subscription), program);
   const total = money(purchase.total, purchase.currency);
   const withReceipt = Boolean(purchase.receiptImageUrl) && subscription.profile.receipts === 'yes';

@@ -17,6 +17,12 @@ export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referra
 
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
+  /**
+   * A subscriber's purchase at `at`: their subscription's last purchase moves to it (never back to an
+   * earlier one), as a change of the subscription (its version moves, so a text decided before it
+   * is decided again).
+   */
+  recordPurchase(phone: string, programId: string, at: string): Promise<void>;
   /** One program's subscription of a number, as `load` would show it; undefined when there is none. */
   subscription(phone: string, programId: string): Promise<Subscription | undefined>;
   /**

@@ -65,6 +65,19 @@ describe('a purchase', () => {
     expect(after).toEqual(['Thanks for visiting Krusty Burger! Order total $12.50.', expect.stringMatching(/^Krusty Burger: Thanks for coming in! Free fries with your next meal\. Code KB-\w{6}, valid until Dec 8\./)]);
   });
 
+  test('is remembered on the subscription as the last purchase (what campaign segments read), never moved back by a late event', async () => {
+    // Prepare
+    const phone = await subscriber();
+    await harness.setClock('2026-11-24T18:00:00Z');
+
+    // Act: a purchase, then an older one the POS reports late
+    await buy(purchase(phone, { purchasedAt: '2026-11-24T17:45:00.000Z' }));
+    await buy(purchase(phone, { purchasedAt: '2026-11-20T12:00:00.000Z' }));
+
+    // Assess
+    expect(await harness.subscription(phone)).toMatchObject({ lastPurchaseAt: '2026-11-24T17:45:00.000Z' });
+  });
+
   test('with a receipt image and a yes to receipts by text, the thanks is an MMS receipt', async () => {
     // Prepare
     const phone = await subscriber();

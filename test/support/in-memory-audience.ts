@@ -48,6 +48,12 @@ export class InMemoryConversations implements ConversationStore {
     return structuredClone(conversation);
   }
 
+  async recordPurchase(phone: string, programId: string, at: string): Promise<void> {
+    const item = this.keys.get(`${phone}|${programId}`);
+    if (item?.type !== 'subscription' || (item.subscription.lastPurchaseAt ?? '') >= at) return;
+    item.subscription = { ...item.subscription, lastPurchaseAt: at, version: item.subscription.version + 1 };
+  }
+
   async subscription(phone: string, programId: string): Promise<Subscription | undefined> {
     const item = this.keys.get(`${phone}|${programId}`);
     return item?.type === 'subscription' ? structuredClone(item.subscription) : undefined;

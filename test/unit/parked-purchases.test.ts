@@ -54,9 +54,10 @@ describe('a purchase parked before the opt-in', () => {
     expect(redelivered).toEqual({ duplicate: true });
     expect(thanks(world)).toEqual([{ id: `order-${order.orderId}-0`, from: krusty.shortCode }]);
     expect(world.orders.records.get(order.orderId)).toMatchObject({ programId: krusty.programId });
-    // The opt-in's write replaced the placeholder (version 1) and took its purchases: none is left waiting.
+    // The opt-in's write replaced the placeholder (version 1) and took its purchases: none is left
+    // waiting; following it up recorded it as the subscriber's last purchase (version 3).
     const stored = world.store.item(PHONE, krusty.programId);
-    expect(stored).toMatchObject({ type: 'subscription', subscription: { status: 'subscribed', version: 2 } });
+    expect(stored).toMatchObject({ type: 'subscription', subscription: { status: 'subscribed', version: 3, lastPurchaseAt: expect.any(String) } });
     expect(stored?.type === 'subscription' && stored.subscription).not.toHaveProperty('parked');
   });
 
