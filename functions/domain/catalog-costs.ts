@@ -45,7 +45,8 @@ export function costWarnings(program: Program): CostWarning[] {
     warnings.push(measure(`${pk} / TEMPLATE#${name}`, 'body', renderTemplate(program.templates[name], { ...values, offer: '' })));
   }
   for (const offer of program.offers) {
-    if (offer.kind === 'welcome') continue;
+    // The welcome offer is measured inside the welcome; an offer with an image is one MMS whatever its length.
+    if (offer.kind === 'welcome' || offer.mediaUrl) continue;
     const template = offer.kind === 'referral-reward' ? 'referral-reward' : 'coupon';
     warnings.push(measure(`${pk} / OFFER#${offer.offerId}`, 'copy', renderTemplate(program.templates[template], { ...values, offer: offer.copy })));
   }

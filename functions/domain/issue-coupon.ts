@@ -62,8 +62,9 @@ export function couponMessage(
     code: coupon.code,
     validUntil: friendlyDate(new Date(coupon.validUntil), timeZone),
   });
-  // A coupon's text is worthless once the coupon has expired: it is never sent after that.
-  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil };
+  // A coupon's text is worthless once the coupon has expired: it is never sent after that. An offer
+  // with an image goes as an MMS.
+  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil, ...(offer.mediaUrl ? { mediaUrl: [offer.mediaUrl] } : {}) };
 }
 
 /** The earlier of two "not after" instants (either may be absent). */

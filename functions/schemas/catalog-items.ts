@@ -94,6 +94,8 @@ export const offerItem = z.object({
   copy: trimmed(1, 320),
   discountPercent: z.optional(between(0, 100)),
   validDays: z._default(whole(1, 365), 30),
+  /** An image sent with the offer's text, which makes it an MMS (https: the carrier fetches it). */
+  mediaUrl: z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL (the carrier fetches it)' })),
   /** Weekdays the offer may go out, e.g. "Mon,Tue,Wed,Thu,Fri"; absent = every day. */
   days: z.optional(
     z.pipe(

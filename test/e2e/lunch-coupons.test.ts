@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GatewayHarness, newPhone } from '../support/gateway-harness';
 
 jest.setTimeout(120_000);
@@ -168,3 +168,22 @@ describe('a lunch coupon is worth nothing after lunch', () => {
     expect(validity).toBeLessThanOrEqual(5_400);
   });
 });
+
+describe('an offer with an image', () => {
+  test('its coupon text reaches the carrier as an MMS, with the image as MediaUrl', async () => {
+    // Prepare: a marketer gives the lunch offer an image; one subscriber in Anchorage (lunch 12:00 AKST = 21:00Z)
+    const key = { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch' };
+    const { Item: lunch } = await harness.db.send(new GetCommand({ TableName: harness.gateway.tables.catalog, Key: key }));
+    await harness.db.send(new PutCommand({ TableName: harness.gateway.tables.catalog, Item: { ...lunch, mediaUrl: 'https://cdn.example/combo.jpg' } }));
+    const phone = await subscriberAt('99501', '2026-12-02T20:00:00Z');
+    await harness.setClock('2026-12-03T19:30:00Z');
+
+    // Act
+    await harness.fireSchedule('lunch-coupons');
+    await harness.db.send(new PutCommand({ TableName: harness.gateway.tables.catalog, Item: lunch }));
+
+    // Assess
+    expect(coupons(phone)).toEqual([expect.objectContaining({ mediaUrl: ['https://cdn.example/combo.jpg'], body: expect.stringMatching(/^Krusty Burger: \$2 off any Krusty Combo at lunch today\. Code KB-/) })]);
+  });
+});
+

@@ -67,6 +67,23 @@ describe('what a campaign\'s copy costs', () => {
   });
 });
 
+describe('an offer with an image', () => {
+  const lunchWith = (mediaUrl: string, copy = 'Two Krusty Combos for the price of one, only at lunch today, with curly fries and a shake of your choice, in every Krusty Burger near you') =>
+    demoItems.map((item) => (item.sk === 'OFFER#lunch' ? { ...item, mediaUrl, copy } : item));
+
+  test('is an MMS: its long copy is not warned about as SMS segments', () => {
+    const { catalog, problems } = validateCatalog(lunchWith('https://cdn.example/combo.jpg'));
+    expect(problems).toEqual([]);
+    expect(catalog.programs[0]!.offers.find((offer) => offer.offerId === 'lunch')).toMatchObject({ mediaUrl: 'https://cdn.example/combo.jpg' });
+    expect(costWarnings(catalog.programs[0]!).filter((warning) => warning.key.endsWith('OFFER#lunch'))).toEqual([]);
+  });
+
+  test('must be an https image the carrier can fetch', () => {
+    const { problems } = validateCatalog(lunchWith('http://cdn.example/combo.jpg'));
+    expect(problems).toEqual([{ key: 'PROGRAM#krusty-burger / OFFER#lunch', field: 'mediaUrl', reason: 'must be an https URL (the carrier fetches it)' }]);
+  });
+});
+
 describe('who is in a segment', () => {
   const AT = new Date('2026-03-10T12:00:00Z');
   const days = (n: number) => new Date(AT.getTime() - n * 86_400_000).toISOString();
