@@ -42,12 +42,24 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
   try {
     const text = (from: string, body: string) => sendSignedText({ gatewayUrl: gateway.url, publicUrl: gateway.publicUrl, accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, from, to: SHORT_CODE, body });
 
-    const fireWave = async (at: string) => {
-      const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: at }) });
+    const setClock = async (now: string | null) => {
+      const clock = await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now }) });
       if (!clock.ok) throw new Error(`PUT /local/clock answered ${clock.status}`);
-      const fired = await fetch(`${gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
-      if (!fired.ok) throw new Error(`POST /local/schedules/lunch-coupons answered ${fired.status}`);
-      await fetch(`${gateway.url}/local/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: null }) });
+    };
+    /**
+     * The schedule fired at `at`, the clock kept there until `done` holds: the wave is sent in its own
+     * lunch window whatever the time of day the bench runs (at real time, quiet hours in the
+     * subscribers' zone would defer every coupon to the next morning).
+     */
+    const fireWave = async (at: string, done: () => Promise<void>) => {
+      await setClock(at);
+      try {
+        const fired = await fetch(`${gateway.url}/local/schedules/lunch-coupons`, { method: 'POST' });
+        if (!fired.ok) throw new Error(`POST /local/schedules/lunch-coupons answered ${fired.status}`);
+        await done();
+      } finally {
+        await setClock(null);
+      }
     };
 
     // Deployed functions cache the catalog for 60 s (the local gateway re-reads it on every use).
@@ -57,8 +69,7 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
     try {
       // What a wave costs whatever its size (dispatch, the wave markers, every shard chain's first
       // Query): the same wave a week earlier, before anyone joined.
-      await fireWave(EMPTY_WAVE_AT);
-      await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the empty wave to finish');
+      await fireWave(EMPTY_WAVE_AT, () => deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the empty wave to finish'));
       fixed = { operations: counter.byFunction(), capacity: counter.capacity() };
 
       const phones = Array.from({ length: subscribers }, (_, i) => `+1555${String(8_000_000 + i)}`);
@@ -76,9 +87,10 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
       await deadline.until(async () => (await carrier.count()) >= subscribers * 3, 'every ZIP answered');
       const before = await carrier.count();
       counter.reset();
-      await fireWave(WAVE_AT);
-      await deadline.until(async () => (await carrier.count()) - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
-      await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the wave to finish');
+      await fireWave(WAVE_AT, async () => {
+        await deadline.until(async () => (await carrier.count()) - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
+        await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the wave to finish');
+      });
     } finally {
       counter.stop();
     }
