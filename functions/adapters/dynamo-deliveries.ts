@@ -1,11 +1,10 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { outboxEntries, outboxEntryOf, type OutboundMessage } from '../domain/audience';
 import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type EarlierTurnSend, type SentEffects, type SentMessage, type TurnClaim, type UnsentOutcome } from '../domain/ports';
 import { consentExempt } from '../domain/send-message';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX, TURN_PREFIX } from './audience-keys';
-import { conditionHeld } from './conditional-writes';
+import { conditionFailureItem, conditionHeld } from './conditional-writes';
 import { itemsUnder } from './partition-items';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -455,11 +454,4 @@ function subscriptionEffects(tableName: string, phone: string, effects: SentEffe
       },
     },
   ];
-}
-
-/** The item a failed condition returned (ReturnValuesOnConditionCheckFailure: ALL_OLD), unmarshalled. */
-function conditionFailureItem(error: unknown): Record<string, unknown> | undefined {
-  if ((error as Error).name !== 'ConditionalCheckFailedException') return undefined;
-  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-  return item ? unmarshall(item) : {};
 }

@@ -2,7 +2,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { outboxEntryOf } from '../domain/audience';
 import type { MessageLog } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
-import { conditionHeld } from './conditional-writes';
+import { conditionFailureItem, conditionHeld } from './conditional-writes';
 import { CARRIER_STATUS_RANK } from './dynamo-deliveries';
 
 type StatusUpdate = { to: string; sid: string; deliveryId?: string; status: string; errorCode?: number; at: string };
@@ -72,11 +72,11 @@ export class DynamoMessageLog implements MessageLog {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      const old = (error as { Item?: { sends?: { M?: Record<string, { M?: { carrierStatusRank?: { N?: string }; state?: unknown } }> } } }).Item;
-      const place = old?.sends?.M?.[String(turn.index)]?.M;
+      const old = conditionFailureItem(error);
+      if (!old) throw error;
+      const place = (old.sends as Record<string, { carrierStatusRank?: number; state?: string }> | undefined)?.[String(turn.index)];
       // A later status there already: nothing to do. Not there, or given back to its own way: its own record.
-      return place !== undefined && place.state === undefined && Number(place.carrierStatusRank?.N ?? 0) >= rank;
+      return place !== undefined && place.state === undefined && (place.carrierStatusRank ?? 0) >= rank;
     }
   }
 }
