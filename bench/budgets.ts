@@ -22,6 +22,8 @@ export const bundleBudgets = {
   sendFollowUps: 600 * KB,
   dispatchLunch: 600 * KB,
   issueLunchCoupons: 600 * KB,
+  dispatchCampaigns: 600 * KB,
+  sendCampaignPages: 600 * KB,
   handlePurchase: 600 * KB,
 } satisfies Record<FunctionName, number>;
 

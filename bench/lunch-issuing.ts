@@ -18,7 +18,7 @@ import { audienceKeys, zoneShard, zoneShards } from '../functions/adapters/audie
 import { DynamoAudienceIndex } from '../functions/adapters/dynamo-audience-index';
 import { DynamoCouponStore, issuingTogether } from '../functions/adapters/dynamo-coupons';
 import { sqsMessageBody } from '../functions/adapters/sqs-body';
-import { SqsLunchPageQueue, SqsOutbox } from '../functions/adapters/sqs-queues';
+import { SqsPageQueue, SqsOutbox } from '../functions/adapters/sqs-queues';
 import { validateCatalog } from '../functions/domain/catalog';
 import { ISSUE_CONCURRENCY } from '../functions/domain/issue-coupon';
 import { issueLunchPage, type LunchDeps } from '../functions/domain/issue-lunch-coupons';
@@ -138,7 +138,7 @@ export async function measureLunchIssuing(options: { subscribers?: number; round
       random: { bytes: (count) => new Uint8Array(randomBytes(count)) },
       outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => AT),
       events: { publish: async () => undefined },
-      pages: new SqsLunchPageQueue(sqs.client, sqs.queues.lunchPages.url),
+      pages: new SqsPageQueue<LunchPage>(sqs.client, sqs.queues.lunchPages.url, 'lunch page'),
       clock: { now: () => AT },
       pageSize,
       concurrency,

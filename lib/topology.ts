@@ -4,7 +4,7 @@
  */
 
 export type TableName = 'catalog' | 'audience';
-export type QueueName = 'inbound' | 'outbound' | 'lunchPages' | 'rejectedEvents';
+export type QueueName = 'inbound' | 'outbound' | 'lunchPages' | 'campaignPages' | 'rejectedEvents';
 
 export interface TableSpec {
   /** Environment variable through which functions learn the table's name. */
@@ -163,6 +163,30 @@ export const functions = {
     publishesEvents: true,
     twilio: false,
   },
+  dispatchCampaigns: {
+    entry: 'functions/handlers/dispatch-campaigns.ts',
+    trigger: { kind: 'schedule', name: 'campaigns', expression: 'rate(15 minutes)' },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: [{ name: 'catalog', access: 'read' }, { name: 'audience', access: 'readWrite' }],
+    sendsTo: ['campaignPages'],
+    publishesEvents: false,
+    twilio: false,
+  },
+  sendCampaignPages: {
+    entry: 'functions/handlers/send-campaign-pages.ts',
+    trigger: { kind: 'queue', queue: 'campaignPages', batchSize: 1 },
+    timeoutSeconds: 90,
+    memoryMb: 512,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      // batchReads: a page's subscriptions, read whole behind the keys-only byZone index.
+      { name: 'audience', access: 'readWrite', batchReads: true },
+    ],
+    sendsTo: ['outbound', 'campaignPages'],
+    publishesEvents: true,
+    twilio: false,
+  },
   handlePurchase: {
     entry: 'functions/handlers/handle-purchase.ts',
     trigger: { kind: 'rule', name: 'purchase-completed', source: ['pos'], detailType: ['PurchaseCompleted'] },
@@ -202,6 +226,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   outbound: { env: 'OUTBOUND_QUEUE_URL', fifo: true, visibilityTimeoutSeconds: visibility('outbound'), maxReceiveCount: 20 },
   // One message per page of a time zone's audience, so a million subscribers never meet the Lambda time limit.
   lunchPages: { env: 'LUNCH_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: visibility('lunchPages'), maxReceiveCount: 3 },
+  // One message per page of a zone's share of a campaign, like the lunch pages.
+  campaignPages: { env: 'CAMPAIGN_PAGES_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: visibility('campaignPages'), maxReceiveCount: 3 },
   // Events that can never be processed (a POS event that fails validation), with the reason: for people.
   rejectedEvents: { env: 'REJECTED_EVENTS_QUEUE_URL', fifo: false, visibilityTimeoutSeconds: visibility('rejectedEvents'), maxReceiveCount: 5 },
 };

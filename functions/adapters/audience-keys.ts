@@ -70,6 +70,8 @@ export const audienceKeys = {
   optInCounter: (shortCode: string, period: string) => ({ pk: `OPTINS#${shortCode}#${period}`, sk: 'OPTINS' }),
   /** That a zone's lunch wave for one local date was handed out: later ticks of the window skip it. */
   lunchWave: (programId: string, zone: string, localDate: string) => ({ pk: `LUNCHWAVE#${programId}#${zone}`, sk: localDate }),
+  /** That a campaign's wave in one zone was handed out: it is walked once, whatever the campaign's date becomes. */
+  campaignWave: (programId: string, campaignId: string, zone: string) => ({ pk: `CAMPAIGNWAVE#${programId}#${campaignId}`, sk: zone }),
   /** Where a live subscription is filed in byZone: its zone's shard for this phone. */
   zoneKey: (programId: string, zone: string, phone: string) => zoneChainKey(programId, zone, zoneShard(phone)),
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,

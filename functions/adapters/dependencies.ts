@@ -7,7 +7,7 @@ import { DynamoConversationStore } from './dynamo-conversation-store';
 import { DynamoMessageLog } from './dynamo-message-log';
 import { DynamoDeliveries } from './dynamo-deliveries';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
-import { DynamoLunchWaves } from './dynamo-lunch-waves';
+import { campaignWaveKind, DynamoWaves, lunchWaveKind } from './dynamo-waves';
 import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
@@ -33,7 +33,8 @@ export const deliveries = once(() => new DynamoDeliveries(dynamo(), requiredEnv(
 export const scheduledSends = once(() => new DynamoScheduledSends(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const couponStore = once(() => new DynamoCouponStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const audienceIndex = once(() => new DynamoAudienceIndex(dynamo(), requiredEnv('AUDIENCE_TABLE')));
-export const lunchWaves = once(() => new DynamoLunchWaves(dynamo(), requiredEnv('AUDIENCE_TABLE')));
+export const lunchWaves = once(() => new DynamoWaves(dynamo(), requiredEnv('AUDIENCE_TABLE'), lunchWaveKind));
+export const campaignWaves = once(() => new DynamoWaves(dynamo(), requiredEnv('AUDIENCE_TABLE'), campaignWaveKind));
 export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };

@@ -1,7 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { outboxEntries, type OutboundMessage } from '../domain/audience';
-import type { LunchPage } from '../domain/lunch';
-import type { LunchPageQueue, Outbox, RejectedEvents } from '../domain/ports';
+import type { Outbox, PageQueue, RejectedEvents } from '../domain/ports';
 import type { InboundQueueMessage, OutboundQueueMessage } from '../schemas/queue-messages';
 import { sqsAttributeText, sqsMessageBody } from './sqs-body';
 
@@ -49,18 +48,19 @@ export class SqsOutbox implements Outbox {
   }
 }
 
-/** Pages of the lunch fan-out, each its own invocation of issue-lunch-coupons. */
-export class SqsLunchPageQueue implements LunchPageQueue {
+/** Pages of a fan-out (lunch, a campaign), each its own invocation of the function the queue triggers. */
+export class SqsPageQueue<P extends object> implements PageQueue<P> {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly what = 'page',
   ) {}
 
-  async send(pages: LunchPage[]): Promise<void> {
+  async send(pages: P[]): Promise<void> {
     for (let start = 0; start < pages.length; start += SQS_BATCH_LIMIT) {
       const entries = pages.slice(start, start + SQS_BATCH_LIMIT).map((page, index) => ({ Id: String(index), MessageBody: sqsMessageBody(page) }));
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-      if (result.Failed?.length) throw new Error(`lunch page queue refused ${result.Failed.length} page(s): ${result.Failed[0]?.Code}`);
+      if (result.Failed?.length) throw new Error(`${this.what} queue refused ${result.Failed.length} page(s): ${result.Failed[0]?.Code}`);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Subscription } from './audience';
+import { allowedWindow } from './quiet-hours';
 import type { CampaignSegment } from '../schemas/catalog-items';
 
 export type { CampaignSegment };
@@ -109,4 +110,14 @@ export function campaignStage(campaign: Pick<Campaign, 'status' | 'sendOn'>, at:
   // The last zone to leave the date is UTC-12: after that the date has passed everywhere.
   const passedEverywhere = DateTime.fromISO(campaign.sendOn, { zone: 'Etc/GMT+12' }).plus({ days: 1 }).toJSDate();
   return at.getTime() >= passedEverywhere.getTime() ? 'finished' : 'scheduled';
+}
+
+/**
+ * When a campaign may no longer reach a recipient in `timeZone` (and `state`, whose law may end the
+ * day earlier): the end of the allowed hours on its date there. Later it is skipped, never sent late.
+ */
+export function allowedUntil(campaign: Pick<Campaign, 'sendOn'>, timeZone: string, state: string | undefined): Date {
+  const day = DateTime.fromISO(campaign.sendOn, { zone: timeZone });
+  if (!day.isValid) throw new RangeError(`Invalid campaign date or zone: ${campaign.sendOn} ${timeZone}`);
+  return day.set({ hour: allowedWindow(state, day.weekday).endHour }).toJSDate();
 }

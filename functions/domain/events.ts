@@ -9,7 +9,8 @@ export type DomainEventType =
   | 'CouponIssued'
   | 'CouponRedeemed'
   | 'SurveyAnswered'
-  | 'ReferralCompleted';
+  | 'ReferralCompleted'
+  | 'CampaignSent';
 
 export interface DomainEvent {
   type: DomainEventType;

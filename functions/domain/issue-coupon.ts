@@ -68,7 +68,7 @@ export function couponMessage(
 }
 
 /** The earlier of two "not after" instants (either may be absent). */
-function earlier(a: string | undefined, b: string | undefined): string | undefined {
+export function earlier(a: string | undefined, b: string | undefined): string | undefined {
   if (!a || !b) return a ?? b;
   return Date.parse(a) <= Date.parse(b) ? a : b;
 }
@@ -105,7 +105,33 @@ export async function issueAndNotify(
   return issued.map(({ coupon }) => coupon);
 }
 
-type Grant = { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose']; notAfter?: string };
+/** A coupon's text as queued: its deduplication id, the message, and the events that go with it. */
+export interface ComposedText {
+  id: string;
+  message: OutboundMessage;
+  events: DomainEvent[];
+}
+
+type Grant = {
+  phone: string;
+  program: Program;
+  offer: Offer;
+  period: string;
+  timeZone: string;
+  template?: TemplateName;
+  purpose?: OutboundMessage['purpose'];
+  notAfter?: string;
+  /** Writes the coupon's text itself (a campaign's copy) instead of the program's coupon template. */
+  compose?: (coupon: Coupon) => ComposedText;
+};
+
+/** The text of a grant's coupon: its own composition, or the template's under `coupon-<code>`. */
+function composed(grant: Grant, coupon: Coupon): ComposedText {
+  if (grant.compose) return grant.compose(coupon);
+  const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+  const notAfter = earlier(grant.notAfter, message.notAfter);
+  return { id: `coupon-${coupon.code}`, message: notAfter ? { ...message, notAfter } : message, events: [couponIssuedEvent(coupon, grant.offer)] };
+}
 
 /** Subscribers issued at once by one invocation, unless told otherwise. */
 export const ISSUE_CONCURRENCY = 16;
@@ -134,14 +160,14 @@ export async function issueAndQueue(
   const requeued: Coupon[] = [];
   const failures: unknown[] = [];
   const queueing: Promise<void>[] = [];
-  let ready: { coupon: Coupon; offer: Offer; message: OutboundMessage }[] = [];
+  let ready: ComposedText[] = [];
   const flush = () => {
     const batch = ready;
     ready = [];
     if (batch.length === 0) return;
     const sent = (async () => {
-      await deps.outbox.enqueueEach(batch.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
-      await deps.events.publish(batch.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
+      await deps.outbox.enqueueEach(batch.map(({ id, message }) => ({ id, message })));
+      await deps.events.publish(batch.flatMap(({ events }) => events));
     })();
     // Failures surface when the page awaits every batch below; none is left unhandled meanwhile.
     sent.catch(() => undefined);
@@ -155,9 +181,7 @@ export async function issueAndQueue(
       try {
         const drawn = await drawCoupon({ ...grant, at }, deps, { notified: true });
         (drawn.fresh ? issued : requeued).push(drawn.coupon);
-        const message = couponMessage(drawn.coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
-        const notAfter = earlier(grant.notAfter, message.notAfter);
-        ready.push({ coupon: drawn.coupon, offer: grant.offer, message: notAfter ? { ...message, notAfter } : message });
+        ready.push(composed(grant, drawn.coupon));
         if (ready.length >= QUEUE_BATCH) flush();
       } catch (error) {
         failures.push(error);

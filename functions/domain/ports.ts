@@ -4,6 +4,7 @@ import type { InboundText, Outcome } from './conversation';
 import type { DomainEvent } from './events';
 import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
+import type { CampaignPage } from './send-campaigns';
 import type { RewardSlot } from './referrals';
 
 /** The ports use cases talk through; adapters implement them. */
@@ -293,14 +294,23 @@ export interface AudienceIndex {
   subscribersInZone(chain: Pick<LunchPage, 'programId' | 'zone' | 'shard'>, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; next?: string }>;
 }
 
-export interface LunchPageQueue {
-  send(pages: LunchPage[]): Promise<void>;
+/** Pages of a fan-out (lunch, a campaign), each handed to its own invocation. */
+export interface PageQueue<P> {
+  send(pages: P[]): Promise<void>;
 }
 
-/** Which zones' lunch waves were already handed out, per local date. */
-export interface LunchWaves {
-  /** The pages whose wave (program, zone, local date) has not been handed out yet. */
-  unstarted(pages: LunchPage[]): Promise<LunchPage[]>;
+export type LunchPageQueue = PageQueue<LunchPage>;
+export type CampaignPageQueue = PageQueue<CampaignPage>;
+
+/** Which waves of a fan-out were already handed out, so later ticks of the schedule skip them. */
+export interface Waves<P> {
+  /** The pages whose wave has not been handed out yet. */
+  unstarted(pages: P[]): Promise<P[]>;
   /** Records these waves as handed out (after their first pages are queued). */
-  markStarted(pages: LunchPage[], at: Date): Promise<void>;
+  markStarted(pages: P[], at: Date): Promise<void>;
 }
+
+/** Lunch waves, one per (program, zone, local date). */
+export type LunchWaves = Waves<LunchPage>;
+/** Campaign waves, one per (program, campaign, zone): a zone is walked once per campaign, whatever its date becomes. */
+export type CampaignWaves = Waves<CampaignPage>;

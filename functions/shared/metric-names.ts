@@ -13,7 +13,11 @@ export const FUNNEL_METRICS = {
   CouponRedeemed: 'CouponsRedeemed',
   SurveyAnswered: 'SurveyAnswers',
   ReferralCompleted: 'ReferralsCompleted',
+  CampaignSent: 'CampaignTexts',
 } as const;
+
+/** Campaign recipients skipped because their allowed hours had ended when their page ran (never sent late). */
+export const CAMPAIGN_MISSED_METRIC = 'CampaignTextsMissed';
 
 /** Every inbound text converse handled. */
 export const INBOUND_MESSAGES_METRIC = 'InboundMessages';

@@ -112,6 +112,6 @@ describe('npm run dlq against a running local gateway', () => {
     // Assess
     expect(wrong.code).toBe(2);
     expect(wrong.output).toMatch(/unknown queue inbox/);
-    expect(wrong.output).toMatch(/QUEUE: inbound \| outbound \| lunchPages \| rejectedEvents/);
+    expect(wrong.output).toMatch(/QUEUE: inbound \| outbound \| lunchPages \| campaignPages \| rejectedEvents/);
   });
 });

@@ -188,14 +188,18 @@ describe('schedules and rules', () => {
     });
   });
 
-  it('fires lunch-coupons every 15 minutes and follow-ups every minute', () => {
+  it('fires lunch-coupons and campaigns every 15 minutes and follow-ups every minute', () => {
     // Act
     const expressions = Object.values(gateway.serviceTemplate.findResources('AWS::Events::Rule')).map(
       (r) => `${r.Properties.Description} @ ${r.Properties.ScheduleExpression}`,
     );
     // Assess
     expect(expressions).toEqual(
-      expect.arrayContaining(['lunch-coupons → dispatchLunch @ rate(15 minutes)', 'follow-ups → sendFollowUps @ rate(1 minute)']),
+      expect.arrayContaining([
+        'lunch-coupons → dispatchLunch @ rate(15 minutes)',
+        'campaigns → dispatchCampaigns @ rate(15 minutes)',
+        'follow-ups → sendFollowUps @ rate(1 minute)',
+      ]),
     );
   });
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { audienceKeys, zoneChainKey, zoneShard } from '../../functions/adapters/audience-keys';
 import { DynamoAudienceIndex } from '../../functions/adapters/dynamo-audience-index';
 import { DynamoCouponStore, issuingTogether } from '../../functions/adapters/dynamo-coupons';
-import { SqsLunchPageQueue, SqsOutbox } from '../../functions/adapters/sqs-queues';
+import { SqsPageQueue, SqsOutbox } from '../../functions/adapters/sqs-queues';
 import type { Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { newCoupon } from '../../functions/domain/coupons';
@@ -190,7 +190,7 @@ describe('issuing a page through the real adapters', () => {
       random,
       outbox: new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => new Date('2026-11-24T15:30:00Z')),
       events: new RecordingPublisher(),
-      pages: new SqsLunchPageQueue(sqs.client, sqs.queues.lunchPages.url),
+      pages: new SqsPageQueue<LunchPage>(sqs.client, sqs.queues.lunchPages.url, 'lunch page'),
       clock: { now: () => new Date('2026-11-24T15:30:00Z') },
       pageSize: 100,
       concurrency: 16,

@@ -1,4 +1,4 @@
-import { enqueueInbound, SqsLunchPageQueue, SqsOutbox, SqsRejectedEvents } from '../../functions/adapters/sqs-queues';
+import { enqueueInbound, SqsPageQueue, SqsOutbox, SqsRejectedEvents } from '../../functions/adapters/sqs-queues';
 import { lunchPageMessage } from '../../functions/schemas/lunch-page';
 import { inboundQueueMessage, outboundQueueMessage } from '../../functions/schemas/queue-messages';
 import type { SqsLocal } from '../../lib/local/sqs-local';
@@ -42,7 +42,7 @@ describe('every queue writer puts any text on SQS and the consumer reads it back
     // Act
     await enqueueInbound(sqs.client, sqs.queues.inbound.url, inbound);
     await new SqsOutbox(sqs.client, sqs.queues.outbound.url, () => now).enqueue([outbound], `case-${caseNumber}`);
-    await new SqsLunchPageQueue(sqs.client, sqs.queues.lunchPages.url).send([page]);
+    await new SqsPageQueue(sqs.client, sqs.queues.lunchPages.url, 'lunch page').send([page]);
     await new SqsRejectedEvents(sqs.client, sqs.queues.rejectedEvents.url).reject(rejected, `detail.${text}: invalid`);
 
     // Assess

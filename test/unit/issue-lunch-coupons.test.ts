@@ -1,126 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { OutboundMessage, Subscription } from '../../functions/domain/audience';
 import { validateCatalog } from '../../functions/domain/catalog';
-import type { Coupon } from '../../functions/domain/coupons';
-import type { DomainEvent } from '../../functions/domain/events';
 import { issueLunchPage, type LunchDeps } from '../../functions/domain/issue-lunch-coupons';
 import type { LunchPage } from '../../functions/domain/lunch';
-import type { AudienceIndex, CouponStore, EventPublisher, IssueResult, Outbox } from '../../functions/domain/ports';
+import type { AudienceIndex } from '../../functions/domain/ports';
+import { Fault, InMemoryCoupons, InMemoryOutbox, RecordingEvents, subscriber } from '../support/in-memory-issuing';
 
 /**
- * issue-lunch-coupons against in-memory stand-ins that keep the adapters' promises: a marker per
- * subscriber, offer and period and a code issued once (the conditional write), a queue that keeps
- * one message per deduplication id. Each can be told to fail at a chosen call, before or after
- * its effect, to play a crash at that point; the page is then retried as SQS would.
+ * issue-lunch-coupons against in-memory stand-ins that keep the adapters' promises (test/support/
+ * in-memory-issuing), told to fail at chosen points to play a crash; the page is then retried as SQS would.
  */
 
 const catalog = validateCatalog(require('../../catalog/demo.json')).catalog;
 const AT = new Date('2026-11-24T15:30:00Z'); // Tuesday 10:30 in New York
 const PAGE: LunchPage = { programId: 'krusty-burger', zone: 'America/New_York', shard: 3, localDate: '2026-11-24', lunchAt: '2026-11-24T17:00:00.000Z' };
-
-/** Throws on the nth call (1-based), before or after the call takes effect. */
-class Fault {
-  private calls = 0;
-  constructor(
-    private readonly at: number,
-    readonly when: 'before' | 'after',
-  ) {}
-  hit(): boolean {
-    this.calls += 1;
-    return this.calls === this.at;
-  }
-}
-
-class InMemoryCoupons implements CouponStore {
-  readonly markers = new Map<string, { code: string; notified: boolean }>();
-  readonly coupons = new Map<string, Coupon>();
-  writes = 0;
-  inFlight = 0;
-  mostInFlight = 0;
-  fault?: Fault;
-
-  async issue(coupon: Coupon, period: string, options: { notified?: boolean } = {}): Promise<IssueResult> {
-    this.writes += 1;
-    this.inFlight += 1;
-    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      const fault = this.fault?.hit() ? this.fault : undefined;
-      if (fault?.when === 'before') throw new Error('DynamoDB unavailable');
-      const key = `${coupon.phone}|${coupon.offerId}|${period}`;
-      const marker = this.markers.get(key);
-      let result: IssueResult;
-      if (marker) result = { outcome: 'exists', coupon: this.coupons.get(marker.code)!, notified: marker.notified };
-      else if (this.coupons.has(coupon.code)) result = { outcome: 'code-taken' };
-      else {
-        this.markers.set(key, { code: coupon.code, notified: options.notified === true });
-        this.coupons.set(coupon.code, coupon);
-        result = { outcome: 'issued' };
-      }
-      if (fault?.when === 'after') throw new Error('connection reset after the write');
-      return result;
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-
-  async markNotified(): Promise<void> {
-    throw new Error('lunch issuing records "notified" in its one write');
-  }
-
-  async find(code: string): Promise<Coupon | undefined> {
-    return this.coupons.get(code);
-  }
-
-  async markRedeemed(): Promise<boolean> {
-    return false;
-  }
-
-  codesOf(phone: string): string[] {
-    return [...this.coupons.values()].filter((coupon) => coupon.phone === phone).map((coupon) => coupon.code);
-  }
-}
-
-/** A FIFO queue: a message whose deduplication id it has seen is accepted and dropped. */
-class InMemoryOutbox implements Outbox {
-  readonly queued = new Map<string, OutboundMessage>();
-  readonly calls: number[] = [];
-  fault?: Fault;
-
-  async enqueue(): Promise<void> {
-    throw new Error('lunch texts carry their own deduplication ids');
-  }
-
-  async enqueueEach(entries: { id: string; message: OutboundMessage }[]): Promise<void> {
-    const fault = this.fault?.hit() ? this.fault : undefined;
-    if (fault?.when === 'before') throw new Error('SQS refused the batch');
-    this.calls.push(entries.length);
-    for (const { id, message } of entries) if (!this.queued.has(id)) this.queued.set(id, message);
-    if (fault?.when === 'after') throw new Error('connection reset after the batch');
-  }
-}
-
-class RecordingEvents implements EventPublisher {
-  readonly ids = new Set<string>();
-  fault?: Fault;
-  async publish(events: DomainEvent[]): Promise<void> {
-    if (this.fault?.hit()) throw new Error('EventBridge unavailable');
-    for (const event of events) this.ids.add(event.id);
-  }
-}
-
-function subscriber(index: number, overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    phone: `+1555010${String(index).padStart(4, '0')}`,
-    programId: 'krusty-burger',
-    status: 'subscribed',
-    profile: { timeZone: 'America/New_York' },
-    skipped: [],
-    marketingSinceQuestion: 0,
-    version: 1,
-    ...overrides,
-  };
-}
 
 function world(audience: Subscription[], options: { pageSize?: number; concurrency?: number } = {}) {
   const coupons = new InMemoryCoupons();
