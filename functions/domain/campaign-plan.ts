@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Subscription } from './audience';
-import { campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type CampaignVariant } from './campaigns';
+import { campaignMedia, campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type CampaignVariant } from './campaigns';
 import type { Program } from './catalog';
 import { withOptOutHint } from './compliance';
 import { withinCaps } from './frequency-caps';
@@ -88,7 +88,8 @@ export function planCampaign(campaign: Campaign, program: Program, subscriptions
     campaign.variants.map((variant) => {
       const sample = campaignText(variant, program, offer ? { ...SAMPLE_COUPON, offer: offer.copy } : undefined);
       const { encoding, segments } = measureSegments(sample);
-      return [variant.id, { sample, encoding, segments: variant.mediaUrl ? 1 : segments, mms: Boolean(variant.mediaUrl) }] as const;
+      const mms = campaignMedia(variant, offer) !== undefined;
+      return [variant.id, { sample, encoding, segments: mms ? 1 : segments, mms }] as const;
     }),
   );
 

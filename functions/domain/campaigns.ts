@@ -121,3 +121,8 @@ export function allowedUntil(campaign: Pick<Campaign, 'sendOn'>, timeZone: strin
   if (!day.isValid) throw new RangeError(`Invalid campaign date or zone: ${campaign.sendOn} ${timeZone}`);
   return day.set({ hour: allowedWindow(state, day.weekday).endHour }).toJSDate();
 }
+
+/** The image a recipient's text carries (which makes it an MMS): the variant's own, else its offer's. */
+export function campaignMedia(variant: Pick<CampaignVariant, 'mediaUrl'>, offer: { mediaUrl?: string } | undefined): string | undefined {
+  return variant.mediaUrl ?? offer?.mediaUrl;
+}

@@ -1,3 +1,4 @@
+import { campaignMedia } from './campaigns';
 import type { Program } from './catalog';
 import { optInConfirmation } from './compliance';
 import { measureSegments } from './segments';
@@ -53,8 +54,8 @@ export function costWarnings(program: Program): CostWarning[] {
   for (const campaign of program.campaigns) {
     const offer = program.offers.find((candidate) => candidate.offerId === campaign.offerId);
     campaign.variants.forEach((variant, index) => {
-      // An MMS is billed as one message whatever its length.
-      if (variant.mediaUrl) return;
+      // An MMS (the variant's image, or its offer's) is billed as one message whatever its length.
+      if (campaignMedia(variant, offer)) return;
       warnings.push(measure(`${pk} / CAMPAIGN#${campaign.campaignId}`, `variants.${index}.copy`, renderTemplate(variant.copy, { ...values, offer: offer?.copy ?? '' })));
     });
   }

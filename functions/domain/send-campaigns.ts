@@ -6,7 +6,7 @@
  */
 import type { OutboundMessage, Subscription } from './audience';
 import { campaignText } from './campaign-plan';
-import { allowedUntil, campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type CampaignVariant } from './campaigns';
+import { allowedUntil, campaignMedia, campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type CampaignVariant } from './campaigns';
 import type { Catalog, Offer, Program } from './catalog';
 import type { DomainEvent } from './events';
 import { withinCaps } from './frequency-caps';
@@ -124,7 +124,7 @@ interface Recipient {
 function campaignMessage(campaign: Campaign, program: Program, recipient: Recipient, timeZone: string, coupon?: { coupon: Coupon; offer: Offer }): OutboundMessage {
   const { variant, subscription } = recipient;
   const filled = coupon && { code: coupon.coupon.code, validUntil: friendlyDate(new Date(coupon.coupon.validUntil), timeZone), offer: coupon.offer.copy };
-  const mediaUrl = variant.mediaUrl ?? coupon?.offer.mediaUrl;
+  const mediaUrl = campaignMedia(variant, coupon?.offer);
   const notAfter = earlier(recipient.notAfter.toISOString(), coupon?.coupon.validUntil)!;
   return {
     to: subscription.phone,

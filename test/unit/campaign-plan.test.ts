@@ -60,6 +60,19 @@ describe('the plan of a campaign, before anything is sent', () => {
     expect(plan.warnings).toEqual([]);
   });
 
+  test('a variant without an image of its own goes as an MMS when its offer has one, and is priced as one', () => {
+    // Prepare
+    const items = demoItems.map((item) => (item.sk === 'OFFER#lunch' ? { ...item, mediaUrl: 'https://cdn.example/combo.jpg' } : item));
+    const { catalog } = validateCatalog([...items, springMenu({ variants: [{ id: 'sms', copy: 'Krusty Burger: the spring menu is here! {offer} Code {code}.' }] })]);
+    const program = catalog.programs[0]!;
+
+    // Act
+    const plan = planCampaign(program.campaigns[0]!, program, [subscriber(chicago)], { senderMps: 100, at: AT });
+
+    // Assess
+    expect(plan.variants).toEqual([expect.objectContaining({ id: 'sms', mms: true, segments: 1 })]);
+  });
+
   test('a wave that cannot reach everyone before allowed hours end is warned about, with how many are skipped', () => {
     // Prepare: a 20:59 send in Chicago at a trickle of a rate
     const { program, campaign } = catalogWith({ localTime: '20:50', segment: {} });
