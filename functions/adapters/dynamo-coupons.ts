@@ -1,7 +1,7 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Coupon } from '../domain/coupons';
+import { markerKind, type Coupon } from '../domain/coupons';
 import { maskPhonesIn } from '../domain/phone-masking';
 import type { CouponStore, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
@@ -11,15 +11,19 @@ import { conditionHeld } from './conditional-writes';
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Issue = { coupon: Coupon; period: string; options?: { notified?: boolean } };
 
+/** A coupon's "once per period" marker: per kind of offer, not per offer. */
+const markerOf = (coupon: Coupon, period: string) => audienceKeys.offerMarker(coupon.phone, coupon.programId, markerKind(coupon), period);
+
 /** How long coupon records outlive their validity, for redemption disputes and reporting. */
 const COUPON_RETENTION_DAYS = 400;
 
 /**
  * Coupons keyed by code (so the till finds them with one read) plus, per subscriber, a marker per
- * offer and period. Both are written in one transaction with attribute_not_exists: a code is never
- * issued twice, and nobody gets the same offer twice in its period. The marker carries the coupon's
- * code and dates: when its condition fails, DynamoDB returns it (ReturnValuesOnConditionCheckFailure),
- * which is all a retry needs to queue the same text again, without another read.
+ * kind of offer and period. Both are written in one transaction with attribute_not_exists: a code is
+ * never issued twice, and nobody gets two offers of a kind in its period (one lunch coupon a day,
+ * whichever of the lunch offers). The marker carries the coupon's offer, code and dates: when its
+ * condition fails, DynamoDB returns it (ReturnValuesOnConditionCheckFailure), which is all a retry
+ * needs to queue the very same text again, without another read.
  */
 export class DynamoCouponStore implements CouponStore {
   constructor(
@@ -29,15 +33,15 @@ export class DynamoCouponStore implements CouponStore {
 
   /** The marker and the coupon: two Puts that only create. */
   private issueItems({ coupon, period, options = {} }: Issue): TransactItem[] {
-    const marker = audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period);
+    const marker = markerOf(coupon, period);
     const expires = expiresAt(coupon.validUntil, COUPON_RETENTION_DAYS);
-    const { code, issuedAt, validUntil } = coupon;
+    const { code, offerId, issuedAt, validUntil } = coupon;
     return [
       {
         Put: {
           TableName: this.tableName,
-          // The coupon's code and dates ride along, so a retry rebuilds its text from the failed condition alone.
-          Item: { ...marker, type: 'offer-marker', code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
+          // The coupon's offer, code and dates ride along, so a retry rebuilds its very text from the failed condition alone.
+          Item: { ...marker, type: 'offer-marker', offerId, code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -57,7 +61,7 @@ export class DynamoCouponStore implements CouponStore {
     const [markerReason, couponReason] = reasons;
     if (markerReason?.Code === 'ConditionalCheckFailed') {
       const { coupon, period } = request;
-      return this.existing(coupon, audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period), markerReason.Item && unmarshall(markerReason.Item));
+      return this.existing(coupon, markerOf(coupon, period), markerReason.Item && unmarshall(markerReason.Item));
     }
     if (couponReason?.Code === 'ConditionalCheckFailed') return Promise.resolve({ outcome: 'code-taken' });
     return undefined;
@@ -85,7 +89,7 @@ export class DynamoCouponStore implements CouponStore {
     const results: (IssueResult | Promise<IssueResult>)[] = new Array(requests.length);
     let open = requests.map((_, index) => index);
     // Two actions on one item (the same code drawn twice, one period asked twice) are not allowed in one transaction.
-    const keys = requests.flatMap(({ coupon, period }) => [JSON.stringify(audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period)), JSON.stringify(audienceKeys.coupon(coupon.code))]);
+    const keys = requests.flatMap(({ coupon, period }) => [JSON.stringify(markerOf(coupon, period)), JSON.stringify(audienceKeys.coupon(coupon.code))]);
     if (new Set(keys).size < keys.length) open = [];
     for (let round = 0; open.length > 1 && round < 3; round += 1) {
       try {
@@ -112,13 +116,20 @@ export class DynamoCouponStore implements CouponStore {
     return Promise.all(results);
   }
 
-  /** The coupon this period already has, from the marker the failed condition returned (read only when it lacks the coupon's dates). */
+  /**
+   * The coupon this period already has, from the marker the failed condition returned (read only when
+   * it lacks the coupon's dates): its own offer, which may be another offer of the kind than the one
+   * attempted now. A marker from before markers carried the offer sits at a key whose kind segment was
+   * its offerId (it is found at a kind's key only when the two are the same), so that is its offer.
+   */
   private async existing(attempted: Coupon, marker: Record<string, string>, old: Record<string, unknown> | undefined): Promise<IssueResult> {
     const Item = old ?? (await this.client.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }))).Item;
     const notified = Item?.notified === true;
     if (Item && typeof Item.issuedAt === 'string' && typeof Item.validUntil === 'string') {
-      const { phone, programId, offerId } = attempted;
-      return { outcome: 'exists', coupon: { code: Item.code as string, phone, programId, offerId, issuedAt: Item.issuedAt, validUntil: Item.validUntil, status: 'issued' }, notified };
+      const { phone, programId } = attempted;
+      const offerId = typeof Item.offerId === 'string' ? Item.offerId : markerKind(attempted);
+      const kind = attempted.kind === undefined ? {} : { kind: attempted.kind };
+      return { outcome: 'exists', coupon: { code: Item.code as string, phone, programId, offerId, ...kind, issuedAt: Item.issuedAt, validUntil: Item.validUntil, status: 'issued' }, notified };
     }
     // A marker written before markers carried the coupon's dates.
     const coupon = Item && (await this.find(Item.code as string));
@@ -131,7 +142,7 @@ export class DynamoCouponStore implements CouponStore {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period),
+        Key: markerOf(coupon, period),
         UpdateExpression: 'SET notified = :true',
         ExpressionAttributeValues: { ':true': true },
       }),

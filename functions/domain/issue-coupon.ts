@@ -34,6 +34,15 @@ async function drawCoupon(
 }
 
 /**
+ * The offer a coupon was issued for, whose copy its text carries: the grant's, or, for a coupon issued
+ * before (a retry), the offer stored with it, which may be another offer of the kind (the choice is
+ * never made again). Undefined when that offer has left the catalog since: its text cannot be rebuilt.
+ */
+export function offerOfCoupon(coupon: Coupon, program: Program, granted: Offer): Offer | undefined {
+  return coupon.offerId === granted.offerId ? granted : program.offers.find((offer) => offer.offerId === coupon.offerId);
+}
+
+/**
  * A unique code for this subscriber and offer, at most once per period (a lunch coupon once a
  * local day, a birthday offer once a year). Returns the coupon whose text still has to be queued:
  * a new one, or one issued before a crash kept its text from the queue; undefined when done.
@@ -94,10 +103,11 @@ export async function issueAndNotify(
   const issued: { coupon: Coupon; offer: Offer; period: string; message: OutboundMessage }[] = [];
   for (const grant of grants) {
     const coupon = await issueCoupon({ ...grant, at }, deps);
-    if (!coupon) continue;
-    const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+    const offer = coupon && offerOfCoupon(coupon, grant.program, grant.offer);
+    if (!coupon || !offer) continue;
+    const message = couponMessage(coupon, grant.program, offer, grant.timeZone, grant.template, grant.purpose);
     const notAfter = earlier(grant.notAfter, message.notAfter);
-    issued.push({ coupon, offer: grant.offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
+    issued.push({ coupon, offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
   }
   await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
@@ -155,9 +165,12 @@ export async function issueAndQueue(
       try {
         const drawn = await drawCoupon({ ...grant, at }, deps, { notified: true });
         (drawn.fresh ? issued : requeued).push(drawn.coupon);
-        const message = couponMessage(drawn.coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+        // A retry re-sends the very text issued before: the stored offer's, not one chosen again.
+        const offer = offerOfCoupon(drawn.coupon, grant.program, grant.offer);
+        if (!offer) continue;
+        const message = couponMessage(drawn.coupon, grant.program, offer, grant.timeZone, grant.template, grant.purpose);
         const notAfter = earlier(grant.notAfter, message.notAfter);
-        ready.push({ coupon: drawn.coupon, offer: grant.offer, message: notAfter ? { ...message, notAfter } : message });
+        ready.push({ coupon: drawn.coupon, offer, message: notAfter ? { ...message, notAfter } : message });
         if (ready.length >= QUEUE_BATCH) flush();
       } catch (error) {
         failures.push(error);
