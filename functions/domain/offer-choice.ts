@@ -13,7 +13,8 @@ import { offerAllowedOn } from './coupons';
  *    specifically as the way it matched); an offer with neither matches everyone (general). The
  *    most specific level that has a match wins: ZIP prefix > state > general; none: no offer.
  * 3. Rotation: among the winning level's offers sorted by offerId, the one at
- *    (day number + hash of the phone) mod n, the day number counting local dates from 1970-01-01.
+ *    (day number + hash of the phone) mod n, the day number counting local dates from 1970-01-01
+ *    and the hash stableHash below.
  *    On consecutive days with the same offers allowed, a subscriber's offer moves on by one, so
  *    with two or more nobody gets the same one twice in a row; the hash spreads subscribers over
  *    the offers on any one day.
@@ -28,14 +29,23 @@ export function locationMatch(offer: Pick<Offer, 'states' | 'zipPrefixes'>, prof
   return undefined;
 }
 
-/** FNV-1a of a string: stable across runs, processes and languages. */
+/**
+ * FNV-1a of a string with murmur3's final mix: stable across runs, processes and languages. The mix
+ * matters: the lunch wave's zone shards are plain FNV-1a of the phone modulo the shard count, whose
+ * low bits plain FNV-1a would share here, giving a whole page the same offer on a day.
+ */
 export function stableHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,3 +1,4 @@
+import { zoneShard } from '../../functions/adapters/audience-keys';
 import type { Offer } from '../../functions/domain/catalog';
 import { chooseOffer, dayNumber, weekdayOf } from '../../functions/domain/offer-choice';
 
@@ -73,6 +74,20 @@ describe('rotation day by day', () => {
 
     // Assess
     expect(new Set(chosen)).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  test('the subscribers of one lunch page (one zone shard) are spread over the offers too', () => {
+    // Prepare: the phones a shard of 4 holds
+    const catalog = program(offer('a'), offer('b'));
+    const shardmates = Array.from({ length: 400 }, (_, index) => `+1555124${String(index).padStart(4, '0')}`).filter((phone) => zoneShard(phone, 4) === 1);
+
+    // Act
+    const chosen = shardmates.map((phone) => chooseOffer(catalog, 'lunch', { phone, profile: {}, localDate: TUESDAY })!.offerId);
+
+    // Assess
+    expect(shardmates.length).toBeGreaterThan(50);
+    expect(chosen.filter((offerId) => offerId === 'a').length / chosen.length).toBeGreaterThan(0.3);
+    expect(chosen.filter((offerId) => offerId === 'b').length / chosen.length).toBeGreaterThan(0.3);
   });
 
   test('stable: the same subscriber and day always get the same offer, whatever order the catalog lists them in', () => {
