@@ -4,7 +4,7 @@ import { codePrefix, couponCode } from './codes';
 import { newCoupon, type Coupon } from './coupons';
 import type { DomainEvent } from './events';
 import { friendlyDate } from './local-time';
-import type { CouponStore, EventPublisher, Outbox, Random } from './ports';
+import type { CouponStore, EventPublisher, IssueOptions, Outbox, Random } from './ports';
 import { renderTemplate, type TemplateName } from './templates';
 
 const CODE_ATTEMPTS = 4;
@@ -15,7 +15,7 @@ type Drawn = { coupon: Coupon; fresh: true } | { coupon: Coupon; fresh: false; n
 async function drawCoupon(
   args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
   deps: { coupons: CouponStore; random: Random },
-  options: { notified?: boolean } = {},
+  options: IssueOptions = {},
 ): Promise<Drawn> {
   const prefix = codePrefix(args.program);
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt += 1) {
@@ -51,7 +51,8 @@ export async function issueCoupon(
   args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
   deps: { coupons: CouponStore; random: Random },
 ): Promise<Coupon | undefined> {
-  const drawn = await drawCoupon(args, deps);
+  // One-off grants (an order's, a friend's, an answer's) may have periods issued before markers were per kind.
+  const drawn = await drawCoupon(args, deps, { checkOldMarker: true });
   return drawn.fresh || !drawn.notified ? drawn.coupon : undefined;
 }
 

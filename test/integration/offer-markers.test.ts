@@ -101,6 +101,42 @@ describe('one coupon of a kind per period, whichever offer of the kind', () => {
   });
 });
 
+describe('markers written before markers were per kind, under a key naming another offerId than the kind', () => {
+  test('a one-off grant (a referral reward for a friend) finds it and issues nothing new; marking its text queued marks that marker', async () => {
+    // Prepare: the demo's referral reward (offerId "referral", kind "referral-reward") given for a friend before the change
+    const phone = freshPhone();
+    const friend = freshPhone();
+    const reward = offer(twoLunches, 'referral');
+    const old = newCoupon({ code: `KB-${randomCode()}`, phone, programId: PROGRAM, offer: reward, issuedAt: AT });
+    const oldKey = audienceKeys.offerMarker(phone, PROGRAM, 'referral', friend);
+    await db.doc.send(new PutCommand({ TableName: db.tables.audience, Item: { ...oldKey, type: 'offer-marker', code: old.code, issuedAt: old.issuedAt, validUntil: old.validUntil, notified: false } }));
+    requests.length = 0;
+
+    // Act
+    const again = await coupons().issue(newCoupon({ code: `KB-${randomCode()}`, phone, programId: PROGRAM, offer: reward, issuedAt: AT }), friend, { checkOldMarker: true });
+    await coupons().markNotified(again.outcome === 'exists' ? again.coupon : old, friend);
+
+    // Assess
+    expect(again).toEqual({ outcome: 'exists', coupon: old, notified: false });
+    expect(requests[0]).toBe('TransactWriteItems');
+    const markers = await audienceItems(db, phone, 'OFFER#');
+    expect(markers).toEqual([expect.objectContaining({ ...oldKey, code: old.code, notified: true })]);
+  });
+
+  test('the lunch wave does not look there (its day\'s old markers are the one-day window the README describes)', async () => {
+    // Prepare
+    const phone = freshPhone();
+    const lunchB = offer(twoLunches, 'lunch-b');
+    await db.doc.send(new PutCommand({ TableName: db.tables.audience, Item: { ...audienceKeys.offerMarker(phone, PROGRAM, 'lunch-b', '2026-11-24'), type: 'offer-marker', code: 'KB-OLDOLD', issuedAt: AT.toISOString(), validUntil: '2026-11-25T15:30:00.000Z', notified: true } }));
+
+    // Act
+    const issued = await coupons().issue(newCoupon({ code: `KB-${randomCode()}`, phone, programId: PROGRAM, offer: lunchB, issuedAt: AT }), '2026-11-24', { notified: true });
+
+    // Assess
+    expect(issued).toEqual({ outcome: 'issued' });
+  });
+});
+
 /** The outbound queue as issuing uses it, remembering what it was asked to queue (the FIFO queue drops a repeat silently). */
 class RememberingOutbox implements Outbox {
   readonly asked: { id: string; message: OutboundMessage }[] = [];
