@@ -11,7 +11,7 @@
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
  * | turn's replies  | PHONE#<e164> | MSG#TURN#<MessageSid>               |
- * | offer marker    | PHONE#<e164> | OFFER#<programId>#<offerId>#<period> |
+ * | offer marker    | PHONE#<e164> | OFFER#<programId>#<kind>#<period> (the offer chosen on the item; markers from before kinds: the offerId in place of the kind) |
  * | referral slots  | PHONE#<e164> | REWARDS#<programId>#<yyyy-mm>       |
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
@@ -57,9 +57,10 @@ export const audienceKeys = {
   outboundMessage: (phone: string, id: string) => ({ pk: partition(phone), sk: `${OUTBOUND_PREFIX}${id}` }),
   /** How a conversation turn's replies stand (claimed together, their SIDs, voided by a STOP): one small item per inbound text. */
   turn: (phone: string, messageSid: string) => ({ pk: partition(phone), sk: `${TURN_PREFIX}${messageSid}` }),
-  offerMarker: (phone: string, programId: string, offerId: string, period: string) => ({
+  /** Once per kind of offer and period (one lunch coupon a day, whichever lunch offer it was). */
+  offerMarker: (phone: string, programId: string, kind: string, period: string) => ({
     pk: partition(phone),
-    sk: `OFFER#${programId}#${offerId}#${period}`,
+    sk: `OFFER#${programId}#${kind}#${period}`,
   }),
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),

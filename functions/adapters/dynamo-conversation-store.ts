@@ -4,7 +4,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCom
 import type { ConsentEvent, Conversation, OutboundMessage, ParkedPurchase, PhoneRecord, Placeholder, Subscription } from '../domain/audience';
 import { newConversation, PARKED_KEPT_DAYS } from '../domain/audience';
 import { zoneOf } from '../domain/lunch';
-import type { CompletedReferral, InboundText, Outcome } from '../domain/conversation';
+import type { CompletedReferral, EarnedReward, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
 import { maskPhonesIn } from '../domain/phone-masking';
 import { ConflictError, type ConversationStore, type HandledText, type ParkingSpot } from '../domain/ports';
@@ -70,6 +70,7 @@ function earlierHandling(error: unknown, handledIndex: number): HandledText | un
     events: (item.events as DomainEvent[] | undefined) ?? [],
     ...(item.referral ? { referral: item.referral as CompletedReferral } : {}),
     ...(item.parked ? { parked: item.parked as ParkedPurchase[] } : {}),
+    ...(item.rewards ? { rewards: item.rewards as EarnedReward[] } : {}),
   };
 }
 
@@ -200,6 +201,8 @@ export class DynamoConversationStore implements ConversationStore {
         ...(outcome.referral ? { referral: outcome.referral } : {}),
         // The purchases this text follows up: a redelivery follows them up from here (each once).
         ...(outcome.parked ? { parked: outcome.parked } : {}),
+        // The coupons profile answers earned: a redelivery issues them from here (each once).
+        ...(outcome.rewards ? { rewards: outcome.rewards } : {}),
         expiresAt: expiresAt(inbound.receivedAt),
       },
       ConditionExpression: 'attribute_not_exists(pk)',

@@ -1,25 +1,36 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Coupon } from '../domain/coupons';
+import { markerKind, type Coupon } from '../domain/coupons';
 import { maskPhonesIn } from '../domain/phone-masking';
-import type { CouponStore, IssueResult } from '../domain/ports';
+import type { CouponStore, IssueOptions, IssueResult } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
 import { coalesce } from './coalesce';
 import { conditionHeld } from './conditional-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-type Issue = { coupon: Coupon; period: string; options?: { notified?: boolean } };
+type Issue = { coupon: Coupon; period: string; options?: IssueOptions };
+
+/** A coupon's "once per period" marker: per kind of offer, not per offer. */
+const markerOf = (coupon: Coupon, period: string) => audienceKeys.offerMarker(coupon.phone, coupon.programId, markerKind(coupon), period);
+
+/**
+ * Where the marker was before markers were per kind (the offerId in the kind's place), when that is
+ * another key: a one-off grant (checkOldMarker) also checks nothing is there, so a period issued
+ * before the change (a referral reward for a friend, kept for good) is not issued a second time.
+ */
+const oldMarkerOf = (coupon: Coupon, period: string) => (markerKind(coupon) === coupon.offerId ? undefined : audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period));
 
 /** How long coupon records outlive their validity, for redemption disputes and reporting. */
 const COUPON_RETENTION_DAYS = 400;
 
 /**
  * Coupons keyed by code (so the till finds them with one read) plus, per subscriber, a marker per
- * offer and period. Both are written in one transaction with attribute_not_exists: a code is never
- * issued twice, and nobody gets the same offer twice in its period. The marker carries the coupon's
- * code and dates: when its condition fails, DynamoDB returns it (ReturnValuesOnConditionCheckFailure),
- * which is all a retry needs to queue the same text again, without another read.
+ * kind of offer and period. Both are written in one transaction with attribute_not_exists: a code is
+ * never issued twice, and nobody gets two offers of a kind in its period (one lunch coupon a day,
+ * whichever of the lunch offers). The marker carries the coupon's offer, code and dates: when its
+ * condition fails, DynamoDB returns it (ReturnValuesOnConditionCheckFailure), which is all a retry
+ * needs to queue the very same text again, without another read.
  */
 export class DynamoCouponStore implements CouponStore {
   constructor(
@@ -27,17 +38,18 @@ export class DynamoCouponStore implements CouponStore {
     private readonly tableName: string,
   ) {}
 
-  /** The marker and the coupon: two Puts that only create. */
+  /** The marker and the coupon: two Puts that only create (and, when asked, a check of the marker's old key). */
   private issueItems({ coupon, period, options = {} }: Issue): TransactItem[] {
-    const marker = audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period);
+    const oldMarker = options.checkOldMarker ? oldMarkerOf(coupon, period) : undefined;
+    const marker = markerOf(coupon, period);
     const expires = expiresAt(coupon.validUntil, COUPON_RETENTION_DAYS);
-    const { code, issuedAt, validUntil } = coupon;
+    const { code, offerId, issuedAt, validUntil } = coupon;
     return [
       {
         Put: {
           TableName: this.tableName,
-          // The coupon's code and dates ride along, so a retry rebuilds its text from the failed condition alone.
-          Item: { ...marker, type: 'offer-marker', code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
+          // The coupon's offer, code and dates ride along, so a retry rebuilds its very text from the failed condition alone.
+          Item: { ...marker, type: 'offer-marker', offerId, code, issuedAt, validUntil, notified: options.notified === true, expiresAt: expires },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -49,21 +61,27 @@ export class DynamoCouponStore implements CouponStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...(oldMarker ? [{ ConditionCheck: { TableName: this.tableName, Key: oldMarker, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } }] : []),
     ];
   }
 
-  /** What a refused issue means, from its two cancellation reasons (marker first); undefined when neither condition failed. */
+  /** What a refused issue means, from its cancellation reasons (marker, coupon, old marker); undefined when no condition failed. */
   private refused(request: Issue, reasons: CancellationReason[]): Promise<IssueResult> | undefined {
-    const [markerReason, couponReason] = reasons;
+    const [markerReason, couponReason, oldMarkerReason] = reasons;
+    const { coupon, period } = request;
     if (markerReason?.Code === 'ConditionalCheckFailed') {
-      const { coupon, period } = request;
-      return this.existing(coupon, audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period), markerReason.Item && unmarshall(markerReason.Item));
+      return this.existing(coupon, markerOf(coupon, period), markerReason.Item && unmarshall(markerReason.Item));
+    }
+    const oldMarker = oldMarkerOf(coupon, period);
+    if (oldMarker && oldMarkerReason?.Code === 'ConditionalCheckFailed') {
+      // Issued before markers were per kind: that key named this very offer.
+      return this.existing(coupon, oldMarker, oldMarkerReason.Item && unmarshall(oldMarkerReason.Item), coupon.offerId);
     }
     if (couponReason?.Code === 'ConditionalCheckFailed') return Promise.resolve({ outcome: 'code-taken' });
     return undefined;
   }
 
-  async issue(coupon: Coupon, period: string, options: { notified?: boolean } = {}): Promise<IssueResult> {
+  async issue(coupon: Coupon, period: string, options: IssueOptions = {}): Promise<IssueResult> {
     const request = { coupon, period, options };
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: this.issueItems(request) }));
@@ -85,7 +103,7 @@ export class DynamoCouponStore implements CouponStore {
     const results: (IssueResult | Promise<IssueResult>)[] = new Array(requests.length);
     let open = requests.map((_, index) => index);
     // Two actions on one item (the same code drawn twice, one period asked twice) are not allowed in one transaction.
-    const keys = requests.flatMap(({ coupon, period }) => [JSON.stringify(audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period)), JSON.stringify(audienceKeys.coupon(coupon.code))]);
+    const keys = requests.flatMap(({ coupon, period }) => [JSON.stringify(markerOf(coupon, period)), JSON.stringify(audienceKeys.coupon(coupon.code))]);
     if (new Set(keys).size < keys.length) open = [];
     for (let round = 0; open.length > 1 && round < 3; round += 1) {
       try {
@@ -97,8 +115,12 @@ export class DynamoCouponStore implements CouponStore {
         const reasons = error.CancellationReasons ?? [];
         const again: number[] = [];
         let clean = true;
-        open.forEach((index, position) => {
-          const own = reasons.slice(2 * position, 2 * position + 2);
+        let offset = 0;
+        open.forEach((index) => {
+          // Each issue's own reasons: two, or three with the old marker's check.
+          const count = this.issueItems(requests[index]!).length;
+          const own = reasons.slice(offset, offset + count);
+          offset += count;
           const answer = this.refused(requests[index]!, own);
           if (answer) results[index] = answer;
           else again.push(index);
@@ -112,13 +134,20 @@ export class DynamoCouponStore implements CouponStore {
     return Promise.all(results);
   }
 
-  /** The coupon this period already has, from the marker the failed condition returned (read only when it lacks the coupon's dates). */
-  private async existing(attempted: Coupon, marker: Record<string, string>, old: Record<string, unknown> | undefined): Promise<IssueResult> {
+  /**
+   * The coupon this period already has, from the marker the failed condition returned (read only when
+   * it lacks the coupon's dates): its own offer, which may be another offer of the kind than the one
+   * attempted now. A marker from before markers carried the offer sits at a key whose kind segment was
+   * its offerId (it is found at a kind's key only when the two are the same), so that is its offer.
+   */
+  private async existing(attempted: Coupon, marker: Record<string, string>, old: Record<string, unknown> | undefined, keyOfferId = markerKind(attempted)): Promise<IssueResult> {
     const Item = old ?? (await this.client.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }))).Item;
     const notified = Item?.notified === true;
     if (Item && typeof Item.issuedAt === 'string' && typeof Item.validUntil === 'string') {
-      const { phone, programId, offerId } = attempted;
-      return { outcome: 'exists', coupon: { code: Item.code as string, phone, programId, offerId, issuedAt: Item.issuedAt, validUntil: Item.validUntil, status: 'issued' }, notified };
+      const { phone, programId } = attempted;
+      const offerId = typeof Item.offerId === 'string' ? Item.offerId : keyOfferId;
+      const kind = attempted.kind === undefined ? {} : { kind: attempted.kind };
+      return { outcome: 'exists', coupon: { code: Item.code as string, phone, programId, offerId, ...kind, issuedAt: Item.issuedAt, validUntil: Item.validUntil, status: 'issued' }, notified };
     }
     // A marker written before markers carried the coupon's dates.
     const coupon = Item && (await this.find(Item.code as string));
@@ -127,15 +156,23 @@ export class DynamoCouponStore implements CouponStore {
     return { outcome: 'exists', coupon, notified };
   }
 
+  /** Marks the marker that holds the coupon (its kind's, or the old key's for a coupon issued before markers were per kind). */
   async markNotified(coupon: Coupon, period: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: audienceKeys.offerMarker(coupon.phone, coupon.programId, coupon.offerId, period),
-        UpdateExpression: 'SET notified = :true',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+    const mark = (Key: Record<string, string>) =>
+      conditionHeld(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'SET notified = :true',
+            ConditionExpression: 'code = :code',
+            ExpressionAttributeValues: { ':true': true, ':code': coupon.code },
+          }),
+        ),
+      );
+    if (await mark(markerOf(coupon, period))) return;
+    const oldMarker = oldMarkerOf(coupon, period);
+    if (oldMarker) await mark(oldMarker);
   }
 
   async find(code: string): Promise<Coupon | undefined> {

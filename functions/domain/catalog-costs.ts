@@ -1,6 +1,7 @@
 import { campaignMedia } from './campaigns';
 import type { Program } from './catalog';
 import { optInConfirmation } from './compliance';
+import { questionText } from './profile-questions';
 import { measureSegments } from './segments';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -50,6 +51,11 @@ export function costWarnings(program: Program): CostWarning[] {
     if (offer.kind === 'welcome' || offer.mediaUrl) continue;
     const template = offer.kind === 'referral-reward' ? 'referral-reward' : 'coupon';
     warnings.push(measure(`${pk} / OFFER#${offer.offerId}`, 'copy', renderTemplate(program.templates[template], { ...values, offer: offer.copy })));
+  }
+  // Every offer above is measured, each of several of a kind (for places, in rotation) and profile
+  // rewards too; a question as it is asked (a promised reward makes its prompt longer).
+  for (const question of program.questions) {
+    warnings.push(measure(`${pk} / QUESTION#${question.field}`, 'prompt', questionText(question)));
   }
   for (const campaign of program.campaigns) {
     const offer = program.offers.find((candidate) => candidate.offerId === campaign.offerId);

@@ -21,6 +21,8 @@ export interface ProfileQuestion {
   prompt: string;
   example: string;
   choices: string[];
+  /** The offer (its offerId) answering this question earns, once per subscriber. */
+  reward?: string;
 }
 
 export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
@@ -168,7 +170,15 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
         problems.push({ key: itemKey(item), field: 'choices', reason: 'the meal question needs at least one choice' });
         return;
       }
-      program.questions.push({ ...withoutKeys(question), field, choices: question.choices ?? [] });
+      // A promised reward must exist: a question whose copy promises a coupon nobody can get is not asked.
+      // (A program's offers are known by now: OFFER# items sort before QUESTION# ones.)
+      const reward = question.reward?.slice('OFFER#'.length);
+      if (reward && !program.offers.some((offer) => offer.offerId === reward)) {
+        problems.push({ key: itemKey(item), field: 'reward', reason: `no valid offer ${question.reward} in ${question.pk}` });
+        return;
+      }
+      const { reward: _reward, ...rest } = withoutKeys(question);
+      program.questions.push({ ...rest, field, choices: question.choices ?? [], ...(reward ? { reward } : {}) });
       return;
     }
     case 'CAMPAIGN': {
@@ -231,4 +241,9 @@ export function programsOnShortCode(catalog: Catalog, shortCode: string): Progra
 
 export function welcomeOffer(program: Program): Offer | undefined {
   return program.offers.find((offer) => offer.kind === 'welcome');
+}
+
+/** The offer a profile question's answer earns, when it promises one. */
+export function rewardOffer(program: Program, question: Pick<ProfileQuestion, 'reward'>): Offer | undefined {
+  return question.reward === undefined ? undefined : program.offers.find((offer) => offer.offerId === question.reward);
 }

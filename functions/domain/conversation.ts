@@ -9,11 +9,12 @@ import {
   type PhoneRecord,
   type Subscription,
 } from './audience';
-import { type Catalog, type Program, programsOnShortCode, welcomeOffer } from './catalog';
+import { type Catalog, type Program, programsOnShortCode, rewardOffer, welcomeOffer } from './catalog';
 import { classify } from './classify';
 import type { DomainEvent, DomainEventType } from './events';
 import { helpReply, optInConfirmation, optOutConfirmation, withOptOutHint } from './compliance';
 import { countryAllowed, takeReplySlot, unanswerableSender, type Limit } from './limits';
+import { effectiveZone, zoneOf } from './lunch';
 import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -53,8 +54,24 @@ export interface CompletedReferral {
   code: string;
 }
 
+/**
+ * A profile answer that earns its question's reward: issued after the commit, from the inbound log
+ * item (so a redelivery after a crash issues it too), once per subscriber and question.
+ */
+export interface EarnedReward {
+  phone: string;
+  programId: string;
+  /** The question answered: the reward's once-only period. */
+  field: string;
+  offerId: string;
+  /** The subscriber's zone as the answer leaves it (the coupon's dates are shown in it). */
+  timeZone: string;
+}
+
 export interface Outcome {
   kind: OutcomeKind;
+  /** Coupons profile answers earned, issued once the text is committed. */
+  rewards?: EarnedReward[];
   /** Referral codes given out by this text: the store makes sure each is unique. */
   referralCodes?: { code: string; phone: string; programId: string }[];
   referral?: CompletedReferral;
@@ -77,6 +94,7 @@ class Turn {
 
   referralCodes: NonNullable<Outcome['referralCodes']> = [];
   referral?: CompletedReferral;
+  readonly rewards: EarnedReward[] = [];
 
   constructor(
     readonly inbound: InboundText,
@@ -163,6 +181,7 @@ class Turn {
       ...(this.referralCodes.length ? { referralCodes: this.referralCodes } : {}),
       ...(this.referral ? { referral: this.referral } : {}),
       ...(parked.length ? { parked } : {}),
+      ...(this.rewards.length ? { rewards: this.rewards } : {}),
     };
   }
 
@@ -281,8 +300,12 @@ function answer(turn: Turn, pending: Subscription): Outcome {
   const result = answerPendingQuestion(pending, program, turn.inbound.body)!;
   turn.save(result.subscription);
   if (result.kind === 'stored') {
+    const field = pending.pendingQuestion!.field;
     turn.reply(program, template(program, 'profile-thanks'), 'reply');
-    turn.event('ProfileAnswered', program.programId, { field: pending.pendingQuestion!.field, profile: result.subscription.profile });
+    turn.event('ProfileAnswered', program.programId, { field, profile: result.subscription.profile });
+    // The coupon the question promised ("…and get a free shake"): issued after the commit, once.
+    const reward = rewardOffer(program, program.questions.find((q) => q.field === field) ?? {});
+    if (reward) turn.rewards.push({ phone: pending.phone, programId: program.programId, field, offerId: reward.offerId, timeZone: effectiveZone(zoneOf(result.subscription), program) });
   }
   if (result.kind === 'skipped') turn.reply(program, template(program, 'profile-skipped'), 'reply');
   if (result.kind === 'retry') {

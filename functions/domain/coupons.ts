@@ -17,6 +17,11 @@ export interface Coupon {
   phone: string;
   programId: string;
   offerId: string;
+  /**
+   * The offer's kind: a subscriber's "once per period" is per kind (one lunch coupon a day, whichever
+   * lunch offer). Absent only on coupons issued before coupons carried it.
+   */
+  kind?: string;
   issuedAt: string;
   validUntil: string;
   status: 'issued' | 'redeemed';
@@ -43,12 +48,12 @@ function required(value: string | undefined, what: string, kind: string): string
 }
 
 /**
- * The period in which a subscriber may receive an offer at most once; the adapter keys its
- * "already sent" record on (phone, offerId, period). lunch → local date ('2026-11-24');
+ * The period in which a subscriber may receive an offer of a kind at most once; the adapter keys
+ * its "already sent" record on (phone, kind, period). lunch → local date ('2026-11-24');
  * birthday → local year ('2026'); post-purchase and cross-sell → the orderId (one per order);
  * referral-reward → the friend's phone (one reward per friend); welcome → 'once'.
- * Unknown kinds throw rather than default: the catalog schema only allows these six, and a
- * wrong guess would either spam or silently never send.
+ * A profile reward's period is the question (see profileRewardPeriod). Other kinds throw rather
+ * than default: a wrong guess would either spam or silently never send.
  */
 export function offerPeriod(kind: string, context: { localDate: string; orderId?: string; friendPhone?: string }): string {
   switch (kind) {
@@ -68,6 +73,16 @@ export function offerPeriod(kind: string, context: { localDate: string; orderId?
   }
 }
 
+/** A question's reward, once per subscriber: its own period, whatever kind the rewarded offer is. */
+export function profileRewardPeriod(field: string): string {
+  return `profile:${field}`;
+}
+
+/** The "once per period" key of a coupon: its kind (a coupon from before coupons carried one: its offerId). */
+export function markerKind(coupon: Pick<Coupon, 'kind' | 'offerId'>): string {
+  return coupon.kind ?? coupon.offerId;
+}
+
 /**
  * A freshly issued coupon. validUntil = issuedAt + validDays × 24 h, as UTC ISO strings: an
  * exact window, independent of the customer's zone and DST, that the till compares against
@@ -83,6 +98,7 @@ export function newCoupon(args: { code: string; phone: string; programId: string
     phone,
     programId,
     offerId: offer.offerId,
+    kind: offer.kind,
     issuedAt: issuedAt.toISOString(),
     validUntil: new Date(issuedAt.getTime() + offer.validDays * DAY_MS).toISOString(),
     status: 'issued',

@@ -5,6 +5,7 @@ import type { Clock } from './ports';
 import { referralCode } from './codes';
 import type { CatalogSource, ConversationStore, CouponStore, Deliveries, EventPublisher, OptInCeiling, OrderStore, Outbox, Random, ReferralSlots, ScheduledSends } from './ports';
 import { replayParkedPurchases } from './handle-purchase';
+import { grantProfileRewards } from './profile-rewards';
 import { referralCodeIn, rewardReferral } from './reward-referral';
 import { markTurnReplies } from './send-message';
 
@@ -62,6 +63,8 @@ export async function handleInbound(inbound: InboundText, deps: HandleInboundDep
   await deps.outbox.enqueue(done.replies, inbound.messageSid);
   await deps.events.publish(done.events);
   if (done.referral) await rewardReferral(done.referral, catalog, deps);
+  // Coupons a profile answer earned, as the commit recorded them: issued now, and by a redelivery after a crash (each once).
+  if (done.rewards?.length) await grantProfileRewards(done.rewards, catalog, deps);
   // Purchases that overtook this opt-in (the keyword texted at the till), as the commit recorded them
   // (it was decided from the same load): followed up now, and by a redelivery after a crash.
   if (done.parked?.length) await replayParkedPurchases(done.parked, inbound.receivedAt, deps);

@@ -3,9 +3,11 @@ import type { Catalog, Offer, Program } from './catalog';
 import { normalizeCode } from './codes';
 import { offerPeriod, redeem } from './coupons';
 import type { DomainEvent } from './events';
-import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon } from './issue-coupon';
+import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon, offerOfCoupon } from './issue-coupon';
 import { withinCaps } from './frequency-caps';
+import { localDate } from './local-time';
 import { effectiveZone, zoneOf } from './lunch';
+import { chooseOffer } from './offer-choice';
 import { ConflictError, type CatalogSource, type Clock, type ConversationStore, type CouponStore, type EventPublisher, type OrderStore, type Outbox, type ParkingSpot, type Random, type ScheduledSend, type ScheduledSends } from './ports';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -205,7 +207,8 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   };
   await deps.outbox.enqueue([thanks], `order-${purchase.orderId}`);
 
-  const offerOf = (kind: Offer['kind']) => program.offers.find((offer) => offer.kind === kind);
+  // The buyer's own offer of the kind: for where they live, rotated by their local day (offer-choice.ts).
+  const offerOf = (kind: Offer['kind']) => chooseOffer(program, kind, { phone: purchase.phone, profile: subscription.profile, localDate: localDate(at, timeZone) });
   // A coupon whose text the frequency cap would drop is never issued: nobody would know they have it.
   const capped = !withinCaps(subscription.marketingSentAt ?? [], at, { perDay: program.maxPerDay, perWeek: program.maxPerWeek }, timeZone);
   const postPurchase = capped ? undefined : offerOf('post-purchase');
@@ -221,19 +224,22 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
     },
   ];
   const crossSell = offerOf('cross-sell');
-  const crossSellCoupon = crossSell && (await issueCoupon({ phone: purchase.phone, program, offer: crossSell, period: `${purchase.orderId}:cross-sell`, at }, deps));
+  const crossSellIssued = crossSell && (await issueCoupon({ phone: purchase.phone, program, offer: crossSell, period: `${purchase.orderId}:cross-sell`, at }, deps));
+  // Issued before a crash: its own offer's text, not the one chosen now.
+  const crossSellOffer = crossSellIssued ? offerOfCoupon(crossSellIssued, program, crossSell) : undefined;
+  const crossSellCoupon = crossSellOffer && crossSellIssued;
   if (crossSell && crossSellCoupon) {
     scheduled.push({
       id: `order-${purchase.orderId}-cross-sell`,
       dueAt: new Date(purchasedAt.getTime() + program.crossSellDelayDays * 24 * HOUR_MS).toISOString(),
       reason: 'cross-sell',
-      message: couponMessage(crossSellCoupon, program, crossSell, timeZone),
+      message: couponMessage(crossSellCoupon, program, crossSellOffer, timeZone),
     });
   }
   await deps.scheduled.schedule(scheduled);
   if (crossSell && crossSellCoupon) await deps.coupons.markNotified(crossSellCoupon, `${purchase.orderId}:cross-sell`);
 
-  await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSell)] : [])]);
+  await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSellOffer)] : [])]);
   await deps.orders.record({ ...record, programId: program.programId });
   return { kind: 'followed-up', redemptions: redemptions.results, messages: 1 + issued.length, scheduled: scheduled.length };
 }

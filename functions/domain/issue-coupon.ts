@@ -4,7 +4,7 @@ import { codePrefix, couponCode } from './codes';
 import { newCoupon, type Coupon } from './coupons';
 import type { DomainEvent } from './events';
 import { friendlyDate } from './local-time';
-import type { CouponStore, EventPublisher, Outbox, Random } from './ports';
+import type { CouponStore, EventPublisher, IssueOptions, Outbox, Random } from './ports';
 import { renderTemplate, type TemplateName } from './templates';
 
 const CODE_ATTEMPTS = 4;
@@ -15,7 +15,7 @@ type Drawn = { coupon: Coupon; fresh: true } | { coupon: Coupon; fresh: false; n
 async function drawCoupon(
   args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
   deps: { coupons: CouponStore; random: Random },
-  options: { notified?: boolean } = {},
+  options: IssueOptions = {},
 ): Promise<Drawn> {
   const prefix = codePrefix(args.program);
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt += 1) {
@@ -34,6 +34,15 @@ async function drawCoupon(
 }
 
 /**
+ * The offer a coupon was issued for, whose copy its text carries: the grant's, or, for a coupon issued
+ * before (a retry), the offer stored with it, which may be another offer of the kind (the choice is
+ * never made again). Undefined when that offer has left the catalog since: its text cannot be rebuilt.
+ */
+export function offerOfCoupon(coupon: Coupon, program: Program, granted: Offer): Offer | undefined {
+  return coupon.offerId === granted.offerId ? granted : program.offers.find((offer) => offer.offerId === coupon.offerId);
+}
+
+/**
  * A unique code for this subscriber and offer, at most once per period (a lunch coupon once a
  * local day, a birthday offer once a year). Returns the coupon whose text still has to be queued:
  * a new one, or one issued before a crash kept its text from the queue; undefined when done.
@@ -42,7 +51,8 @@ export async function issueCoupon(
   args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
   deps: { coupons: CouponStore; random: Random },
 ): Promise<Coupon | undefined> {
-  const drawn = await drawCoupon(args, deps);
+  // One-off grants (an order's, a friend's, an answer's) may have periods issued before markers were per kind.
+  const drawn = await drawCoupon(args, deps, { checkOldMarker: true });
   return drawn.fresh || !drawn.notified ? drawn.coupon : undefined;
 }
 
@@ -94,10 +104,11 @@ export async function issueAndNotify(
   const issued: { coupon: Coupon; offer: Offer; period: string; message: OutboundMessage }[] = [];
   for (const grant of grants) {
     const coupon = await issueCoupon({ ...grant, at }, deps);
-    if (!coupon) continue;
-    const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+    const offer = coupon && offerOfCoupon(coupon, grant.program, grant.offer);
+    if (!coupon || !offer) continue;
+    const message = couponMessage(coupon, grant.program, offer, grant.timeZone, grant.template, grant.purpose);
     const notAfter = earlier(grant.notAfter, message.notAfter);
-    issued.push({ coupon, offer: grant.offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
+    issued.push({ coupon, offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
   }
   await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
   await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
@@ -121,16 +132,16 @@ type Grant = {
   template?: TemplateName;
   purpose?: OutboundMessage['purpose'];
   notAfter?: string;
-  /** Writes the coupon's text itself (a campaign's copy) instead of the program's coupon template. */
-  compose?: (coupon: Coupon) => ComposedText;
+  /** Writes the coupon's text itself (a campaign's copy) instead of the program's coupon template; `offer` is the coupon's own. */
+  compose?: (coupon: Coupon, offer: Offer) => ComposedText;
 };
 
-/** The text of a grant's coupon: its own composition, or the template's under `coupon-<code>`. */
-function composed(grant: Grant, coupon: Coupon): ComposedText {
-  if (grant.compose) return grant.compose(coupon);
-  const message = couponMessage(coupon, grant.program, grant.offer, grant.timeZone, grant.template, grant.purpose);
+/** The text of a grant's coupon (of `offer`, the one stored with it): its own composition, or the template's under `coupon-<code>`. */
+function composed(grant: Grant, coupon: Coupon, offer: Offer): ComposedText {
+  if (grant.compose) return grant.compose(coupon, offer);
+  const message = couponMessage(coupon, grant.program, offer, grant.timeZone, grant.template, grant.purpose);
   const notAfter = earlier(grant.notAfter, message.notAfter);
-  return { id: `coupon-${coupon.code}`, message: notAfter ? { ...message, notAfter } : message, events: [couponIssuedEvent(coupon, grant.offer)] };
+  return { id: `coupon-${coupon.code}`, message: notAfter ? { ...message, notAfter } : message, events: [couponIssuedEvent(coupon, offer)] };
 }
 
 /** Subscribers issued at once by one invocation, unless told otherwise. */
@@ -181,7 +192,10 @@ export async function issueAndQueue(
       try {
         const drawn = await drawCoupon({ ...grant, at }, deps, { notified: true });
         (drawn.fresh ? issued : requeued).push(drawn.coupon);
-        ready.push(composed(grant, drawn.coupon));
+        // A retry re-sends the very text issued before: the stored offer's, not one chosen again.
+        const offer = offerOfCoupon(drawn.coupon, grant.program, grant.offer);
+        if (!offer) continue;
+        ready.push(composed(grant, drawn.coupon, offer));
         if (ready.length >= QUEUE_BATCH) flush();
       } catch (error) {
         failures.push(error);

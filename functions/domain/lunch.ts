@@ -44,23 +44,29 @@ export interface LunchPage {
   after?: string;
 }
 
+/** The program's first lunch offer; a program may have several (lunchOffers), each subscriber gets one (offer-choice.ts). */
 export function lunchOffer(program: Program): Offer | undefined {
   return program.offers.find((offer) => offer.kind === 'lunch');
 }
 
+export function lunchOffers(program: Program): Offer[] {
+  return program.offers.filter((offer) => offer.kind === 'lunch');
+}
+
 /**
  * The zones whose local time is inside their program's lunch window (2 h to 1 h before lunch) on a
- * day the lunch offer allows: the first page of each is what the 15-minute schedule hands out.
+ * day one of its lunch offers allows: the first page of each is what the 15-minute schedule hands out.
  */
 export function lunchPagesDue(catalog: Catalog, at: Date): LunchPage[] {
   const pages: LunchPage[] = [];
   for (const program of catalog.programs) {
-    const offer = lunchOffer(program);
-    if (!offer) continue;
+    const offers = lunchOffers(program);
+    if (offers.length === 0) continue;
     for (const zone of [...KNOWN_ZONES, UNKNOWN_ZONE]) {
       const clockZone = effectiveZone(zone, program);
       if (!inLunchWindow(at, clockZone, program.lunchTime)) continue;
-      if (!offerAllowedOn(offer, localWeekday(at, clockZone))) continue;
+      const weekday = localWeekday(at, clockZone);
+      if (!offers.some((offer) => offerAllowedOn(offer, weekday))) continue;
       pages.push({ programId: program.programId, zone, localDate: localDate(at, clockZone), lunchAt: nextLocalTime(at, clockZone, program.lunchTime).toISOString() });
     }
   }

@@ -14,7 +14,7 @@ export interface CatalogSource {
 }
 
 /** What an inbound message produced when it was handled: what a redelivery queues and publishes again. */
-export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral' | 'parked'>;
+export type HandledText = Pick<Outcome, 'kind' | 'replies' | 'events' | 'referral' | 'parked' | 'rewards'>;
 
 export interface ConversationStore {
   load(phone: string): Promise<Conversation>;
@@ -271,13 +271,23 @@ export type IssueResult =
   /** This period's coupon exists already; `notified` says whether its text was queued. */
   | { outcome: 'exists'; coupon: Coupon; notified: boolean };
 
+export interface IssueOptions {
+  /** The same write records the text as queued (see CouponStore.issue). */
+  notified?: boolean;
+  /**
+   * Also refuse when the marker's key from before markers were per kind (offerId in the kind's place)
+   * holds this period: one-off grants whose periods outlive a deploy (a referral reward per friend).
+   */
+  checkOldMarker?: boolean;
+}
+
 export interface CouponStore {
   /**
-   * Issues once per subscriber, offer and period; a code is never issued twice. With `notified`,
+   * Issues once per subscriber, kind of offer and period; a code is never issued twice. With `notified`,
    * the same write records the text as queued: for a caller that queues it right after and queues
    * it again (same deduplication id) whenever it finds the coupon exists, so no second write is needed.
    */
-  issue(coupon: Coupon, period: string, options?: { notified?: boolean }): Promise<IssueResult>;
+  issue(coupon: Coupon, period: string, options?: IssueOptions): Promise<IssueResult>;
   /** The coupon's text is on the outbound queue: a retry must not queue it again. */
   markNotified(coupon: Coupon, period: string): Promise<void>;
   find(code: string): Promise<Coupon | undefined>;

@@ -5,6 +5,7 @@ import { offerPeriod } from './coupons';
 import { issueAndNotify } from './issue-coupon';
 import { localDate } from './local-time';
 import { effectiveZone, zoneOf } from './lunch';
+import { chooseOffer } from './offer-choice';
 import type { Clock, ConversationStore, CouponStore, EventPublisher, Outbox, Random, ReferralSlots } from './ports';
 import { decideReferralReward, referralCapPeriod, type ReferralDecision } from './referrals';
 
@@ -34,11 +35,12 @@ export interface RewardDeps {
  */
 export async function rewardReferral(referral: CompletedReferral, catalog: Catalog, deps: RewardDeps): Promise<ReferralDecision> {
   const program = catalog.programs.find((p) => p.programId === referral.programId);
-  const offer = program?.offers.find((o) => o.kind === 'referral-reward');
   const referrer = (await deps.store.load(referral.referrerPhone)).subscriptions.find((s) => s.programId === referral.programId);
   const now = deps.clock.now();
   const timeZone = program && referrer ? effectiveZone(zoneOf(referrer), program) : 'UTC';
   const today = localDate(now, timeZone);
+  // The referrer's own reward offer: for where they live, rotated by their local day (offer-choice.ts).
+  const offer = program && referrer ? chooseOffer(program, 'referral-reward', { phone: referrer.phone, profile: referrer.profile, localDate: today }) : undefined;
   const period = referralCapPeriod(today);
   const capPerPeriod = program?.referralRewardsPerMonth ?? 0;
   const decision = decideReferralReward({

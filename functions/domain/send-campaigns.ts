@@ -184,10 +184,10 @@ export async function sendCampaignPage(page: CampaignPage, deps: CampaignDeps): 
       offer,
       period: `campaign:${campaign.campaignId}`,
       timeZone,
-      compose: (coupon: Coupon): ComposedText => ({
+      compose: (coupon: Coupon, issuedOffer: Offer): ComposedText => ({
         id: id(recipient),
-        message: campaignMessage(campaign, program, recipient, timeZone, { coupon, offer }),
-        events: [couponIssuedEvent(coupon, offer), campaignSentEvent(campaign, recipient.variant, recipient.subscription.phone, at, coupon)],
+        message: campaignMessage(campaign, program, recipient, timeZone, { coupon, offer: issuedOffer }),
+        events: [couponIssuedEvent(coupon, issuedOffer), campaignSentEvent(campaign, recipient.variant, recipient.subscription.phone, at, coupon)],
       }),
     }));
     const { issued, requeued } = await issueAndQueue(grants, at, deps, deps.concurrency);

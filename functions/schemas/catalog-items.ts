@@ -85,7 +85,29 @@ export const programItem = z.object({
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'] as const;
+export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward', 'profile-reward'] as const;
+
+/**
+ * The kinds whose offer is chosen per subscriber (offer-choice.ts): only these may name where they
+ * apply. A welcome goes out before a ZIP is known; a profile reward is named by its question.
+ */
+export const locatedOfferKinds: readonly string[] = ['lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'];
+
+/** US state codes, upper-cased; the reason names the code that is not one. */
+const stateCodes = z.pipe(
+  stringList,
+  z.array(upperCased(z.refine((code: string) => isStateCode(code), { error: (issue) => `${JSON.stringify(issue.input)} is not a US state code (such as IL or WI)` }))).check(
+    z.minLength(1, 'must list at least one state code (or leave the attribute out)'),
+  ),
+);
+
+/** ZIP prefixes: 1-5 digits each; the reason names the one that is not. */
+const zipPrefixes = z.pipe(
+  stringList,
+  z.array(z.string().check(z.trim(), z.refine((prefix: string) => /^\d{1,5}$/.test(prefix), { error: (issue) => `${JSON.stringify(issue.input)} is not a ZIP prefix (1-5 digits, such as 627)` }))).check(
+    z.minLength(1, 'must list at least one ZIP prefix (or leave the attribute out)'),
+  ),
+);
 
 export const offerItem = z.object({
   pk: z.string().check(z.startsWith('PROGRAM#')),
@@ -108,7 +130,18 @@ export const offerItem = z.object({
       ),
     ),
   ),
-});
+  /** Only for subscribers in these US states, e.g. "IL,WI" (see offer-choice.ts for how an offer is chosen). */
+  states: z.optional(stateCodes),
+  /** Only for subscribers whose ZIP starts with one of these, e.g. "627,628"; more specific than states. */
+  zipPrefixes: z.optional(zipPrefixes),
+}).check(
+  ...(['states', 'zipPrefixes'] as const).map((field) =>
+    z.refine<{ kind: string; states?: unknown; zipPrefixes?: unknown }>((offer) => locatedOfferKinds.includes(offer.kind) || offer[field] === undefined, {
+      message: `only ${locatedOfferKinds.join(', ')} offers may name where they apply (a welcome goes out before the ZIP is known; a profile reward goes to whoever answers its question)`,
+      path: [field],
+    }),
+  ),
+);
 
 export const profileFields = ['zip', 'meal', 'birthday', 'email', 'receipts'] as const;
 
@@ -121,6 +154,8 @@ export const questionItem = z.object({
   prompt: trimmed(1, 320),
   example: trimmed(1, 80),
   choices: z.optional(stringList),
+  /** The coupon answering earns, once per subscriber: the sk of one of the program's offers. */
+  reward: z.optional(regex(/^OFFER#[a-z0-9-]{1,40}$/, 'must be the sk of an offer, such as OFFER#free-shake')),
 });
 
 export const templateNames = [
@@ -155,6 +190,10 @@ export const templateItem = z.object({
 const STATE_CODES = new Set(
   'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP'.split(' '),
 );
+
+function isStateCode(code: string): boolean {
+  return STATE_CODES.has(code);
+}
 
 function isCalendarDate(value: string): boolean {
   const at = new Date(`${value}T00:00:00Z`);

@@ -99,7 +99,7 @@ describe('referrals', () => {
     // Assess
     expect(sent.map((s) => s.status)).toEqual(friends.map(() => 200));
     expect(rewards(referrer.phone)).toHaveLength(3);
-    expect(await harness.items(referrer.phone, 'OFFER#krusty-burger#referral#')).toHaveLength(3);
+    expect(await harness.items(referrer.phone, 'OFFER#krusty-burger#referral-reward#')).toHaveLength(3);
     const completed = (await harness.publishedEvents(referrer.phone)).filter((e) => e.detailType === 'ReferralCompleted');
     expect(completed).toHaveLength(3);
     for (const friend of friends) expect(await harness.subscription(friend)).toMatchObject({ status: 'subscribed' });

@@ -189,7 +189,7 @@ async function thrown(call: Promise<unknown>): Promise<Error> {
 }
 
 const rewardDeps = (now = '2026-11-24T17:00:00Z'): RewardDeps => ({ ...deps, clock: { now: () => new Date(now) } });
-const rewardMarkers = async (phone: string) => audienceItems(db, phone, `OFFER#${PROGRAM_ID}#referral#`);
+const rewardMarkers = async (phone: string) => audienceItems(db, phone, `OFFER#${PROGRAM_ID}#referral-reward#`);
 
 describe('referral rewards under concurrency', () => {
   test('ten friends joining at once with one code earn the referrer exactly the monthly cap of rewards', async () => {

@@ -131,7 +131,7 @@ export class InMemoryCoupons implements CouponStore {
   private readonly markers = new Map<string, { code: string; notified: boolean }>();
 
   async issue(coupon: Coupon, period: string, options: { notified?: boolean } = {}): Promise<IssueResult> {
-    const key = `${coupon.phone}|${coupon.offerId}|${period}`;
+    const key = `${coupon.phone}|${coupon.kind ?? coupon.offerId}|${period}`;
     const marker = this.markers.get(key);
     if (marker) return { outcome: 'exists', coupon: this.coupons.get(marker.code)!, notified: marker.notified };
     if (this.coupons.has(coupon.code)) return { outcome: 'code-taken' };
@@ -141,7 +141,7 @@ export class InMemoryCoupons implements CouponStore {
   }
 
   async markNotified(coupon: Coupon, period: string): Promise<void> {
-    this.markers.set(`${coupon.phone}|${coupon.offerId}|${period}`, { code: coupon.code, notified: true });
+    this.markers.set(`${coupon.phone}|${coupon.kind ?? coupon.offerId}|${period}`, { code: coupon.code, notified: true });
   }
 
   async find(code: string): Promise<Coupon | undefined> {

@@ -39,7 +39,7 @@ export class InMemoryCoupons implements CouponStore {
       await new Promise((resolve) => setTimeout(resolve, 1));
       const fault = this.fault?.hit() ? this.fault : undefined;
       if (fault?.when === 'before') throw new Error('DynamoDB unavailable');
-      const key = `${coupon.phone}|${coupon.offerId}|${period}`;
+      const key = `${coupon.phone}|${coupon.kind ?? coupon.offerId}|${period}`;
       const marker = this.markers.get(key);
       let result: IssueResult;
       if (marker) result = { outcome: 'exists', coupon: this.coupons.get(marker.code)!, notified: marker.notified };

@@ -46,4 +46,34 @@ describe('segment costs of catalog copy', () => {
     expect(keys).not.toContain('PROGRAM#krusty-burger / OFFER#lunch');
     expect(keys).not.toContain('PROGRAM#krusty-burger / TEMPLATE#fallback');
   });
+
+  test.each([
+    ['an offer for one state', { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-il', kind: 'lunch', copy: '🌭 Illinois: a free dog at lunch today.', validDays: 1, states: 'IL' }, 'PROGRAM#krusty-burger / OFFER#lunch-il', 'copy', /^renders to 2 segments \(\d+ UCS-2 /],
+    ['a second lunch offer in the rotation', { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-b', kind: 'lunch', copy: `Free fries ${'and more '.repeat(15)}at lunch today.`, validDays: 1 }, 'PROGRAM#krusty-burger / OFFER#lunch-b', 'copy', /^renders to 2 segments \(\d+ GSM-7 /],
+    ['a profile reward (sent with the coupon template)', { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#free-shake', kind: 'profile-reward', copy: '🥤 A free shake for telling us.', validDays: 14 }, 'PROGRAM#krusty-burger / OFFER#free-shake', 'copy', /^renders to 2 segments \(\d+ UCS-2 /],
+    [
+      'a question whose prompt promises a reward at length',
+      { pk: 'PROGRAM#krusty-burger', sk: 'QUESTION#birthday', order: 3, prompt: `When's your birthday? Tell us and get a free shake, ${'a really good one, '.repeat(5)}on us.`, example: '7/14' },
+      'PROGRAM#krusty-burger / QUESTION#birthday',
+      'prompt',
+      /^renders to 2 segments \(\d+ GSM-7 /,
+    ],
+  ])('%s is measured on its own key', (_, item, key, field, reason) => {
+    // Prepare
+    const program = programWith([item]);
+
+    // Act
+    const warnings = costWarnings(program);
+
+    // Assess
+    expect(warnings).toContainEqual({ key, field, reason: expect.stringMatching(reason) });
+  });
+
+  test('the demo questions, as asked, fit one segment each', () => {
+    // Act
+    const keys = costWarnings(programWith([])).map((w) => w.key);
+
+    // Assess
+    expect(keys.filter((key) => key.includes('QUESTION#'))).toEqual([]);
+  });
 });

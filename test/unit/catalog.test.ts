@@ -215,6 +215,46 @@ const brokenCases: BrokenCase[] = [
     extra: [squishee({ replyLimitPerHour: 0 })],
     problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'replyLimitPerHour', reason: /1/ }],
   },
+  {
+    case: 'a located offer naming a state code that does not exist',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-il', kind: 'lunch', copy: 'Free fries', states: 'IL, XY' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#lunch-il', field: 'states.1', reason: '"XY" is not a US state code (such as IL or WI)' }],
+  },
+  {
+    case: 'a ZIP prefix with a letter in it',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-627', kind: 'lunch', copy: 'Free fries', zipPrefixes: ['627', '62A'] }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#lunch-627', field: 'zipPrefixes.1', reason: '"62A" is not a ZIP prefix (1-5 digits, such as 627)' }],
+  },
+  {
+    case: 'a ZIP prefix longer than a ZIP',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-627', kind: 'lunch', copy: 'Free fries', zipPrefixes: '627011' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#lunch-627', field: 'zipPrefixes.0', reason: '"627011" is not a ZIP prefix (1-5 digits, such as 627)' }],
+  },
+  {
+    case: 'an empty list of states (nobody would ever get the offer)',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-il', kind: 'lunch', copy: 'Free fries', states: [] }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#lunch-il', field: 'states', reason: 'must list at least one state code (or leave the attribute out)' }],
+  },
+  {
+    case: 'a welcome offer naming where it applies (a welcome goes out before the ZIP is known)',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#welcome-il', kind: 'welcome', copy: 'Free fries', states: 'IL' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#welcome-il', field: 'states', reason: /^only lunch, post-purchase, birthday, cross-sell, referral-reward offers may name where they apply/ }],
+  },
+  {
+    case: 'a profile reward naming ZIP prefixes',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#shake-reward', kind: 'profile-reward', copy: 'Free shake', zipPrefixes: '627' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / OFFER#shake-reward', field: 'zipPrefixes', reason: /^only lunch, post-purchase, birthday, cross-sell, referral-reward offers may name where they apply/ }],
+  },
+  {
+    case: 'a question whose reward names an offer that does not exist',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'QUESTION#email', order: 4, prompt: 'Your email? Get a free shake.', example: 'a@b.co', reward: 'OFFER#free-shake' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / QUESTION#email', field: 'reward', reason: 'no valid offer OFFER#free-shake in PROGRAM#krusty-burger' }],
+  },
+  {
+    case: 'a question whose reward is not an offer key',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'QUESTION#email', order: 4, prompt: 'Your email? Get a free shake.', example: 'a@b.co', reward: 'free shake' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / QUESTION#email', field: 'reward', reason: 'must be the sk of an offer, such as OFFER#free-shake' }],
+  },
 ];
 
 describe('validateCatalog: broken items are reported and the rest still loads', () => {
@@ -287,6 +327,27 @@ describe('validateCatalog: broken items are reported and the rest still loads', 
     const { catalog } = validateCatalog(items);
     // Assess
     expect(catalog.programs[0]!.templates.fallback).toBe(DEFAULT_TEMPLATES.fallback);
+  });
+});
+
+describe('validateCatalog: offers for places, and questions that earn a reward', () => {
+  test('states and ZIP prefixes are read as marketers type them; a reward names an offer of the program', () => {
+    // Prepare
+    const items = [
+      ...demoItems.map((item) => (item.sk === 'QUESTION#birthday' ? { ...item, reward: 'OFFER#free-shake' } : item)),
+      { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-midwest', kind: 'lunch', copy: 'Free fries', states: 'il, wi ' },
+      { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch-springfield', kind: 'lunch', copy: 'Free shake', zipPrefixes: new Set(['627', '628']) },
+      { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#free-shake', kind: 'profile-reward', copy: 'A free Krusty Shake.' },
+    ];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    const program = catalog.programs[0]!;
+    expect(program.offers.find((o) => o.offerId === 'lunch-midwest')).toMatchObject({ states: ['IL', 'WI'] });
+    expect(program.offers.find((o) => o.offerId === 'lunch-springfield')).toMatchObject({ zipPrefixes: ['627', '628'] });
+    expect(program.questions.find((q) => q.field === 'birthday')).toMatchObject({ reward: 'free-shake' });
+    expect(program.questions.find((q) => q.field === 'zip')).not.toHaveProperty('reward');
   });
 });
 
