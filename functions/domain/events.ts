@@ -9,7 +9,9 @@ export type DomainEventType =
   | 'CouponIssued'
   | 'CouponRedeemed'
   | 'SurveyAnswered'
-  | 'ReferralCompleted';
+  | 'ReferralCompleted'
+  | 'SweepstakesEntered'
+  | 'SweepstakesWon';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -7,6 +7,7 @@ import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon } from '.
 import { withinCaps } from './frequency-caps';
 import { effectiveZone, zoneOf } from './lunch';
 import { ConflictError, type CatalogSource, type Clock, type ConversationStore, type CouponStore, type EventPublisher, type OrderStore, type Outbox, type ParkingSpot, type Random, type ScheduledSend, type ScheduledSends } from './ports';
+import { openSweepstakes, sweepstakesText } from './sweepstakes';
 import { renderTemplate, type TemplateName } from './templates';
 
 export interface Purchase {
@@ -195,10 +196,13 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const timeZone = effectiveZone(zoneOf(subscription), program);
   const total = money(purchase.total, purchase.currency);
   const withReceipt = Boolean(purchase.receiptImageUrl) && subscription.profile.receipts === 'yes';
+  // While a sweepstakes of the program is open, the thank-you invites to it in one short line.
+  const sweepstakes = openSweepstakes(program, at);
+  const invite = sweepstakes ? ` ${sweepstakesText(program, sweepstakes, 'sweepstakes-invite')}` : '';
   const thanks: OutboundMessage = {
     to: purchase.phone,
     from: program.shortCode,
-    body: render(program, withReceipt ? 'receipt' : 'thank-you', { total }),
+    body: `${render(program, withReceipt ? 'receipt' : 'thank-you', { total })}${invite}`,
     purpose: 'transactional',
     programId: program.programId,
     ...(withReceipt ? { mediaUrl: [purchase.receiptImageUrl!] } : {}),

@@ -5,6 +5,7 @@ import type { DomainEvent } from './events';
 import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
 import type { RewardSlot } from './referrals';
+import type { SweepstakesDraw, SweepstakesEntry } from './sweepstakes';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -303,4 +304,14 @@ export interface LunchWaves {
   unstarted(pages: LunchPage[]): Promise<LunchPage[]>;
   /** Records these waves as handed out (after their first pages are queued). */
   markStarted(pages: LunchPage[], at: Date): Promise<void>;
+}
+
+/** A sweepstakes' entries and its one draw (entries are written by the conversation's commit). */
+export interface SweepstakesRecords {
+  /** Every entry of one sweepstakes, oldest first. */
+  entries(programId: string, sweepstakesId: string): Promise<SweepstakesEntry[]>;
+  /** Stores the draw only if the sweepstakes has none; refused, answers with the stored one. */
+  recordDraw(draw: SweepstakesDraw): Promise<{ recorded: true } | { recorded: false; earlier: SweepstakesDraw }>;
+  /** The winners' texts are queued and SweepstakesWon published. */
+  markNotified(programId: string, sweepstakesId: string, at: string): Promise<void>;
 }

@@ -13,6 +13,8 @@ export const FUNNEL_METRICS = {
   CouponRedeemed: 'CouponsRedeemed',
   SurveyAnswered: 'SurveyAnswers',
   ReferralCompleted: 'ReferralsCompleted',
+  SweepstakesEntered: 'SweepstakesEntries',
+  SweepstakesWon: 'SweepstakesWinners',
 } as const;
 
 /** Every inbound text converse handled. */
