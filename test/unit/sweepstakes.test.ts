@@ -4,6 +4,7 @@ import { converse, type Outcome } from '../../functions/domain/conversation';
 import { drawSweepstakes } from '../../functions/domain/draw-sweepstakes';
 import type { DomainEvent } from '../../functions/domain/events';
 import type { SweepstakesRecords } from '../../functions/domain/ports';
+import { guardMessage } from '../../functions/domain/marketing-guard';
 import { mayReceive } from '../../functions/domain/send-message';
 import {
   drawRefusal,
@@ -230,6 +231,21 @@ describe('converse: texting the sweepstakes keyword', () => {
     // Act / Assess
     expect(mayReceive(reply, optedOut('2025-07-01T12:00:00Z'))).toBe(true);
     expect(mayReceive(reply, optedOut('2025-07-15T17:00:05Z'))).toBe(false);
+  });
+});
+
+describe('sweepstakes texts at the last moment', () => {
+  test.each([
+    ['a winner\'s text waits out quiet hours (23:00 in Chicago)', 'sweepstakes-winner', 'defer'],
+    ['a reply to an entering text goes at once, as any reply', 'sweepstakes-reply', 'send'],
+  ] as const)('%s', (_case, purpose, kind) => {
+    // Prepare
+    const program = catalogWith(summerGrill()).programs[0]!;
+    const message = { to: PHONE, from: '55155', body: 'x', purpose, programId: program.programId, requestedAt: DURING };
+    // Act
+    const decision = guardMessage(message, undefined, { ...program, timeZoneFallback: 'America/Chicago' }, new Date('2025-08-05T04:00:00Z'));
+    // Assess
+    expect(decision.kind).toBe(kind);
   });
 });
 
