@@ -7,6 +7,7 @@
  * | phone record    | PHONE#<e164> | STATE#PHONE                         |
  * | subscription    | PHONE#<e164> | STATE#PROGRAM#<programId>           |
  * | parked purchases| PHONE#<e164> | STATE#PROGRAM#<programId> (placeholder) |
+ * | sweepstakes entrant (entries per local day) | PHONE#<e164> | STATE#SWEEPSTAKES#<programId>#<sweepstakesId> |
  * | consent event with no subscription written to log it on (the ledger is each subscription's consentLog) | PHONE#<e164> | CONSENT#<iso time>#<programId>#<action> |
  * | inbound message | PHONE#<e164> | MSG#<MessageSid>                    |
  * | outbound message| PHONE#<e164> | MSG#OUT#<message id>                |
@@ -20,6 +21,8 @@
  * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
  * | opt-in counter  | OPTINS#<shortCode>#<UTC day yyyy-mm-dd> (with the current minute's count) | OPTINS |
  * | lunch wave      | LUNCHWAVE#<programId>#<zone> | <local date yyyy-mm-dd>   |
+ * | sweepstakes entry | SWEEPSTAKES#<programId>#<sweepstakesId> | ENTRY#<enteredAt ISO>#<MessageSid> |
+ * | sweepstakes draw  | SWEEPSTAKES#<programId>#<sweepstakesId> | DRAW                   |
  *
  * Index byZone (zoneKey, phone), keys only: live subscriptions only,
  * zoneKey = ZONE#<programId>#<IANA zone | unknown>#<shard>, the shard a hash of the phone (below
@@ -41,6 +44,7 @@ export const CONSENT_PREFIX = 'CONSENT#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';
 export const TURN_PREFIX = 'MSG#TURN#';
+export const ENTRY_PREFIX = 'ENTRY#';
 
 const partition = (phone: string) => `PHONE#${phone}`;
 
@@ -73,6 +77,16 @@ export const audienceKeys = {
   lunchWave: (programId: string, zone: string, localDate: string) => ({ pk: `LUNCHWAVE#${programId}#${zone}`, sk: localDate }),
   /** That a campaign's wave in one zone was handed out: it is walked once, whatever the campaign's date becomes. */
   campaignWave: (programId: string, campaignId: string, zone: string) => ({ pk: `CAMPAIGNWAVE#${programId}#${campaignId}`, sk: zone }),
+  /** One number's entries into one sweepstakes: read with its conversation (STATE#), so judging an entry costs no read. */
+  sweepstakesEntrant: (phone: string, programId: string, sweepstakesId: string) => ({ pk: partition(phone), sk: `STATE#SWEEPSTAKES#${programId}#${sweepstakesId}` }),
+  /** The partition of one sweepstakes: its entries (what a draw reads) and its draw. */
+  sweepstakes: (programId: string, sweepstakesId: string) => `SWEEPSTAKES#${programId}#${sweepstakesId}`,
+  sweepstakesEntry: (programId: string, sweepstakesId: string, enteredAt: string, messageSid: string) => ({
+    pk: `SWEEPSTAKES#${programId}#${sweepstakesId}`,
+    sk: `${ENTRY_PREFIX}${enteredAt}#${messageSid}`,
+  }),
+  /** Written once: a second draw of the same sweepstakes is refused by its condition. */
+  sweepstakesDraw: (programId: string, sweepstakesId: string) => ({ pk: `SWEEPSTAKES#${programId}#${sweepstakesId}`, sk: 'DRAW' }),
   /** Where a live subscription is filed in byZone: its zone's shard for this phone. */
   zoneKey: (programId: string, zone: string, phone: string) => zoneChainKey(programId, zone, zoneShard(phone)),
   dueHour: (at: Date) => `DUE#${at.toISOString().slice(0, 13)}`,

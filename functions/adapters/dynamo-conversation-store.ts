@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsentEvent, Conversation, OutboundMessage, ParkedPurchase, PhoneRecord, Placeholder, Subscription } from '../domain/audience';
 import { newConversation, PARKED_KEPT_DAYS } from '../domain/audience';
+import type { SweepstakesEntrant } from '../domain/sweepstakes';
 import { zoneOf } from '../domain/lunch';
 import type { CompletedReferral, EarnedReward, InboundText, Outcome } from '../domain/conversation';
 import type { DomainEvent } from '../domain/events';
@@ -20,6 +21,9 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
  * type, no zoneKey so never in byZone), and gone by TTL a while after its last purchase's wait.
  */
 const PLACEHOLDER_TYPE = 'parked-purchases';
+
+/** A number's entries into one sweepstakes (its day's count), on its own partition. */
+const ENTRANT_TYPE = 'sweepstakes-entrant';
 
 /** Put guarded by the optimistic version: a new item must not exist, a stored one must be unchanged. */
 function versionedPut(tableName: string, key: Record<string, string>, item: { version: number; type: string }): TransactItem {
@@ -45,6 +49,19 @@ function consentPut(tableName: string, event: ConsentEvent): TransactItem {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+function sweepstakesEntryPuts(tableName: string, { entry, entrant }: NonNullable<Outcome['entry']>): TransactItem[] {
+  return [
+    versionedPut(tableName, audienceKeys.sweepstakesEntrant(entrant.phone, entrant.programId, entrant.sweepstakesId), { ...entrant, type: ENTRANT_TYPE }),
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...audienceKeys.sweepstakesEntry(entry.programId, entry.sweepstakesId, entry.enteredAt, entry.messageSid), type: 'sweepstakes-entry', ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
 }
 
 function stripKeys<T>(item: Record<string, unknown>): T {
@@ -100,6 +117,7 @@ export class DynamoConversationStore implements ConversationStore {
           const { programId, parked, version } = item as Placeholder;
           (conversation.placeholders ??= []).push({ programId, parked, version });
         }
+        if (item.type === ENTRANT_TYPE) (conversation.entrants ??= []).push(stripKeys<SweepstakesEntrant>(item));
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -175,6 +193,9 @@ export class DynamoConversationStore implements ConversationStore {
       }),
       ...(outcome.phone ? [versionedPut(table, audienceKeys.phone(outcome.phone.phone), { ...outcome.phone, type: 'phone' })] : []),
       ...outcome.consentEvents.filter((event) => !onLedgers.has(event)).map((event) => consentPut(table, event)),
+      // A sweepstakes entry and the entrant's day count, in the same commit as the inbound log item:
+      // a redelivered text is refused by that item's condition and enters nobody twice.
+      ...(outcome.entry ? sweepstakesEntryPuts(table, outcome.entry) : []),
       // A referral code is unique: a clash cancels the commit and the retry draws another.
       ...(outcome.referralCodes ?? []).map(({ code, phone, programId }) => ({
         Put: { TableName: table, Item: { ...audienceKeys.referral(code), type: 'referral', code, phone, programId }, ConditionExpression: 'attribute_not_exists(pk)' },

@@ -1,5 +1,6 @@
 import type { Purchase } from './handle-purchase';
 import type { ProfileField } from './profile-answers';
+import type { SweepstakesEntrant } from './sweepstakes';
 
 /** What the gateway knows about one phone number and its programs. */
 export type ConsentStatus = 'subscribed' | 'opted-out';
@@ -96,6 +97,8 @@ export interface PhoneRecord {
   stopHintsThatDay?: number;
   /** When the HELP and "already subscribed" replies of the last hour went out: what replyLimitPerHour counts. */
   repliesAt?: string[];
+  /** Programs whose "text KRUSTY to join" line this number got with a sweepstakes entry: once ever each. */
+  joinHintsFor?: string[];
   version: number;
 }
 
@@ -104,13 +107,17 @@ export interface Conversation {
   subscriptions: Subscription[];
   /** Never subscriptions: only purchases waiting where a subscription may come. */
   placeholders?: Placeholder[];
+  /** This number's entries into sweepstakes (one record per sweepstakes it entered). */
+  entrants?: SweepstakesEntrant[];
 }
 
 /**
  * Why a message is sent decides what it must pass at the last moment: consent for all but the
  * opt-out confirmation and HELP; quiet hours for marketing and follow-ups; frequency caps for
  * marketing only. Replies, profile questions in a live exchange and a purchase's receipt are
- * conversational or transactional: exempt from both.
+ * conversational or transactional: exempt from both. Sweepstakes texts go to entrants, who need not be
+ * subscribed (entering is not consent to marketing; see OutboundMessage.requestedAt): the replies to
+ * an entering text are conversational, a winner's text waits out quiet hours.
  */
 export const MESSAGE_PURPOSES = [
   'opt-in-confirmation',
@@ -121,6 +128,8 @@ export const MESSAGE_PURPOSES = [
   'transactional',
   'follow-up',
   'marketing',
+  'sweepstakes-reply',
+  'sweepstakes-winner',
 ] as const;
 export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 
@@ -146,6 +155,12 @@ export interface OutboundMessage {
    * turn still stops the reply.
    */
   turn?: { subscribedAt?: string };
+  /**
+   * When the recipient asked for this message themselves without subscribing (a sweepstakes entry, and
+   * the winner's text after it): it goes without a live subscription, but not to a number that opted
+   * out of its program after asking.
+   */
+  requestedAt?: string;
 }
 
 /** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */

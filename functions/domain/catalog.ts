@@ -4,6 +4,7 @@ import {
   offerItem,
   programItem,
   questionItem,
+  sweepstakesItem,
   templateItem,
   type CampaignItem,
   type OfferItem,
@@ -11,6 +12,7 @@ import {
 } from '../schemas/catalog-items';
 import type { Campaign } from './campaigns';
 import type { ProfileField } from './profile-answers';
+import { ENTRY_CONFIRMATION_MUST_HAVE, type Sweepstakes } from './sweepstakes';
 import { DEFAULT_TEMPLATES, placeholdersIn, TEMPLATE_PLACEHOLDERS, type TemplateName } from './templates';
 
 export type Offer = Omit<OfferItem, 'pk' | 'sk'> & { offerId: string };
@@ -36,6 +38,8 @@ export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
   templates: Record<TemplateName, string>;
   /** The marketer's own sends, by their date (see campaigns.ts). */
   campaigns: Campaign[];
+  /** Text-to-win sweepstakes, each answering to its own keyword (see sweepstakes.ts). */
+  sweepstakes: Sweepstakes[];
 }
 
 export interface Catalog {
@@ -91,14 +95,13 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
     if (kindOf(item.sk) === 'PROGRAM') {
       const parsed = parseItem(programItem, item, problems);
       if (parsed) addProgram(parsed, programs);
-    } else if (['OFFER', 'QUESTION', 'TEMPLATE', 'CAMPAIGN'].includes(kindOf(item.sk))) {
+    } else if (['OFFER', 'QUESTION', 'TEMPLATE', 'CAMPAIGN', 'SWEEPSTAKES'].includes(kindOf(item.sk))) {
       childItems.push(item);
     } else {
-      problems.push({ key: itemKey(item), field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE# or CAMPAIGN#' });
+      problems.push({ key: itemKey(item), field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE#, CAMPAIGN# or SWEEPSTAKES#' });
     }
   }
 
-  withdrawContestedWords(programs, problems);
   // Campaigns last: they name offers, which must be known by then.
   childItems.sort((a, b) => Number(kindOf(a.sk) === 'CAMPAIGN') - Number(kindOf(b.sk) === 'CAMPAIGN'));
   for (const item of childItems) {
@@ -109,6 +112,8 @@ export function validateCatalog(items: readonly RawItem[]): CatalogValidation {
     }
     addChild(item, program, problems);
   }
+  // After the children: a sweepstakes' keyword claims its word on the short code like a program's.
+  withdrawContestedWords(programs, problems);
   for (const program of programs.values()) program.questions.sort((a, b) => a.order - b.order);
   return { catalog: { programs: [...programs.values()] }, problems };
 }
@@ -124,31 +129,53 @@ function addProgram(item: ProgramItem, programs: Map<string, Program>): void {
     questions: [],
     templates: { ...DEFAULT_TEMPLATES },
     campaigns: [],
+    sweepstakes: [],
   });
 }
 
+/** Who claims a word on a short code: a program (its keyword or an alias) or one of its sweepstakes. */
+type Claimant = { program: Program; sweepstakes?: Sweepstakes };
+
+const claimantName = ({ program, sweepstakes }: Claimant) => (sweepstakes ? `sweepstakes ${sweepstakes.sweepstakesId} of ${program.programId}` : program.programId);
+
 /**
- * A word claimed by two programs on one short code is ambiguous: answering it for either could opt a
- * consumer into a program they did not ask for, so neither answers to it until a marketer fixes one.
- * Both programs stay loaded, so their subscribers' HELP and STOP keep working.
+ * A word claimed twice on one short code (two programs, a program and a sweepstakes, two sweepstakes)
+ * is ambiguous: answering it for either could opt a consumer into a program they did not ask for, or
+ * enter them into a sweepstakes when they meant to join, so none answers to it until a marketer fixes
+ * one. The programs stay loaded, so their subscribers' HELP and STOP keep working; a sweepstakes
+ * without its keyword cannot be entered, so it is left out (and never invited to).
  */
 function withdrawContestedWords(programs: Map<string, Program>, problems: CatalogProblem[]): void {
-  const claims = new Map<string, Program[]>();
+  const claims = new Map<string, Claimant[]>();
+  const claim = (word: string, claimant: Claimant) => {
+    const key = `${claimant.program.shortCode} ${word}`;
+    claims.set(key, [...(claims.get(key) ?? []), claimant]);
+  };
   for (const program of programs.values()) {
-    for (const word of program.answersTo) {
-      const claim = `${program.shortCode} ${word}`;
-      claims.set(claim, [...(claims.get(claim) ?? []), program]);
-    }
+    for (const word of program.answersTo) claim(word, { program });
+    for (const sweepstakes of program.sweepstakes) claim(sweepstakes.keyword, { program, sweepstakes });
   }
-  for (const [claim, claimants] of claims) {
+  for (const [key, claimants] of claims) {
     if (claimants.length < 2) continue;
-    const word = claim.split(' ')[1]!;
-    for (const program of claimants) {
-      const others = claimants.filter((other) => other !== program).map((other) => other.programId).join(', ');
+    const word = key.split(' ')[1]!;
+    const onlyPrograms = claimants.every((claimant) => !claimant.sweepstakes);
+    for (const claimant of claimants) {
+      const { program, sweepstakes } = claimant;
+      const others = claimants.filter((other) => other !== claimant).map(claimantName).join(', ');
+      const shortCode = program.shortCode;
+      if (sweepstakes) {
+        problems.push({
+          key: `PROGRAM#${program.programId} / SWEEPSTAKES#${sweepstakes.sweepstakesId}`,
+          field: 'keyword',
+          reason: `${word} is also claimed by ${others} on ${shortCode}; none of them answers to it until one is changed`,
+        });
+        program.sweepstakes = program.sweepstakes.filter((candidate) => candidate !== sweepstakes);
+        continue;
+      }
       problems.push({
         key: `PROGRAM#${program.programId} / PROGRAM`,
         field: program.keyword === word ? 'keyword' : 'aliases',
-        reason: `${word} is also claimed by ${others} on ${program.shortCode}; neither program answers to it until one is changed`,
+        reason: `${word} is also claimed by ${others} on ${shortCode}; ${onlyPrograms ? 'neither program answers' : 'none of them answers'} to it until one is changed`,
       });
       program.answersTo = program.answersTo.filter((candidate) => candidate !== word);
     }
@@ -186,6 +213,13 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
       if (campaign) addCampaign(campaign, item, program, problems);
       return;
     }
+    case 'SWEEPSTAKES': {
+      const sweepstakes = parseItem(sweepstakesItem, item, problems);
+      if (!sweepstakes) return;
+      const { pk: _pk, sk, timeZone, ...rest } = sweepstakes;
+      program.sweepstakes.push({ ...rest, sweepstakesId: sk.slice('SWEEPSTAKES#'.length), programId: program.programId, timeZone: timeZone ?? program.timeZoneFallback });
+      return;
+    }
     default: {
       const template = parseItem(templateItem, item, problems);
       if (!template) return;
@@ -198,6 +232,13 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
           reason: `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; allowed: ${TEMPLATE_PLACEHOLDERS[name].map((p) => `{${p}}`).join(', ')}`,
         });
         return;
+      }
+      if (name === 'sweepstakes-entered') {
+        const missing = ENTRY_CONFIRMATION_MUST_HAVE.filter((part) => !part.holds(template.body)).map((part) => part.what);
+        if (missing.length > 0) {
+          problems.push({ key: itemKey(item), field: 'body', reason: `an entry confirmation must say ${missing.join(', ')} (a legal sweepstakes states them)` });
+          return;
+        }
       }
       program.templates[name] = template.body;
     }

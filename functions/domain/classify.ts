@@ -16,12 +16,20 @@ export interface KeywordOwner {
   answersTo: readonly string[];
 }
 
+/** A sweepstakes' keyword (upper case) on the short code: texting it enters. */
+export interface SweepstakesWord {
+  programId: string;
+  sweepstakesId: string;
+  keyword: string;
+}
+
 export type Intent =
   | { kind: 'opt-out-all' }
   | { kind: 'opt-out-program'; programId: string }
   | { kind: 'help' }
   | { kind: 'opt-in' }
   | { kind: 'keyword'; programId: string; extra?: string }
+  | { kind: 'sweepstakes'; programId: string; sweepstakesId: string }
   /** mentionsStop: the text talks about stopping without clearly opting out ("stop by later?"). */
   | { kind: 'other'; text: string; mentionsStop?: true };
 
@@ -175,6 +183,7 @@ export function classify(
   raw: string,
   programs: readonly KeywordOwner[],
   context: { hasOptOut: boolean },
+  sweepstakes: readonly SweepstakesWord[] = [],
 ): Intent {
   const clauses = optOutClauses(raw);
   const leaving = programToLeave(clauses, programs);
@@ -196,6 +205,10 @@ export function classify(
   }
   const byWholeText = keywordOwner(text.replace(/ /g, ''), programs);
   if (byWholeText) return { kind: 'keyword', programId: byWholeText.programId };
+  // A sweepstakes keyword is read like a program's: first word, or the whole text without spaces
+  // ("WIN", "win!", "Win 🎉", "W I N"). The catalog makes sure no word is both.
+  const entered = sweepstakes.find((word) => word.keyword === first) ?? sweepstakes.find((word) => word.keyword === text.replace(/ /g, ''));
+  if (entered) return { kind: 'sweepstakes', programId: entered.programId, sweepstakesId: entered.sweepstakesId };
 
   const mentionsStop = STOP_HINT.test(clauses.join(' '));
   return { kind: 'other', text: raw.trim(), ...(mentionsStop ? { mentionsStop: true as const } : {}) };

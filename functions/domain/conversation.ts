@@ -16,6 +16,7 @@ import { helpReply, optInConfirmation, optOutConfirmation, withOptOutHint } from
 import { countryAllowed, takeReplySlot, unanswerableSender, type Limit } from './limits';
 import { effectiveZone, zoneOf } from './lunch';
 import { answerPendingQuestion, askQuestion, nextQuestion, questionText } from './profiling';
+import { sweepstakesStage, sweepstakesText, takeEntry, type Sweepstakes, type SweepstakesEntrant, type SweepstakesEntry } from './sweepstakes';
 import { renderTemplate, type TemplateName } from './templates';
 
 export interface InboundText {
@@ -33,6 +34,8 @@ export type OutcomeKind =
   | 'already-subscribed'
   | 'answered'
   | 'fallback'
+  | 'entered'
+  | 'not-entered'
   | 'ignored';
 
 /** Everything one inbound text changes; the adapter writes it in one transaction. */
@@ -84,6 +87,8 @@ export interface Outcome {
   phone?: PhoneRecord;
   /** Purchases that waited for a subscription this text makes live: followed up once it is committed. */
   parked?: ParkedPurchase[];
+  /** A sweepstakes entry this text makes, and the entrant's record after it: written in the same commit. */
+  entry?: { entry: SweepstakesEntry; entrant: SweepstakesEntrant };
 }
 
 class Turn {
@@ -95,6 +100,7 @@ class Turn {
   referralCodes: NonNullable<Outcome['referralCodes']> = [];
   referral?: CompletedReferral;
   readonly rewards: EarnedReward[] = [];
+  entry?: Outcome['entry'];
 
   constructor(
     readonly inbound: InboundText,
@@ -182,6 +188,7 @@ class Turn {
       ...(this.referral ? { referral: this.referral } : {}),
       ...(parked.length ? { parked } : {}),
       ...(this.rewards.length ? { rewards: this.rewards } : {}),
+      ...(this.entry ? { entry: this.entry } : {}),
     };
   }
 
@@ -293,6 +300,43 @@ function optBackIn(turn: Turn): Outcome {
   let outcome = turn.outcome('ignored');
   for (const program of targets) outcome = join(turn, program);
   return outcome;
+}
+
+/**
+ * A sweepstakes keyword: while it is open, an entry within the day's allowance is recorded and
+ * confirmed ("No purchase necessary", the end date, the rules); beyond it, "already entered today";
+ * outside its dates, "not open yet" or "closed". Entering subscribes nobody and re-subscribes nobody:
+ * a number without a live subscription gets the reply alone, and once ever per program (never after
+ * an opt-out) a line on how to join. The replies go to anyone who asked (OutboundMessage.requestedAt),
+ * "already entered" and "closed" within the program's replyLimitPerHour.
+ */
+function enter(turn: Turn, program: Program, sweepstakes: Sweepstakes): Outcome {
+  const at = turn.inbound.receivedAt;
+  const stage = sweepstakesStage(sweepstakes, new Date(at));
+  const reply = (body: string): OutboundMessage => ({ to: turn.inbound.from, from: turn.inbound.to, body, purpose: 'sweepstakes-reply', programId: program.programId, requestedAt: at });
+  const limited = (body: string): Outcome => {
+    const phone = takeReplySlot(turn.conversation.phone, program.replyLimitPerHour, at);
+    if (!phone) return turn.limited('reply-limit');
+    turn.replies.push(reply(body));
+    return turn.outcome('not-entered', phone);
+  };
+  if (stage !== 'open') return limited(sweepstakesText(program, sweepstakes, stage === 'closed' ? 'sweepstakes-closed' : 'sweepstakes-not-open'));
+  const entrant = turn.conversation.entrants?.find((e) => e.programId === program.programId && e.sweepstakesId === sweepstakes.sweepstakesId);
+  const taken = takeEntry(sweepstakes, entrant, turn.inbound.from, at);
+  if (!taken.entered) return limited(sweepstakesText(program, sweepstakes, 'sweepstakes-already-entered'));
+
+  turn.entry = {
+    entrant: taken.entrant,
+    entry: { programId: program.programId, sweepstakesId: sweepstakes.sweepstakesId, phone: turn.inbound.from, enteredAt: at, localDate: taken.entrant.entriesOn, messageSid: turn.inbound.messageSid },
+  };
+  turn.event('SweepstakesEntered', program.programId, { sweepstakesId: sweepstakes.sweepstakesId, localDate: taken.entrant.entriesOn });
+  const subscription = turn.subscription(program.programId);
+  const neverJoined = subscription.version === 0 && !turn.conversation.subscriptions.some((s) => s.programId === program.programId);
+  const phone = turn.conversation.phone;
+  const hint = neverJoined && !(phone.joinHintsFor ?? []).includes(program.programId);
+  const confirmation = sweepstakesText(program, sweepstakes, 'sweepstakes-entered');
+  turn.replies.push(reply(hint ? `${confirmation} ${sweepstakesText(program, sweepstakes, 'sweepstakes-join-hint')}` : confirmation));
+  return turn.outcome('entered', hint ? { ...phone, joinHintsFor: [...(phone.joinHintsFor ?? []), program.programId] } : undefined);
 }
 
 function answer(turn: Turn, pending: Subscription): Outcome {
@@ -454,7 +498,8 @@ function decide(inbound: InboundText, conversation: Conversation, catalog: Catal
   const hasOptOut = conversation.subscriptions.some(
     (s) => s.status === 'opted-out' && s.version > 0 && programs.some((p) => p.programId === s.programId),
   );
-  const intent = classify(inbound.body, programs, { hasOptOut });
+  const sweepstakes = programs.flatMap((program) => program.sweepstakes);
+  const intent = classify(inbound.body, programs, { hasOptOut }, sweepstakes);
 
   if (!countryAllowed(inbound.from, programs)) {
     if (intent.kind === 'opt-out-all') return fromAbroad(turn, optOutAllTargets(turn));
@@ -476,6 +521,10 @@ function decide(inbound: InboundText, conversation: Conversation, catalog: Catal
       return optBackIn(turn);
     case 'keyword':
       return join(turn, programs.find((p) => p.programId === intent.programId)!);
+    case 'sweepstakes': {
+      const program = programs.find((p) => p.programId === intent.programId)!;
+      return enter(turn, program, program.sweepstakes.find((s) => s.sweepstakesId === intent.sweepstakesId)!);
+    }
     case 'other':
       return chatter(turn, intent.mentionsStop === true);
   }

@@ -10,7 +10,9 @@ export type DomainEventType =
   | 'CouponRedeemed'
   | 'SurveyAnswered'
   | 'ReferralCompleted'
-  | 'CampaignSent';
+  | 'CampaignSent'
+  | 'SweepstakesEntered'
+  | 'SweepstakesWon';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -9,6 +9,7 @@ import { localDate } from './local-time';
 import { effectiveZone, zoneOf } from './lunch';
 import { chooseOffer } from './offer-choice';
 import { ConflictError, type CatalogSource, type Clock, type ConversationStore, type CouponStore, type EventPublisher, type OrderStore, type Outbox, type ParkingSpot, type Random, type ScheduledSend, type ScheduledSends } from './ports';
+import { openSweepstakes, sweepstakesText } from './sweepstakes';
 import { renderTemplate, type TemplateName } from './templates';
 
 export interface Purchase {
@@ -197,10 +198,13 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const timeZone = effectiveZone(zoneOf(subscription), program);
   const total = money(purchase.total, purchase.currency);
   const withReceipt = Boolean(purchase.receiptImageUrl) && subscription.profile.receipts === 'yes';
+  // While a sweepstakes of the program is open, the thank-you invites to it in one short line.
+  const sweepstakes = openSweepstakes(program, at);
+  const invite = sweepstakes ? ` ${sweepstakesText(program, sweepstakes, 'sweepstakes-invite')}` : '';
   const thanks: OutboundMessage = {
     to: purchase.phone,
     from: program.shortCode,
-    body: render(program, withReceipt ? 'receipt' : 'thank-you', { total }),
+    body: `${render(program, withReceipt ? 'receipt' : 'thank-you', { total })}${invite}`,
     purpose: 'transactional',
     programId: program.programId,
     ...(withReceipt ? { mediaUrl: [purchase.receiptImageUrl!] } : {}),

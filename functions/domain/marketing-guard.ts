@@ -5,7 +5,7 @@ import { nextAllowedSendTime } from './quiet-hours';
 
 export type GuardDecision = { kind: 'send' } | { kind: 'defer'; until: Date } | { kind: 'drop'; reason: 'frequency-cap' };
 
-const QUIET_HOURS_APPLY: ReadonlySet<OutboundMessage['purpose']> = new Set(['marketing', 'follow-up']);
+const QUIET_HOURS_APPLY: ReadonlySet<OutboundMessage['purpose']> = new Set(['marketing', 'follow-up', 'sweepstakes-winner']);
 
 /**
  * The guard rails a scheduled message passes at the last moment, in the subscriber's own time:

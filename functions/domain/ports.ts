@@ -6,6 +6,7 @@ import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
 import type { CampaignPage } from './send-campaigns';
 import type { RewardSlot } from './referrals';
+import type { SweepstakesDraw, SweepstakesEntry } from './sweepstakes';
 
 /** The ports use cases talk through; adapters implement them. */
 
@@ -324,3 +325,12 @@ export interface Waves<P> {
 export type LunchWaves = Waves<LunchPage>;
 /** Campaign waves, one per (program, campaign, zone): a zone is walked once per campaign, whatever its date becomes. */
 export type CampaignWaves = Waves<CampaignPage>;
+/** A sweepstakes' entries and its one draw (entries are written by the conversation's commit). */
+export interface SweepstakesRecords {
+  /** Every entry of one sweepstakes, oldest first. */
+  entries(programId: string, sweepstakesId: string): Promise<SweepstakesEntry[]>;
+  /** Stores the draw only if the sweepstakes has none; refused, answers with the stored one. */
+  recordDraw(draw: SweepstakesDraw): Promise<{ recorded: true } | { recorded: false; earlier: SweepstakesDraw }>;
+  /** The winners' texts are queued and SweepstakesWon published. */
+  markNotified(programId: string, sweepstakesId: string, at: string): Promise<void>;
+}

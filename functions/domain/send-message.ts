@@ -33,6 +33,11 @@ export const consentExempt = (purpose: MessagePurpose): boolean => CONSENT_EXEMP
  */
 export function mayReceive(message: OutboundMessage, conversation: Conversation): boolean {
   if (consentExempt(message.purpose)) return true;
+  const { requestedAt } = message;
+  if (requestedAt) {
+    // Asked for without subscribing: anyone may get it, unless they opted out (of its program) since.
+    return !conversation.subscriptions.some((s) => (!message.programId || s.programId === message.programId) && s.status === 'opted-out' && (s.optedOutAt ?? '') > requestedAt);
+  }
   if (message.programId) {
     return conversation.subscriptions.some((s) => s.programId === message.programId && s.status === 'subscribed');
   }

@@ -16,7 +16,14 @@ export type TemplateName =
   | 'feedback-request'
   | 'feedback-thanks'
   | 'share-text'
-  | 'referral-reward';
+  | 'referral-reward'
+  | 'sweepstakes-entered'
+  | 'sweepstakes-already-entered'
+  | 'sweepstakes-not-open'
+  | 'sweepstakes-closed'
+  | 'sweepstakes-join-hint'
+  | 'sweepstakes-won'
+  | 'sweepstakes-invite';
 
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: "You're in! {offer}",
@@ -36,7 +43,17 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   'feedback-thanks': "Thank you, we've shared this with the {brandName} team.",
   'share-text': 'I get lunch deals from {brandName}: text {keyword} {referralCode} to {shortCode} to join.',
   'referral-reward': '{brandName}: your friend joined! Thanks for spreading the word. {offer} Code {code}, valid until {validUntil}.',
+  'sweepstakes-entered': "{brandName}: you're entered to win {prize}! No purchase necessary. Ends {endsOn}. Rules: {rulesUrl}",
+  'sweepstakes-already-entered': "{brandName}: you're already entered today. Try again tomorrow! Ends {endsOn}. Rules: {rulesUrl}",
+  'sweepstakes-not-open': '{brandName}: {sweepstakesName} opens {startsOn}. Text {sweepstakesKeyword} then! Rules: {rulesUrl}',
+  'sweepstakes-closed': '{brandName}: {sweepstakesName} is closed (it ended {endsOn}). Thanks for your interest!',
+  'sweepstakes-join-hint': 'Want our deals too? Text {keyword} to {shortCode} to join {programName}.',
+  'sweepstakes-won': "{brandName}: congratulations, you won {prize} in {sweepstakesName}! We'll contact you at this number to arrange it. Rules: {rulesUrl}",
+  'sweepstakes-invite': 'Text {sweepstakesKeyword} to {shortCode} for a chance to win {prize}. No purchase necessary.',
 };
+
+/** What sweepstakes copy may name: the program's, and the sweepstakes' own. */
+export const SWEEPSTAKES_PLACEHOLDERS = ['programName', 'brandName', 'keyword', 'shortCode', 'sweepstakesName', 'sweepstakesKeyword', 'prize', 'startsOn', 'endsOn', 'rulesUrl', 'entriesPerDay'] as const;
 
 export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   welcome: ['programName', 'brandName', 'keyword', 'offer'],
@@ -56,6 +73,13 @@ export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   'feedback-thanks': ['programName', 'brandName'],
   'share-text': ['programName', 'brandName', 'keyword', 'shortCode', 'referralCode'],
   'referral-reward': ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
+  'sweepstakes-entered': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-already-entered': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-not-open': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-closed': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-join-hint': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-won': SWEEPSTAKES_PLACEHOLDERS,
+  'sweepstakes-invite': SWEEPSTAKES_PLACEHOLDERS,
 };
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;

@@ -176,6 +176,13 @@ export const templateNames = [
   'feedback-thanks',
   'share-text',
   'referral-reward',
+  'sweepstakes-entered',
+  'sweepstakes-already-entered',
+  'sweepstakes-not-open',
+  'sweepstakes-closed',
+  'sweepstakes-join-hint',
+  'sweepstakes-won',
+  'sweepstakes-invite',
 ] as const;
 
 export const templateItem = z.object({
@@ -243,7 +250,31 @@ export const campaignItem = z
     }),
   );
 
+/**
+ * A text-to-win sweepstakes: its own keyword on the program's short code; entering is not consent
+ * to marketing. Dates are local dates in `timeZone` (default: the program's timeZoneFallback), the
+ * same instant for every entrant, as official rules state one ("ends 11:59 PM CT on …").
+ */
+export const sweepstakesItem = z
+  .object({
+    pk: z.string().check(z.startsWith('PROGRAM#')),
+    sk: regex(/^SWEEPSTAKES#[a-z0-9-]{1,40}$/, 'must look like SWEEPSTAKES#summer-grill'),
+    name: trimmed(1, 60),
+    keyword,
+    startsOn: regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD').check(z.refine(isCalendarDate, 'must be a real calendar date')),
+    endsOn: regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD').check(z.refine(isCalendarDate, 'must be a real calendar date')),
+    timeZone: z.optional(z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Chicago'))),
+    prize: trimmed(1, 80),
+    rulesUrl: z.url({ protocol: /^https$/, error: 'must be an https URL (the official rules)' }),
+    entriesPerDay: z._default(whole(1, 10), 1),
+    winners: z._default(whole(1, 100), 1),
+  })
+  .check(
+    z.refine((item) => item.startsOn <= item.endsOn, { message: 'must not be before startsOn', path: ['endsOn'] }),
+  );
+
 export type ProgramItem = z.infer<typeof programItem>;
+export type SweepstakesItem = z.infer<typeof sweepstakesItem>;
 export type OfferItem = z.infer<typeof offerItem>;
 export type QuestionItem = z.infer<typeof questionItem>;
 export type TemplateItem = z.infer<typeof templateItem>;

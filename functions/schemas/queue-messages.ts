@@ -25,6 +25,7 @@ export const outboundQueueMessage = z.object({
   survey: z.optional(z.object({ orderId: z.string().check(z.minLength(1)) })),
   notAfter: z.optional(z.iso.datetime()),
   turn: z.optional(z.object({ subscribedAt: z.optional(z.string().check(z.minLength(1))) })),
+  requestedAt: z.optional(z.iso.datetime()),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

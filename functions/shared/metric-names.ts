@@ -14,6 +14,8 @@ export const FUNNEL_METRICS = {
   SurveyAnswered: 'SurveyAnswers',
   ReferralCompleted: 'ReferralsCompleted',
   CampaignSent: 'CampaignTexts',
+  SweepstakesEntered: 'SweepstakesEntries',
+  SweepstakesWon: 'SweepstakesWinners',
 } as const;
 
 /** Campaign recipients skipped because their allowed hours had ended when their page ran (never sent late). */

@@ -13,5 +13,14 @@ export function applyOutcome(conversation: Conversation, outcome: Outcome): Conv
     phone: outcome.phone ? { ...outcome.phone, version: outcome.phone.version + 1 } : conversation.phone,
     subscriptions: [...conversation.subscriptions.filter((s) => !changed.has(s.programId)), ...changed.values()],
     ...(placeholders.length ? { placeholders } : {}),
+    ...entrantsAfter(conversation, outcome),
   };
+}
+
+/** The number's sweepstakes entrant records after an entry (the store writes the changed one, one version up). */
+function entrantsAfter(conversation: Conversation, outcome: Outcome): Pick<Conversation, 'entrants'> {
+  const changed = outcome.entry?.entrant;
+  if (!changed) return conversation.entrants ? { entrants: conversation.entrants } : {};
+  const others = (conversation.entrants ?? []).filter((e) => !(e.programId === changed.programId && e.sweepstakesId === changed.sweepstakesId));
+  return { entrants: [...others, { ...changed, version: changed.version + 1 }] };
 }

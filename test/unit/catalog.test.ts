@@ -178,12 +178,12 @@ const brokenCases: BrokenCase[] = [
   {
     case: 'an item with an unknown sk prefix',
     extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'COUPON#free-fries', copy: 'Free fries' }],
-    problems: [{ key: 'PROGRAM#krusty-burger / COUPON#free-fries', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE# or CAMPAIGN#' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / COUPON#free-fries', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE#, CAMPAIGN# or SWEEPSTAKES#' }],
   },
   {
     case: 'an item without sk',
     extra: [{ pk: 'PROGRAM#krusty-burger', copy: 'Free fries' }],
-    problems: [{ key: 'PROGRAM#krusty-burger / (no sk)', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE# or CAMPAIGN#' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / (no sk)', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE#, CAMPAIGN# or SWEEPSTAKES#' }],
   },
   {
     case: 'an offer of a program that does not exist',
