@@ -3,7 +3,7 @@ import type { Program } from './catalog';
 import { optInConfirmation } from './compliance';
 import { questionText } from './profile-questions';
 import { measureSegments } from './segments';
-import { renderTemplate, type TemplateName } from './templates';
+import { renderTemplate, templateImage, type TemplateName } from './templates';
 
 /** What a warning about cost says: which item, which attribute, and the measure. */
 export interface CostWarning {
@@ -41,15 +41,16 @@ export function costWarnings(program: Program): CostWarning[] {
   const warnings: (CostWarning | undefined)[] = [];
   const welcome = program.offers.find((offer) => offer.kind === 'welcome');
   const intro = renderTemplate(program.templates.welcome, { ...values, offer: welcome?.copy ?? '' });
-  warnings.push(measure(`${pk} / TEMPLATE#welcome`, 'body', optInConfirmation(intro, program)));
+  // A text with an image (the template's, or the offer's) is one MMS whatever its length.
+  if (!program.templateMedia.welcome) warnings.push(measure(`${pk} / TEMPLATE#welcome`, 'body', optInConfirmation(intro, program)));
   for (const name of Object.keys(program.templates) as TemplateName[]) {
-    if (name === 'welcome' || name === 'coupon' || name === 'referral-reward') continue;
+    if (name === 'welcome' || name === 'coupon' || name === 'referral-reward' || templateImage(program.templateMedia, name)) continue;
     warnings.push(measure(`${pk} / TEMPLATE#${name}`, 'body', renderTemplate(program.templates[name], { ...values, offer: '' })));
   }
   for (const offer of program.offers) {
-    // The welcome offer is measured inside the welcome; an offer with an image is one MMS whatever its length.
-    if (offer.kind === 'welcome' || offer.mediaUrl) continue;
+    // The welcome offer is measured inside the welcome.
     const template = offer.kind === 'referral-reward' ? 'referral-reward' : 'coupon';
+    if (offer.kind === 'welcome' || offer.mediaUrl || program.templateMedia[template]) continue;
     warnings.push(measure(`${pk} / OFFER#${offer.offerId}`, 'copy', renderTemplate(program.templates[template], { ...values, offer: offer.copy })));
   }
   // Every offer above is measured, each of several of a kind (for places, in rotation) and profile

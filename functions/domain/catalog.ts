@@ -13,7 +13,7 @@ import {
 import type { Campaign } from './campaigns';
 import type { ProfileField } from './profile-answers';
 import { ENTRY_CONFIRMATION_MUST_HAVE, type Sweepstakes } from './sweepstakes';
-import { DEFAULT_TEMPLATES, placeholdersIn, TEMPLATE_PLACEHOLDERS, type TemplateName } from './templates';
+import { DEFAULT_TEMPLATES, MEDIA_TEMPLATES, placeholdersIn, TEMPLATE_PLACEHOLDERS, type MediaTemplate, type TemplateName } from './templates';
 
 export type Offer = Omit<OfferItem, 'pk' | 'sk'> & { offerId: string };
 
@@ -36,6 +36,8 @@ export interface Program extends Omit<ProgramItem, 'pk' | 'sk' | 'brandName'> {
   /** In the order they are asked. */
   questions: ProfileQuestion[];
   templates: Record<TemplateName, string>;
+  /** The image each template's text carries, for the templates that may have one (an MMS). */
+  templateMedia: Partial<Record<MediaTemplate, string>>;
   /** The marketer's own sends, by their date (see campaigns.ts). */
   campaigns: Campaign[];
   /** Text-to-win sweepstakes, each answering to its own keyword (see sweepstakes.ts). */
@@ -128,6 +130,7 @@ function addProgram(item: ProgramItem, programs: Map<string, Program>): void {
     offers: [],
     questions: [],
     templates: { ...DEFAULT_TEMPLATES },
+    templateMedia: {},
     campaigns: [],
     sweepstakes: [],
   });
@@ -240,7 +243,12 @@ function addChild(item: RawItem, program: Program, problems: CatalogProblem[]): 
           return;
         }
       }
+      if (template.mediaUrl && !(MEDIA_TEMPLATES as readonly string[]).includes(name)) {
+        problems.push({ key: itemKey(item), field: 'mediaUrl', reason: `only the ${MEDIA_TEMPLATES.join(', ')} texts may carry an image` });
+        return;
+      }
       program.templates[name] = template.body;
+      if (template.mediaUrl) program.templateMedia[name as MediaTemplate] = template.mediaUrl;
     }
   }
 }

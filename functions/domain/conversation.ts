@@ -122,13 +122,14 @@ class Turn {
     this.changed.set(subscription.programId, subscription);
   }
 
-  reply(program: Program | undefined, body: string, purpose: MessagePurpose): void {
+  reply(program: Program | undefined, body: string, purpose: MessagePurpose, image?: string): void {
     this.replies.push({
       to: this.inbound.from,
       from: this.inbound.to,
       body,
       purpose,
       ...(program ? { programId: program.programId } : {}),
+      ...(image ? { mediaUrl: [image] } : {}),
     });
   }
 
@@ -280,7 +281,8 @@ function join(turn: Turn, program: Program): Outcome {
   if (current.version > 0 && current.status === 'opted-out') {
     joined = { ...joined, rejoined: { at: turn.inbound.receivedAt, confirmationId: outboxEntryId(turn.inbound.messageSid, turn.replies.length) } };
   }
-  turn.reply(program, optInConfirmation(intro, program), 'opt-in-confirmation');
+  // The first welcome (the one with the offer) may carry the welcome template's image.
+  turn.reply(program, optInConfirmation(intro, program), 'opt-in-confirmation', offer ? program.templateMedia.welcome : undefined);
   const question = nextQuestion(joined, program);
   if (question) {
     joined = askQuestion(joined, question, turn.inbound.receivedAt);

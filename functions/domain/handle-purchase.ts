@@ -207,7 +207,7 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
     body: `${render(program, withReceipt ? 'receipt' : 'thank-you', { total })}${invite}`,
     purpose: 'transactional',
     programId: program.programId,
-    ...(withReceipt ? { mediaUrl: [purchase.receiptImageUrl!] } : {}),
+    ...(withReceipt ? { mediaUrl: [purchase.receiptImageUrl!] } : program.templateMedia['thank-you'] ? { mediaUrl: [program.templateMedia['thank-you']] } : {}),
   };
   await deps.outbox.enqueue([thanks], `order-${purchase.orderId}`);
 

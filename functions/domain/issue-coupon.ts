@@ -5,7 +5,7 @@ import { newCoupon, type Coupon } from './coupons';
 import type { DomainEvent } from './events';
 import { friendlyDate } from './local-time';
 import type { CouponStore, EventPublisher, IssueOptions, Outbox, Random } from './ports';
-import { renderTemplate, type TemplateName } from './templates';
+import { renderTemplate, templateImage, type TemplateName } from './templates';
 
 const CODE_ATTEMPTS = 4;
 
@@ -73,8 +73,9 @@ export function couponMessage(
     validUntil: friendlyDate(new Date(coupon.validUntil), timeZone),
   });
   // A coupon's text is worthless once the coupon has expired: it is never sent after that. An offer
-  // with an image goes as an MMS.
-  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil, ...(offer.mediaUrl ? { mediaUrl: [offer.mediaUrl] } : {}) };
+  // with an image (else a template with one) goes as an MMS.
+  const image = offer.mediaUrl ?? templateImage(program.templateMedia, template);
+  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil, ...(image ? { mediaUrl: [image] } : {}) };
 }
 
 /** The earlier of two "not after" instants (either may be absent). */

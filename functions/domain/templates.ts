@@ -25,6 +25,18 @@ export type TemplateName =
   | 'sweepstakes-won'
   | 'sweepstakes-invite';
 
+/**
+ * The templates whose text may carry an image (`mediaUrl`, sent as an MMS): the ones that stand for an
+ * offer or a thank-you. The others are conversational replies (and the receipt carries the receipt's own image).
+ */
+export const MEDIA_TEMPLATES = ['welcome', 'coupon', 'referral-reward', 'thank-you'] as const satisfies readonly TemplateName[];
+export type MediaTemplate = (typeof MEDIA_TEMPLATES)[number];
+
+/** The image a template's text carries, when it is one that may and the catalog gave one. */
+export function templateImage(media: Partial<Record<MediaTemplate, string>>, name: TemplateName): string | undefined {
+  return (MEDIA_TEMPLATES as readonly TemplateName[]).includes(name) ? media[name as MediaTemplate] : undefined;
+}
+
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: "You're in! {offer}",
   'welcome-back': "Welcome back! You're subscribed again.",

@@ -191,6 +191,8 @@ export const templateItem = z.object({
     message: `must be TEMPLATE#${templateNames.join(' | TEMPLATE#')}`,
   }),
   body: trimmed(1, 480),
+  /** An image sent with the text (an MMS); only templates named in MEDIA_TEMPLATES may have one. */
+  mediaUrl: z.optional(z.url({ protocol: /^https$/, error: 'must be an https URL (the carrier fetches it)' })),
 });
 
 /** US state and territory codes a ZIP can map to (see us-zip-states), for campaign segments. */

@@ -1,4 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TEMPLATES } from '../../functions/domain/templates';
 import { GatewayHarness, newPhone } from '../support/gateway-harness';
 
 jest.setTimeout(120_000);
@@ -362,5 +363,28 @@ describe('guard rails, replayed on the local clock', () => {
     // Assess
     expect(bodies(phone).at(-1)).toMatch(/^You are unsubscribed/);
     expect(bodies(phone).filter((body) => body.includes('how was your visit') || body.includes('Krusty Shake'))).toEqual([]);
+  });
+});
+
+describe('templates with an image', () => {
+  test('a marketer gives the welcome and the thank-you an image: both reach the carrier as MMS with it', async () => {
+    // Prepare
+    const templates = [
+      { pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#welcome', body: DEFAULT_TEMPLATES.welcome, mediaUrl: 'https://cdn.example/welcome.jpg' },
+      { pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#thank-you', body: DEFAULT_TEMPLATES['thank-you'], mediaUrl: 'https://cdn.example/thanks.jpg' },
+    ];
+    for (const item of templates) await harness.db.send(new PutCommand({ TableName: harness.gateway.tables.catalog, Item: item }));
+    try {
+      // Act
+      const phone = await subscriber();
+      await buy(purchase(phone));
+
+      // Assess
+      const [welcome] = harness.received(phone);
+      expect(welcome).toMatchObject({ mediaUrl: ['https://cdn.example/welcome.jpg'], body: expect.stringMatching(/^Krusty Burger Rewards: You're in! Enjoy 20% off/) });
+      expect(harness.received(phone).filter((m) => m.body.startsWith('Thanks for visiting'))).toEqual([expect.objectContaining({ mediaUrl: ['https://cdn.example/thanks.jpg'] })]);
+    } finally {
+      for (const { pk, sk } of templates) await harness.db.send(new DeleteCommand({ TableName: harness.gateway.tables.catalog, Key: { pk, sk } }));
+    }
   });
 });

@@ -23,6 +23,18 @@ describe('segment costs of catalog copy', () => {
     });
   });
 
+  test('a welcome with an image is one MMS: its length is not warned about', () => {
+    // Prepare
+    const program = programWith([{ pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#welcome', body: 'Welcome to {programName}! {offer}', mediaUrl: 'https://cdn.example/welcome.jpg' }]);
+
+    // Act
+    const warnings = costWarnings(program);
+
+    // Assess
+    expect(program.templateMedia).toEqual({ welcome: 'https://cdn.example/welcome.jpg' });
+    expect(warnings.map((w) => w.key)).not.toContain('PROGRAM#krusty-burger / TEMPLATE#welcome');
+  });
+
   test('an emoji in an offer switches its coupon text to UCS-2 and is reported on the offer', () => {
     // Prepare
     const program = programWith([{ pk: 'PROGRAM#krusty-burger', sk: 'OFFER#lunch', kind: 'lunch', copy: '🍔 $2 off any combo at lunch today.', validDays: 1 }]);

@@ -176,6 +176,16 @@ const brokenCases: BrokenCase[] = [
     ],
   },
   {
+    case: 'an image on a conversational reply (only welcome, coupon, referral-reward and thank-you texts may carry one)',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#fallback', body: 'Text {keyword} to join.', mediaUrl: 'https://cdn.example/x.jpg' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / TEMPLATE#fallback', field: 'mediaUrl', reason: 'only the welcome, coupon, referral-reward, thank-you texts may carry an image' }],
+  },
+  {
+    case: 'a template image that is not https',
+    extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'TEMPLATE#coupon', body: '{brandName}: {offer} Code {code}.', mediaUrl: 'http://cdn.example/x.jpg' }],
+    problems: [{ key: 'PROGRAM#krusty-burger / TEMPLATE#coupon', field: 'mediaUrl', reason: 'must be an https URL (the carrier fetches it)' }],
+  },
+  {
     case: 'an item with an unknown sk prefix',
     extra: [{ pk: 'PROGRAM#krusty-burger', sk: 'COUPON#free-fries', copy: 'Free fries' }],
     problems: [{ key: 'PROGRAM#krusty-burger / COUPON#free-fries', field: 'sk', reason: 'must start with PROGRAM, OFFER#, QUESTION#, TEMPLATE#, CAMPAIGN# or SWEEPSTAKES#' }],
