@@ -1,3 +1,4 @@
+import { handOutWaves } from './hand-out-waves';
 import type { Catalog } from './catalog';
 import { offerPeriod } from './coupons';
 import { issueAndQueue } from './issue-coupon';
@@ -26,18 +27,12 @@ export interface LunchDeps {
 
 /**
  * The 15-minute schedule: the first pages of every zone now inside its lunch window whose wave has
- * not started yet that local day, one per shard of the zone's audience (chains that run side by
- * side) plus one for subscriptions filed before zones had shards. Each zone is walked once a day,
- * not at every tick of its window. Queued first, recorded after: a crash in between walks the zone
- * again next tick (issuing is idempotent per subscriber and day), never leaves it without its wave.
+ * not started yet that local day (handOutWaves: one chain per shard). Each zone is walked once a
+ * day, not at every tick of its window; issuing is idempotent per subscriber and day.
  */
 export async function dispatchLunch(deps: { catalog: CatalogSource; pages: LunchPageQueue; waves: LunchWaves; clock: Clock; shards: number }): Promise<LunchPage[]> {
   const at = deps.clock.now();
-  const waves = await deps.waves.unstarted(lunchPagesDue(await deps.catalog.load(), at));
-  const chains = waves.flatMap((page) => [page, ...Array.from({ length: deps.shards }, (_, shard) => ({ ...page, shard }))]);
-  await deps.pages.send(chains);
-  await deps.waves.markStarted(waves, at);
-  return chains;
+  return handOutWaves(lunchPagesDue(await deps.catalog.load(), at), deps, at);
 }
 
 /**

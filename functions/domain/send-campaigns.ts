@@ -11,6 +11,7 @@ import type { Catalog, Offer, Program } from './catalog';
 import type { DomainEvent } from './events';
 import { withinCaps } from './frequency-caps';
 import { couponIssuedEvent, earlier, issueAndQueue, type ComposedText } from './issue-coupon';
+import { handOutWaves } from './hand-out-waves';
 import { effectiveZone, KNOWN_ZONES, UNKNOWN_ZONE } from './lunch';
 import { friendlyDate, localDate } from './local-time';
 import type { AudienceIndex, CampaignPageQueue, CampaignWaves, CatalogSource, Clock, CouponStore, EventPublisher, Outbox, Random } from './ports';
@@ -58,18 +59,13 @@ export function campaignPagesDue(catalog: Catalog, at: Date): CampaignPage[] {
 }
 
 /**
- * The 15-minute schedule: the first pages (one per shard, plus the unsharded chain) of every zone
- * where a campaign became due and whose wave has not been handed out. Queued first, recorded after:
- * a crash in between walks the zone again next tick, and every recipient's text carries the same
- * deduplication id, so nobody gets it twice.
+ * The 15-minute schedule: the first pages (handOutWaves: one chain per shard) of every zone where a
+ * campaign became due and whose wave has not been handed out. A zone handed out twice after a crash
+ * sends nobody a second text: every recipient's text carries the same deduplication id.
  */
 export async function dispatchCampaigns(deps: { catalog: CatalogSource; pages: CampaignPageQueue; waves: CampaignWaves; clock: Clock; shards: number }): Promise<CampaignPage[]> {
   const at = deps.clock.now();
-  const waves = await deps.waves.unstarted(campaignPagesDue(await deps.catalog.load(), at));
-  const chains = waves.flatMap((page) => [page, ...Array.from({ length: deps.shards }, (_, shard) => ({ ...page, shard }))]);
-  await deps.pages.send(chains);
-  await deps.waves.markStarted(waves, at);
-  return chains;
+  return handOutWaves(campaignPagesDue(await deps.catalog.load(), at), deps, at);
 }
 
 export interface CampaignDeps {

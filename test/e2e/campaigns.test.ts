@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { validateCatalog } from '../../functions/domain/catalog';
 import { variantFor } from '../../functions/domain/campaigns';
 import { demoItems, springMenu } from '../support/campaign-fixtures';
-import { GatewayHarness, newPhone } from '../support/gateway-harness';
+import { GatewayHarness } from '../support/gateway-harness';
 
 jest.setTimeout(180_000);
 
@@ -20,13 +20,7 @@ afterAll(async () => {
 });
 
 /** Subscribes a number and answers the ZIP question, on Monday afternoon. */
-async function subscriber(zip: string): Promise<string> {
-  const phone = newPhone();
-  await harness.setClock('2026-03-09T20:00:00Z');
-  await harness.textAndSettle(phone, 'KRUSTY');
-  await harness.textAndSettle(phone, zip);
-  return phone;
-}
+const subscriber = (zip: string) => harness.subscriberAt(zip, '2026-03-09T20:00:00Z');
 
 async function putCampaign(item: Record<string, unknown>): Promise<void> {
   expect(validateCatalog([...demoItems, item]).problems).toEqual([]);

@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GatewayHarness, newPhone } from '../support/gateway-harness';
+import { GatewayHarness } from '../support/gateway-harness';
 
 /**
  * Offers vary through the local gateway: each subscriber gets the lunch offer for where they live,
@@ -29,14 +29,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Subscribes a number and answers the ZIP question, at the given time. */
-async function subscriberAt(zip: string, at: string): Promise<string> {
-  const phone = newPhone();
-  await harness.setClock(at);
-  await harness.textAndSettle(phone, 'KRUSTY');
-  await harness.textAndSettle(phone, zip);
-  return phone;
-}
+const subscriberAt = (zip: string, at: string) => harness.subscriberAt(zip, at);
 
 const coupons = (phone: string) => harness.received(phone).filter((m) => /Code KB-[A-HJ-NP-Z2-9]{6}\b/.test(m.body));
 

@@ -14,7 +14,7 @@ import type { CouponStore } from '../../functions/domain/ports';
 import { outboundQueueMessage } from '../../functions/schemas/queue-messages';
 import { ensureTables, localTableName } from '../../lib/local/tables';
 import type { SqsLocal } from '../../lib/local/sqs-local';
-import { drainQueue, freshPhone, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
+import { drainQueue, freshPhone, recordRequests, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
 import { RecordingPublisher } from '../support/recording-publisher';
 
 jest.setTimeout(120_000);
@@ -26,17 +26,11 @@ const SHARDS = 4;
 let db: LocalDynamo;
 let sqs: SqsLocal;
 /** DynamoDB requests sent through db.doc, by command name. */
-const requests: string[] = [];
+let requests: string[] = [];
 
 beforeAll(async () => {
   [db, sqs] = await Promise.all([startLocalDynamo(uniqueStage('it-lunch')), startLocalSqs()]);
-  db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.push((context.commandName ?? '').replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  requests = recordRequests(db.doc);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { issueLunchPage, type LunchDeps } from '../../functions/domain/issue-lun
 import type { LunchPage } from '../../functions/domain/lunch';
 import type { Outbox } from '../../functions/domain/ports';
 import type { SqsLocal } from '../../lib/local/sqs-local';
-import { audienceItems, drainQueue, freshPhone, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
+import { audienceItems, drainQueue, freshPhone, recordRequests, startLocalDynamo, startLocalSqs, uniqueStage, type LocalDynamo } from '../support/local-stand-ins';
 import { RecordingPublisher } from '../support/recording-publisher';
 
 /**
@@ -35,17 +35,11 @@ const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
 let db: LocalDynamo;
 let sqs: SqsLocal;
 /** DynamoDB requests sent through db.doc, by command name. */
-const requests: string[] = [];
+let requests: string[] = [];
 
 beforeAll(async () => {
   [db, sqs] = await Promise.all([startLocalDynamo(uniqueStage('it-markers')), startLocalSqs()]);
-  db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.push((context.commandName ?? '').replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  requests = recordRequests(db.doc);
 });
 
 afterAll(async () => {

@@ -204,6 +204,15 @@ export class GatewayHarness {
     return (await this.items(phone, `STATE#PROGRAM#${programId}`))[0];
   }
 
+  /** Subscribes a new number at `at` (the clock is left there) and answers the ZIP question with `zip`. */
+  async subscriberAt(zip: string, at: string): Promise<string> {
+    const phone = newPhone();
+    await this.setClock(at);
+    await this.textAndSettle(phone, 'KRUSTY');
+    await this.textAndSettle(phone, zip);
+    return phone;
+  }
+
   /** PUT /local/clock: every component reads this time from now on (null = real time). */
   async setClock(now: string | null): Promise<void> {
     const response = await fetch(`${this.gateway.url}/local/clock`, { method: 'PUT', body: JSON.stringify({ now }) });

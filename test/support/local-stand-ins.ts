@@ -62,6 +62,19 @@ export async function startLocalDynamo(stage: string): Promise<LocalDynamo> {
 }
 
 /** fauxqs with the topology's queues (and their dead-letter queues) created. */
+/** Records the name of every request sent through a DynamoDB client (GetItem, TransactWriteItems, …), in order. */
+export function recordRequests(client: LocalDynamo['doc']): string[] {
+  const requests: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      requests.push((context.commandName ?? '').replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return requests;
+}
+
 export function startLocalSqs(): Promise<SqsLocal> {
   return startSqsLocal();
 }
