@@ -13,7 +13,7 @@ import { campaignStage } from '../functions/domain/campaigns';
 import { validateCatalog } from '../functions/domain/catalog';
 import { DEFAULT_SENDER_MPS } from '../functions/shared/sender-pace';
 import { describeProblem } from '../lib/catalog-admin';
-import { readRunningInfo, settingsFromEnv } from '../lib/local/settings';
+import { gatewayNow, readRunningInfo, settingsFromEnv } from '../lib/local/settings';
 import { runCli } from '../lib/run-cli';
 import { formatTable } from '../lib/text-table';
 
@@ -38,17 +38,18 @@ const { values, positionals } = parseArgs({
   },
 });
 
-function connect(): { client: DynamoDBDocumentClient; catalogTable: string; audienceTable: string } {
+async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable: string; audienceTable: string; now: Date }> {
   const catalogTable = values['catalog-table'];
   const audienceTable = values['audience-table'];
   if (catalogTable || audienceTable) {
     if (!catalogTable || !audienceTable) throw new Error('A deployed stage needs both --catalog-table and --audience-table.');
-    return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region })), catalogTable, audienceTable };
+    return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region })), catalogTable, audienceTable, now: new Date() };
   }
   const running = readRunningInfo(settingsFromEnv().dataDir);
   if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--audience-table was given.');
   const local = new DynamoDBClient({ endpoint: running.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return { client: DynamoDBDocumentClient.from(local), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience! };
+  // The local gateway's own time: a campaign is due or finished by the clock the gateway runs on.
+  return { client: DynamoDBDocumentClient.from(local), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running) };
 }
 
 /** Every subscription of a program (a paged Scan: a plan reads the whole audience once). */
@@ -105,10 +106,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { client, catalogTable, audienceTable } = connect();
+  const { client, catalogTable, audienceTable, now } = await connect();
   const { catalog, problems } = validateCatalog(await scanCatalogItems(client, catalogTable));
   const campaignProblems = problems.filter((problem) => problem.key.includes(' / CAMPAIGN#'));
-  const now = new Date();
   switch (command) {
     case 'list': {
       const campaigns = catalog.programs.flatMap((program) => program.campaigns.map((campaign) => ({ program, campaign })));

@@ -20,7 +20,7 @@ import { maskPhone } from '../functions/domain/phone-masking';
 import { distinctEntrants, DRAW_ALGORITHM, sweepstakesStage } from '../functions/domain/sweepstakes';
 import { describeProblem } from '../lib/catalog-admin';
 import { LOCAL_EVENTBRIDGE_PATH } from '../lib/local/http-routes';
-import { readRunningInfo, settingsFromEnv } from '../lib/local/settings';
+import { gatewayNow, readRunningInfo, settingsFromEnv } from '../lib/local/settings';
 import { runCli } from '../lib/run-cli';
 import { formatTable } from '../lib/text-table';
 import { queueName } from '../lib/topology';
@@ -57,11 +57,13 @@ interface Connection {
   client: DynamoDBDocumentClient;
   catalogTable: string;
   audienceTable: string;
+  /** The time that judges open and closed: the local gateway's own clock, else the real time. */
+  now: Date;
   /** Where a draw texts winners and publishes SweepstakesWon. */
   sending: () => Promise<{ outbox: SqsOutbox; events: EventBridgePublisher }>;
 }
 
-function connect(): Connection {
+async function connect(): Promise<Connection> {
   const catalogTable = values['catalog-table'];
   const audienceTable = values['audience-table'];
   if (catalogTable || audienceTable) {
@@ -72,6 +74,7 @@ function connect(): Connection {
       client,
       catalogTable,
       audienceTable,
+      now: new Date(),
       sending: async () => {
         if (!values.stage) throw new Error('A draw on a deployed stage needs --stage (its outbound queue and event bus).');
         const sqs = new SQSClient({ region, endpoint: process.env.AWS_ENDPOINT_URL_SQS });
@@ -89,6 +92,7 @@ function connect(): Connection {
     client: DynamoDBDocumentClient.from(local, { marshallOptions: { removeUndefinedValues: true } }),
     catalogTable: running.tables.catalog!,
     audienceTable: running.tables.audience!,
+    now: await gatewayNow(running),
     sending: async () => {
       const sqs = new SQSClient({ endpoint: running.sqsEndpoint, region: 'us-east-1', credentials });
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName('outbound') }));
@@ -110,10 +114,10 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const connection = connect();
+  const connection = await connect();
   const { catalog, problems } = validateCatalog(await scanCatalogItems(connection.client, connection.catalogTable));
   const sweepstakesProblems = problems.filter((problem) => problem.key.includes(' / SWEEPSTAKES#'));
-  const now = new Date();
+  const { now } = connection;
   if (command === 'list') {
     const all = catalog.programs.flatMap((program) => program.sweepstakes.map((sweepstakes) => ({ program, sweepstakes })));
     if (values.json) console.log(JSON.stringify({ sweepstakes: all.map(({ sweepstakes }) => ({ ...sweepstakes, stage: sweepstakesStage(sweepstakes, now) })), problems: sweepstakesProblems }, null, 2));

@@ -183,6 +183,9 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         if (await parts.scheduler.fire(name)) return send(res, 200, { fired: name, at: parts.clock.now().toISOString() });
         return send(res, 404, { error: `no schedule named ${name}`, schedules: parts.scheduler.names() });
       }
+      if (method === 'GET' && url.pathname === '/local/clock') {
+        return send(res, 200, { now: parts.clock.now().toISOString() });
+      }
       if (method === 'PUT' && url.pathname === '/local/clock') {
         const parsed = parseJson(clockSetting, body);
         if (!parsed.ok) return send(res, 400, { error: `${parsed.error} (expected {"now": "<ISO-8601>"} or {"now": null})` });

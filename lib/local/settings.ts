@@ -87,3 +87,18 @@ export function readRunningInfo(dataDir: string): RunningGatewayInfo | undefined
     return undefined;
   }
 }
+
+/**
+ * The running local gateway's time (its clock may have been moved with PUT /local/clock), so the
+ * CLIs judge "open", "finished" and "due" as the gateway does; the real time when it cannot answer.
+ */
+export async function gatewayNow(info: Pick<RunningGatewayInfo, 'url'>): Promise<Date> {
+  try {
+    const response = await fetch(`${info.url}/local/clock`);
+    const { now } = (await response.json()) as { now?: string };
+    const at = now ? new Date(now) : undefined;
+    return at && !Number.isNaN(at.getTime()) ? at : new Date();
+  } catch {
+    return new Date();
+  }
+}

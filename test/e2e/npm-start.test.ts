@@ -125,11 +125,16 @@ describe('npm start and npm run text, as a new user runs them', () => {
     const planned = await finish('bin/campaign.ts', ['plan', 'spring-menu'], env);
     const json = await finish('bin/campaign.ts', ['plan', 'spring-menu', '--json'], env);
     const unknown = await finish('bin/campaign.ts', ['plan', 'no-such-campaign'], env);
+    // The gateway's clock moved past the date: the CLI judges by it, as the gateway sends by it.
+    await fetch(`http://127.0.0.1:${env.PORT}/local/clock`, { method: 'PUT', body: JSON.stringify({ now: '2030-03-14T12:00:00Z' }) });
+    const listedLater = await finish('bin/campaign.ts', ['list'], env);
+    await fetch(`http://127.0.0.1:${env.PORT}/local/clock`, { method: 'PUT', body: JSON.stringify({ now: null }) });
     rmSync(dir, { recursive: true, force: true });
 
     // Assess
     expect(imported.code).toBe(0);
     expect(listed.output).toMatch(/krusty-burger\s+spring-menu\s+Spring menu\s+2030-03-12\s+11:00\s+1\s+scheduled/);
+    expect(listedLater.output).toMatch(/spring-menu\s+Spring menu\s+2030-03-12\s+11:00\s+1\s+finished/);
     expect(planned.code).toBe(0);
     expect(planned.output).toMatch(/2 of 3 subscriber\(s\) would get it; opted out: 0, no ZIP: 0, outside the segment: 1, capped: 0/);
     expect(planned.output).toMatch(/America\/Chicago\s+2\s+11:00\s+21:00/);
