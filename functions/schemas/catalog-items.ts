@@ -85,11 +85,12 @@ export const programItem = z.object({
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward', 'profile-reward'] as const;
+export const offerKinds = ['welcome', 'lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward', 'profile-reward', 'campaign'] as const;
 
 /**
  * The kinds whose offer is chosen per subscriber (offer-choice.ts): only these may name where they
- * apply. A welcome goes out before a ZIP is known; a profile reward is named by its question.
+ * apply. A welcome goes out before a ZIP is known; a profile reward is named by its question, a
+ * campaign offer by its campaign (whose segment says where).
  */
 export const locatedOfferKinds: readonly string[] = ['lunch', 'post-purchase', 'birthday', 'cross-sell', 'referral-reward'];
 

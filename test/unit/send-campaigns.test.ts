@@ -176,6 +176,21 @@ describe('sendCampaignPage: each recipient in the segment gets their variant onc
     for (const message of outbox.queued.values()) expect(message.body).toMatch(/^Krusty Burger: the spring menu is here\. .*STOP/);
   });
 
+  test('an offer of kind campaign is sent only by its campaign: each recipient gets a coupon of it, the lunch fan-out never offers it', async () => {
+    // Prepare
+    const spring = { pk: 'PROGRAM#krusty-burger', sk: 'OFFER#spring-melt', kind: 'campaign', copy: 'A Krabby Melt for $3.', validDays: 7 };
+    const catalog = catalogWith(spring, springMenu({ offer: 'OFFER#spring-melt' }));
+    const { deps, outbox, coupons } = world([inChicago(1), inChicago(2)], { catalog });
+
+    // Act
+    await sendCampaignPage(PAGE, deps);
+
+    // Assess
+    expect([...coupons.coupons.values()].map((coupon) => coupon.offerId)).toEqual(['spring-melt', 'spring-melt']);
+    for (const message of outbox.queued.values()) expect(message.body).toMatch(/A Krabby Melt for \$3\.|Krabby Melt\. Code KB-/);
+    expect(catalog.programs[0]!.offers.filter((offer) => offer.kind === 'lunch').map((offer) => offer.offerId)).toEqual(['lunch']);
+  });
+
   const crashes: [string, (w: ReturnType<typeof world>) => void][] = [
     ['the 5th coupon write fails before it is made', (w) => void (w.coupons.fault = new Fault(5, 'before'))],
     ['the 5th coupon write is made but its answer is lost', (w) => void (w.coupons.fault = new Fault(5, 'after'))],
