@@ -1,4 +1,20 @@
-import type { PageQueue, Waves } from './ports';
+import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, Outbox, PageQueue, Random, Waves } from './ports';
+
+/** What one page of a fan-out (a lunch wave's, a campaign's) works with. */
+export interface PageDeps<P> {
+  catalog: CatalogSource;
+  audience: AudienceIndex;
+  coupons: CouponStore;
+  random: Random;
+  outbox: Outbox;
+  events: EventPublisher;
+  /** Where the next page is handed on. */
+  pages: PageQueue<P>;
+  clock: Clock;
+  pageSize: number;
+  /** Subscribers issued at once (default ISSUE_CONCURRENCY). */
+  concurrency?: number;
+}
 
 /**
  * Hands out the first pages of the waves that are due and not started yet: for each, one page chain

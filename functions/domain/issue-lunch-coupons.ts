@@ -1,4 +1,4 @@
-import { handOutWaves } from './hand-out-waves';
+import { handOutWaves, type PageDeps } from './hand-out-waves';
 import type { Catalog } from './catalog';
 import { offerPeriod } from './coupons';
 import { issueAndQueue } from './issue-coupon';
@@ -6,24 +6,12 @@ import { effectiveZone, lunchOffers, lunchPagesDue, type LunchPage } from './lun
 import { chooseOffer } from './offer-choice';
 import { withinCaps } from './frequency-caps';
 import { endOfLocalDay, isBirthday, nextLocalTime, startOfLocalDate } from './local-time';
-import type { AudienceIndex, CatalogSource, Clock, CouponStore, EventPublisher, LunchPageQueue, LunchWaves, Outbox, Random } from './ports';
+import type { CatalogSource, Clock, LunchPageQueue, LunchWaves } from './ports';
 
 /** Subscribers per page of a zone's lunch chain (LUNCH_PAGE_SIZE overrides it). */
 export const LUNCH_PAGE_SIZE = 100;
 
-export interface LunchDeps {
-  catalog: CatalogSource;
-  audience: AudienceIndex;
-  coupons: CouponStore;
-  random: Random;
-  outbox: Outbox;
-  events: EventPublisher;
-  pages: LunchPageQueue;
-  clock: Clock;
-  pageSize: number;
-  /** Subscribers issued at once (default ISSUE_CONCURRENCY). */
-  concurrency?: number;
-}
+export type LunchDeps = PageDeps<LunchPage>;
 
 /**
  * The 15-minute schedule: the first pages of every zone now inside its lunch window whose wave has

@@ -11,10 +11,10 @@ import type { Catalog, Offer, Program } from './catalog';
 import type { DomainEvent } from './events';
 import { withinCaps } from './frequency-caps';
 import { couponIssuedEvent, earlier, issueAndQueue, type ComposedText } from './issue-coupon';
-import { handOutWaves } from './hand-out-waves';
+import { handOutWaves, type PageDeps } from './hand-out-waves';
 import { effectiveZone, KNOWN_ZONES, UNKNOWN_ZONE } from './lunch';
 import { friendlyDate, localDate } from './local-time';
-import type { AudienceIndex, CampaignPageQueue, CampaignWaves, CatalogSource, Clock, CouponStore, EventPublisher, Outbox, Random } from './ports';
+import type { CampaignPageQueue, CampaignWaves, CatalogSource, Clock } from './ports';
 import type { Coupon } from './coupons';
 
 /** One page of one zone's subscribers to send a campaign to. */
@@ -68,19 +68,7 @@ export async function dispatchCampaigns(deps: { catalog: CatalogSource; pages: C
   return handOutWaves(campaignPagesDue(await deps.catalog.load(), at), deps, at);
 }
 
-export interface CampaignDeps {
-  catalog: CatalogSource;
-  audience: AudienceIndex;
-  coupons: CouponStore;
-  random: Random;
-  outbox: Outbox;
-  events: EventPublisher;
-  pages: CampaignPageQueue;
-  clock: Clock;
-  pageSize: number;
-  /** Coupons issued at once (default ISSUE_CONCURRENCY). */
-  concurrency?: number;
-}
+export type CampaignDeps = PageDeps<CampaignPage>;
 
 /** What one page did with its subscribers. */
 export interface CampaignPageResult {
