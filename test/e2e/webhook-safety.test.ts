@@ -227,7 +227,9 @@ describe('body size limits', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 413 });
-    expect((peak - before) / MB).toBeLessThan(8);
+    // Buffering it would add at least 25 MB; the in-process gateway's own pollers and timers move
+    // RSS by a few MB meanwhile, so the bar sits well between the two.
+    expect((peak - before) / MB).toBeLessThan(16);
   });
 
   test('a signed webhook over 64 KB gets 413 and is not queued', async () => {
