@@ -3,10 +3,10 @@
  * The marketers' campaign CLI: `npm run campaign -- list | plan <campaignId>`, against the running
  * local gateway's tables, or a deployed stage's with --catalog-table, --audience-table and --region.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
+import { scanAll } from '../functions/adapters/partition-items';
 import type { Subscription } from '../functions/domain/audience';
 import { planCampaign, type CampaignPlan } from '../functions/domain/campaign-plan';
 import { campaignStage } from '../functions/domain/campaigns';
@@ -14,6 +14,7 @@ import { validateCatalog } from '../functions/domain/catalog';
 import { DEFAULT_SENDER_MPS } from '../functions/shared/sender-pace';
 import { describeProblem } from '../lib/catalog-admin';
 import { gatewayNow, readRunningInfo, settingsFromEnv } from '../lib/local/settings';
+import { localDynamo, stageDynamo } from '../lib/cli-dynamo';
 import { runCli } from '../lib/run-cli';
 import { formatTable } from '../lib/text-table';
 
@@ -43,33 +44,23 @@ async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable
   const audienceTable = values['audience-table'];
   if (catalogTable || audienceTable) {
     if (!catalogTable || !audienceTable) throw new Error('A deployed stage needs both --catalog-table and --audience-table.');
-    return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region })), catalogTable, audienceTable, now: new Date() };
+    return { client: stageDynamo(values.region), catalogTable, audienceTable, now: new Date() };
   }
   const running = readRunningInfo(settingsFromEnv().dataDir);
   if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--audience-table was given.');
-  const local = new DynamoDBClient({ endpoint: running.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   // The local gateway's own time: a campaign is due or finished by the clock the gateway runs on.
-  return { client: DynamoDBDocumentClient.from(local), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running) };
+  return { client: localDynamo(running), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running) };
 }
 
 /** Every subscription of a program (a paged Scan: a plan reads the whole audience once). */
 async function subscriptionsOf(client: DynamoDBDocumentClient, table: string, programId: string): Promise<Subscription[]> {
-  const found: Subscription[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: '#type = :subscription AND programId = :program',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':subscription': 'subscription', ':program': programId },
-        ExclusiveStartKey,
-      }),
-    );
-    found.push(...((page.Items ?? []) as Subscription[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return found;
+  const items = await scanAll(client, {
+    TableName: table,
+    FilterExpression: '#type = :subscription AND programId = :program',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':subscription': 'subscription', ':program': programId },
+  });
+  return items as unknown as Subscription[];
 }
 
 const money = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;

@@ -3,8 +3,8 @@
  * The marketers' catalog CLI: `npm run catalog -- validate [FILE] | import FILE | export`, against the
  * running local gateway's table, or a real table with --table and --region.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamo, stageDynamo } from '../lib/cli-dynamo';
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
 import { validateCatalog } from '../functions/domain/catalog';
@@ -29,14 +29,13 @@ const { values, positionals } = parseArgs({
 
 function connect(): { client: DynamoDBDocumentClient; table: string } {
   if (values.table) {
-    return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region })), table: values.table };
+    return { client: stageDynamo(values.region), table: values.table };
   }
   const running = readRunningInfo(settingsFromEnv().dataDir);
   if (!running) {
     throw new Error('No local gateway is running (start it with `npm start`), and no --table was given.');
   }
-  const local = new DynamoDBClient({ endpoint: running.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return { client: DynamoDBDocumentClient.from(local), table: running.tables.catalog! };
+  return { client: localDynamo(running), table: running.tables.catalog! };
 }
 
 /** Prints every problem with its item key, and what copy costs more than a segment; true when no problems. */

@@ -4,10 +4,10 @@
  * running local gateway, or a deployed stage's tables with --catalog-table, --audience-table and
  * --region (a draw also needs --stage: the outbound queue and the bus it texts winners and publishes through).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamo, stageDynamo } from '../lib/cli-dynamo';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
@@ -69,7 +69,7 @@ async function connect(): Promise<Connection> {
   if (catalogTable || audienceTable) {
     if (!catalogTable || !audienceTable) throw new Error('A deployed stage needs both --catalog-table and --audience-table.');
     const region = values.region;
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region, endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }), { marshallOptions: { removeUndefinedValues: true } });
+    const client = stageDynamo(region);
     return {
       client,
       catalogTable,
@@ -87,9 +87,8 @@ async function connect(): Promise<Connection> {
   const running = readRunningInfo(settingsFromEnv().dataDir);
   if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--audience-table was given.');
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const local = new DynamoDBClient({ endpoint: running.dynamodbEndpoint, region: 'us-east-1', credentials });
   return {
-    client: DynamoDBDocumentClient.from(local, { marshallOptions: { removeUndefinedValues: true } }),
+    client: localDynamo(running),
     catalogTable: running.tables.catalog!,
     audienceTable: running.tables.audience!,
     now: await gatewayNow(running),

@@ -1,8 +1,9 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SweepstakesRecords } from '../domain/ports';
 import type { SweepstakesDraw, SweepstakesEntry } from '../domain/sweepstakes';
 import { audienceKeys, ENTRY_PREFIX } from './audience-keys';
 import { conditionFailureItem } from './conditional-writes';
+import { itemsOfPartition } from './partition-items';
 
 const withoutKeys = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
@@ -20,23 +21,10 @@ export class DynamoSweepstakesRecords implements SweepstakesRecords {
   ) {}
 
   async entries(programId: string, sweepstakesId: string): Promise<SweepstakesEntry[]> {
-    const found: SweepstakesEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-          ExpressionAttributeValues: { ':pk': audienceKeys.sweepstakes(programId, sweepstakesId), ':entry': ENTRY_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map((item) => withoutKeys<SweepstakesEntry>(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return found;
+    const items = await itemsOfPartition(this.client, this.tableName, audienceKeys.sweepstakes(programId, sweepstakesId), ENTRY_PREFIX);
+    return items.map((item) => withoutKeys<SweepstakesEntry>(item));
   }
+
 
   async recordDraw(draw: SweepstakesDraw): Promise<{ recorded: true } | { recorded: false; earlier: SweepstakesDraw }> {
     try {

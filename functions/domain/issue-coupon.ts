@@ -97,22 +97,16 @@ export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
  * Issues and queues coupon texts: issue, queue, then mark notified, so a retry after a crash queues
  * what was not queued (under the same deduplication id) and never what was.
  */
-export async function issueAndNotify(
-  grants: { phone: string; program: Program; offer: Offer; period: string; timeZone: string; template?: TemplateName; purpose?: OutboundMessage['purpose']; notAfter?: string }[],
-  at: Date,
-  deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher },
-): Promise<Coupon[]> {
-  const issued: { coupon: Coupon; offer: Offer; period: string; message: OutboundMessage }[] = [];
+export async function issueAndNotify(grants: Grant[], at: Date, deps: { coupons: CouponStore; random: Random; outbox: Outbox; events: EventPublisher }): Promise<Coupon[]> {
+  const issued: { coupon: Coupon; period: string; text: ComposedText }[] = [];
   for (const grant of grants) {
     const coupon = await issueCoupon({ ...grant, at }, deps);
     const offer = coupon && offerOfCoupon(coupon, grant.program, grant.offer);
     if (!coupon || !offer) continue;
-    const message = couponMessage(coupon, grant.program, offer, grant.timeZone, grant.template, grant.purpose);
-    const notAfter = earlier(grant.notAfter, message.notAfter);
-    issued.push({ coupon, offer, period: grant.period, message: notAfter ? { ...message, notAfter } : message });
+    issued.push({ coupon, period: grant.period, text: composed(grant, coupon, offer) });
   }
-  await deps.outbox.enqueueEach(issued.map(({ coupon, message }) => ({ id: `coupon-${coupon.code}`, message })));
-  await deps.events.publish(issued.map(({ coupon, offer }) => couponIssuedEvent(coupon, offer)));
+  await deps.outbox.enqueueEach(issued.map(({ text: { id, message } }) => ({ id, message })));
+  await deps.events.publish(issued.flatMap(({ text }) => text.events));
   for (const { coupon, period } of issued) await deps.coupons.markNotified(coupon, period);
   return issued.map(({ coupon }) => coupon);
 }
