@@ -3,7 +3,7 @@ import type { OutboundMessage } from '../domain/audience';
 import type { DomainEvent } from '../domain/events';
 import { CarrierFailure, type Carrier, type CarrierRecord, type EventPublisher, type SendOptions, type SentMessage } from '../domain/ports';
 import type { Limit } from '../domain/limits';
-import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, FUNNEL_METRICS, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
+import { CARRIER_ERRORS_METRIC, CARRIER_ERROR_DIMENSION, funnelMetric, LIMITED_TEXTS_METRIC, LIMIT_DIMENSION, MESSAGES_SENT_METRIC, UNCERTAIN_SENDS_METRIC, UNCERTAIN_SEND_DIMENSION } from '../shared/metric-names';
 import { metrics } from '../shared/metrics';
 
 /** Every domain event also counts on the funnel dashboard: one place, so the two never disagree. */
@@ -12,7 +12,10 @@ export class MeteredPublisher implements EventPublisher {
 
   async publish(events: DomainEvent[]): Promise<void> {
     await this.inner.publish(events);
-    for (const event of events) metrics.addMetric(FUNNEL_METRICS[event.type], MetricUnit.Count, 1);
+    for (const event of events) {
+      const metric = funnelMetric(event.type);
+      if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
+    }
   }
 }
 

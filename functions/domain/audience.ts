@@ -1,3 +1,4 @@
+import type { MessageSource } from './events';
 import type { Purchase } from './handle-purchase';
 import type { ProfileField } from './profile-answers';
 import type { SweepstakesEntrant } from './sweepstakes';
@@ -161,6 +162,8 @@ export interface OutboundMessage {
    * out of its program after asking.
    */
   requestedAt?: string;
+  /** What made this message (a lunch coupon, campaign spring-menu variant b…): its links' UTM tags and the report's rows. */
+  source?: MessageSource;
 }
 
 /** The messages one cause (an inbound text, an order) produces, with ids stable across its retries. */

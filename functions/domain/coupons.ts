@@ -3,6 +3,7 @@
  * till may redeem it. Pure: the clock comes in as a Date, and the adapter applies a redemption
  * with a conditional write (status = issued), so two tills racing cannot both win.
  */
+import type { MessageSource } from './events';
 
 export interface CouponOffer {
   offerId: string;
@@ -22,6 +23,8 @@ export interface Coupon {
    * lunch offer). Absent only on coupons issued before coupons carried it.
    */
   kind?: string;
+  /** What issued it (its offer's kind; a campaign's id and variant): where its redemption's revenue is attributed. */
+  source?: MessageSource;
   issuedAt: string;
   validUntil: string;
   status: 'issued' | 'redeemed';

@@ -2,9 +2,14 @@
  * The custom metrics the functions emit (Powertools Metrics, embedded metric format) and the stack
  * charts and alarms on: one list, so a dashboard never charts a metric nobody emits.
  */
+import type { DomainEventType } from '../domain/events';
+
 export const METRICS_NAMESPACE = 'SmsGateway';
 
-/** The customer loop, stage by stage: each domain event type counts one. */
+/**
+ * The customer loop, stage by stage: each of these domain event types counts one. The others
+ * (KeywordReceived, HelpRequested, MessageOutcome) have metrics of their own below.
+ */
 export const FUNNEL_METRICS = {
   SubscriberOptedIn: 'OptIns',
   SubscriberOptedOut: 'OptOuts',
@@ -16,7 +21,15 @@ export const FUNNEL_METRICS = {
   CampaignSent: 'CampaignTexts',
   SweepstakesEntered: 'SweepstakesEntries',
   SweepstakesWon: 'SweepstakesWinners',
-} as const;
+  LinkClicked: 'LinkClicks',
+  PurchaseRecorded: 'Purchases',
+  ShareRequested: 'ShareRequests',
+} as const satisfies Partial<Record<DomainEventType, string>>;
+
+/** The funnel metric a domain event counts on, if any. */
+export function funnelMetric(type: DomainEventType): string | undefined {
+  return (FUNNEL_METRICS as Partial<Record<DomainEventType, string>>)[type];
+}
 
 /** Campaign recipients skipped because their allowed hours had ended when their page ran (never sent late). */
 export const CAMPAIGN_MISSED_METRIC = 'CampaignTextsMissed';
