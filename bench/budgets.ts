@@ -25,6 +25,7 @@ export const bundleBudgets = {
   dispatchCampaigns: 600 * KB,
   sendCampaignPages: 600 * KB,
   handlePurchase: 600 * KB,
+  recordStats: 600 * KB,
 } satisfies Record<FunctionName, number>;
 
 export function budgetFor(name: string): number | undefined {

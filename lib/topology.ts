@@ -2,8 +2,9 @@
  * The one source of truth for what runs and what triggers it. The CDK stack and the local runtime
  * both read this, so a route, queue, schedule or rule cannot exist in one and not the other.
  */
+import { DOMAIN_EVENT_TYPES, EVENT_SOURCE } from '../functions/domain/events';
 
-export type TableName = 'catalog' | 'audience';
+export type TableName = 'catalog' | 'audience' | 'stats';
 export type QueueName = 'inbound' | 'outbound' | 'lunchPages' | 'campaignPages' | 'rejectedEvents';
 
 export interface TableSpec {
@@ -75,6 +76,9 @@ export const tables: Record<TableName, TableSpec> = {
     // Keys only: the marketing sends that rewrite a subscription do not rewrite its index entry too.
     indexes: { byZone: { partitionKey: 'zoneKey', sortKey: 'phone', projection: 'KEYS_ONLY' } },
   },
+  // The funnel's counters (per program and local day, per campaign), kept by the stats writer from the
+  // domain events; no subscriber's number in it (the recent-campaign marks key a hash of it).
+  stats: { env: 'STATS_TABLE', partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
 };
 
 export const functions = {
@@ -95,7 +99,7 @@ export const functions = {
     memoryMb: 256,
     tables: [{ name: 'audience', access: 'readWrite' }],
     sendsTo: [],
-    publishesEvents: false,
+    publishesEvents: true,
     twilio: true,
   },
   converse: {
@@ -126,7 +130,7 @@ export const functions = {
     ],
     // The profile question riding along a marketing message goes out as a message of its own.
     sendsTo: ['outbound'],
-    publishesEvents: false,
+    publishesEvents: true,
     twilio: true,
   },
   sendFollowUps: {
@@ -198,6 +202,20 @@ export const functions = {
     ],
     sendsTo: ['outbound', 'rejectedEvents'],
     publishesEvents: true,
+    twilio: false,
+  },
+  recordStats: {
+    entry: 'functions/handlers/record-stats.ts',
+    // Every domain event the gateway publishes, counted once per event id (the funnel report's figures).
+    trigger: { kind: 'rule', name: 'funnel-stats', source: [EVENT_SOURCE], detailType: [...DOMAIN_EVENT_TYPES] },
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'stats', access: 'readWrite' },
+    ],
+    sendsTo: [],
+    publishesEvents: false,
     twilio: false,
   },
 } satisfies Record<string, FunctionSpec>;

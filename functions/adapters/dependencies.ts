@@ -9,6 +9,7 @@ import { DynamoDeliveries } from './dynamo-deliveries';
 import { DynamoScheduledSends } from './dynamo-scheduled-sends';
 import { campaignWaveKind, DynamoWaves, lunchWaveKind } from './dynamo-waves';
 import { DynamoOrderStore } from './dynamo-orders';
+import { DynamoStatsStore } from './dynamo-stats';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
 import { randomBytes } from 'node:crypto';
@@ -37,5 +38,6 @@ export const lunchWaves = once(() => new DynamoWaves(dynamo(), requiredEnv('AUDI
 export const campaignWaves = once(() => new DynamoWaves(dynamo(), requiredEnv('AUDIENCE_TABLE'), campaignWaveKind));
 export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
+export const statsStore = once(() => new DynamoStatsStore(dynamo(), requiredEnv('STATS_TABLE')));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
 export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));

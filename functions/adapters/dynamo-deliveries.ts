@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { outboxEntries, outboxEntryOf, type OutboundMessage } from '../domain/audience';
+import type { MessageSource } from '../domain/events';
 import { UNSENT_OUTCOMES, type Deliveries, type DeliveryClaim, type DeliveryState, type EarlierTurnSend, type SentEffects, type SentMessage, type TurnClaim, type UnsentOutcome } from '../domain/ports';
 import { consentExempt } from '../domain/send-message';
 import { audienceKeys, expiresAt, MESSAGE_PREFIX, OUTBOUND_PREFIX, TURN_PREFIX } from './audience-keys';
@@ -66,6 +67,7 @@ function messageFields(id: string, message: OutboundMessage): Record<string, unk
     ...(message.survey ? { survey: message.survey } : {}),
     ...(message.notAfter ? { notAfter: message.notAfter } : {}),
     ...(message.turn ? { turn: message.turn } : {}),
+    ...(message.source ? { source: message.source } : {}),
   };
 }
 
@@ -81,6 +83,7 @@ export function storedMessage(item: Record<string, unknown>): OutboundMessage {
     ...(item.survey ? { survey: item.survey as { orderId: string } } : {}),
     ...(item.notAfter ? { notAfter: item.notAfter as string } : {}),
     ...(item.turn ? { turn: item.turn as { subscribedAt?: string } } : {}),
+    ...(item.source ? { source: item.source as MessageSource } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { outboxEntryOf } from '../domain/audience';
-import type { MessageLog } from '../domain/ports';
+import type { MessageLog, StatusRecorded } from '../domain/ports';
 import { audienceKeys, expiresAt } from './audience-keys';
 import { conditionFailureItem, conditionHeld } from './conditional-writes';
-import { CARRIER_STATUS_RANK } from './dynamo-deliveries';
+import { CARRIER_STATUS_RANK, storedMessage } from './dynamo-deliveries';
 
 type StatusUpdate = { to: string; sid: string; deliveryId?: string; status: string; errorCode?: number; at: string };
 
@@ -21,12 +21,13 @@ export class DynamoMessageLog implements MessageLog {
     private readonly tableName: string,
   ) {}
 
-  async recordStatus(update: StatusUpdate): Promise<void> {
+  async recordStatus(update: StatusUpdate): Promise<StatusRecorded | undefined> {
     const turn = update.deliveryId ? outboxEntryOf(update.deliveryId) : undefined;
-    if (update.deliveryId && turn && (await this.onTurnRecord(update, turn))) return;
+    if (update.deliveryId && turn && (await this.onTurnRecord(update, turn))) return undefined;
     const rank = CARRIER_STATUS_RANK[update.status] ?? 0;
     const key = update.deliveryId ? audienceKeys.outboundMessage(update.to, update.deliveryId) : audienceKeys.message(update.to, update.sid);
-    await conditionHeld(
+    let written: Record<string, unknown> | undefined;
+    const held = await conditionHeld(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -43,9 +44,16 @@ export class DynamoMessageLog implements MessageLog {
             ':expiresAt': expiresAt(update.at),
             ...(update.errorCode ? { ':errorCode': update.errorCode } : {}),
           },
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
+      ).then((result) => {
+        written = result.Attributes;
+      }),
     );
+    // A record the update created just now (a callback for a message we hold no record of) is no message.
+    if (!held || !written || written.direction !== 'out') return undefined;
+    const message = storedMessage(written);
+    return { id: (written.deliveryId as string | undefined) ?? update.sid, message: { to: message.to, purpose: message.purpose, ...(message.programId ? { programId: message.programId } : {}), ...(message.source ? { source: message.source } : {}) } };
   }
 
   /**

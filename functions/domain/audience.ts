@@ -65,6 +65,11 @@ export interface Subscription {
   consentLog?: ConsentEvent[];
   /** When this subscriber last bought something (campaign segments: purchased within, not within). */
   lastPurchaseAt?: string;
+  /** Orders this subscriber made while subscribed, and their lifetime revenue (LTV, in the orders' currency). */
+  orders?: number;
+  revenue?: number;
+  /** The keyword (or alias) of the latest opt-in, and that keyword's placement: what brought them in. */
+  joinedWith?: { keyword: string; placement?: string };
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }

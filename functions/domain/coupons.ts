@@ -91,7 +91,7 @@ export function markerKind(coupon: Pick<Coupon, 'kind' | 'offerId'>): string {
  * exact window, independent of the customer's zone and DST, that the till compares against
  * its own clock. validUntil is the first instant the coupon is no longer valid.
  */
-export function newCoupon(args: { code: string; phone: string; programId: string; offer: CouponOffer; issuedAt: Date }): Coupon {
+export function newCoupon(args: { code: string; phone: string; programId: string; offer: CouponOffer; issuedAt: Date; source?: MessageSource }): Coupon {
   const { code, phone, programId, offer, issuedAt } = args;
   if (!Number.isInteger(offer.validDays) || offer.validDays < 1) {
     throw new RangeError(`validDays must be a positive integer, got ${offer.validDays}`);
@@ -102,6 +102,7 @@ export function newCoupon(args: { code: string; phone: string; programId: string
     programId,
     offerId: offer.offerId,
     kind: offer.kind,
+    source: args.source ?? { kind: offer.kind, offerId: offer.offerId },
     issuedAt: issuedAt.toISOString(),
     validUntil: new Date(issuedAt.getTime() + offer.validDays * DAY_MS).toISOString(),
     status: 'issued',

@@ -1,5 +1,6 @@
 import { carrierOptOuts } from './send-message';
-import type { Clock, ConversationStore, MessageLog } from './ports';
+import { messageOutcomeEvent, outcomeOfStatus } from './message-outcomes';
+import type { Clock, ConversationStore, EventPublisher, MessageLog } from './ports';
 
 /** A carrier's delivery report, in neutral words: `stopped` when the recipient has opted out at the carrier. */
 export interface DeliveryReport {
@@ -20,10 +21,11 @@ export interface DeliveryReport {
  */
 export async function recordDeliveryReport(
   report: DeliveryReport,
-  deps: { log: MessageLog; store: Pick<ConversationStore, 'load' | 'recordOptOuts'>; clock: Clock },
+  deps: { log: MessageLog; store: Pick<ConversationStore, 'load' | 'recordOptOuts'>; clock: Clock; events: EventPublisher },
 ): Promise<{ optedOut: number }> {
-  const at = deps.clock.now().toISOString();
-  await deps.log.recordStatus({
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const recorded = await deps.log.recordStatus({
     to: report.to,
     sid: report.sid,
     ...(report.deliveryId ? { deliveryId: report.deliveryId } : {}),
@@ -31,8 +33,19 @@ export async function recordDeliveryReport(
     ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}),
     at,
   });
+  // Delivered or failed, once per message (a repeated callback is no news on the record, and the event id is stable).
+  const outcome = recorded && outcomeOfStatus(report.status);
+  if (recorded && outcome) await deps.events.publish([messageOutcomeEvent(recorded.id, recorded.message, outcome, now)]);
   if (!report.stopped) return { optedOut: 0 };
   const optOuts = carrierOptOuts(report.to, report.from ?? '', await deps.store.load(report.to), at);
   await deps.store.recordOptOuts(optOuts);
+  await deps.events.publish(
+    optOuts.map((optOut) => ({
+      type: 'SubscriberOptedOut' as const,
+      id: `${report.sid}:SubscriberOptedOut:${optOut.programId}`,
+      at,
+      detail: { phone: optOut.phone, programId: optOut.programId, shortCode: optOut.shortCode, source: 'carrier' },
+    })),
+  );
   return { optedOut: optOuts.length };
 }

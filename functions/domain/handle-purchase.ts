@@ -1,9 +1,9 @@
 import { PARKED_KEPT_DAYS, type Conversation, type OutboundMessage, type ParkedPurchase, type Subscription } from './audience';
 import type { Catalog, Offer, Program } from './catalog';
 import { normalizeCode } from './codes';
-import { offerPeriod, redeem } from './coupons';
+import { offerPeriod, redeem, type Coupon } from './coupons';
 import type { DomainEvent } from './events';
-import { couponIssuedEvent, couponMessage, issueAndNotify, issueCoupon, offerOfCoupon } from './issue-coupon';
+import { couponIssuedEvent, couponMessage, couponSource, issueAndNotify, issueCoupon, offerOfCoupon } from './issue-coupon';
 import { withinCaps } from './frequency-caps';
 import { localDate } from './local-time';
 import { effectiveZone, zoneOf } from './lunch';
@@ -117,15 +117,30 @@ async function buyerOrWait(purchase: Purchase, loaded: Conversation, catalog: Ca
   }
 }
 
-async function redeemAll(purchase: Purchase, at: Date, deps: PurchaseDeps): Promise<{ results: { code: string; result: string }[]; events: DomainEvent[] }> {
+/** What an order's redemptions give: each code's result, the events, and the coupons this order redeemed. */
+interface Redemptions {
+  results: { code: string; result: string }[];
+  events: DomainEvent[];
+  redeemed: Coupon[];
+}
+
+/** Where a redeemed coupon's order is attributed: what issued the coupon. */
+function redeemedSource(coupon: Coupon) {
+  return couponSource(coupon, { kind: coupon.kind ?? coupon.offerId, offerId: coupon.offerId });
+}
+
+async function redeemAll(purchase: Purchase, at: Date, deps: PurchaseDeps, placement?: string): Promise<Redemptions> {
   const results: { code: string; result: string }[] = [];
   const events: DomainEvent[] = [];
+  const redeemed: Coupon[] = [];
   for (const typed of purchase.couponCodes ?? []) {
     const code = normalizeCode(typed) ?? typed;
     const coupon = await deps.coupons.find(code);
     // A retry of this very order finds its own redemption: that is a success, not a double.
     if (coupon?.status === 'redeemed' && coupon.orderId === purchase.orderId) {
       results.push({ code, result: 'redeemed' });
+      redeemed.push(coupon);
+      events.push(redeemedEvent(coupon, purchase, at, placement));
       continue;
     }
     const decision = redeem(coupon, at, purchase.orderId, purchase.phone);
@@ -136,15 +151,59 @@ async function redeemAll(purchase: Purchase, at: Date, deps: PurchaseDeps): Prom
     const won = await deps.coupons.markRedeemed(decision.coupon, purchase.orderId, at.toISOString());
     results.push({ code, result: won ? 'redeemed' : 'already-redeemed' });
     if (won) {
-      events.push({
-        type: 'CouponRedeemed',
-        id: `redeemed:${code}`,
-        at: at.toISOString(),
-        detail: { phone: decision.coupon.phone, programId: decision.coupon.programId, offerId: decision.coupon.offerId, code, orderId: purchase.orderId },
-      });
+      redeemed.push(decision.coupon);
+      events.push(redeemedEvent(decision.coupon, purchase, at, placement));
     }
   }
-  return { results, events };
+  return { results, events, redeemed };
+}
+
+/** A coupon this order redeemed (its id is the code's: published again by a retry, counted once). */
+function redeemedEvent(coupon: Coupon, purchase: Purchase, at: Date, placement?: string): DomainEvent {
+  return {
+    type: 'CouponRedeemed',
+    id: `redeemed:${coupon.code}`,
+    at: at.toISOString(),
+    detail: {
+      phone: coupon.phone,
+      programId: coupon.programId,
+      offerId: coupon.offerId,
+      code: coupon.code,
+      orderId: purchase.orderId,
+      total: purchase.total,
+      currency: purchase.currency,
+      source: redeemedSource(coupon),
+      ...(placement ? { placement } : {}),
+    },
+  };
+}
+
+/**
+ * The order, for the funnel: its total, the buyer's order count with it (a subscriber's, when the order
+ * counts on one), what brought the buyer in, and the first coupon it redeemed, which its revenue is
+ * attributed to. Published before the order is recorded, so a crash in between publishes it again
+ * (same id) rather than never.
+ */
+function purchaseRecordedEvent(purchase: Purchase, at: Date, redemptions: Redemptions, buyer?: Buyer): DomainEvent | undefined {
+  const first = redemptions.redeemed[0];
+  const programId = buyer?.program.programId ?? first?.programId ?? purchase.programId;
+  if (!programId) return undefined;
+  const joinedWith = buyer?.subscription.joinedWith;
+  return {
+    type: 'PurchaseRecorded',
+    id: `purchase:${purchase.orderId}`,
+    at: at.toISOString(),
+    detail: {
+      phone: purchase.phone,
+      programId,
+      orderId: purchase.orderId,
+      total: purchase.total,
+      currency: purchase.currency,
+      ...(buyer ? { orderNumber: (buyer.subscription.orders ?? 0) + 1 } : {}),
+      ...(joinedWith ? { keyword: joinedWith.keyword, ...(joinedWith.placement ? { placement: joinedWith.placement } : {}) } : {}),
+      ...(first ? { attributedTo: { code: first.code, source: redeemedSource(first) } } : {}),
+    },
+  };
 }
 
 function render(program: Program, name: TemplateName, values: Record<string, string>): string {
@@ -154,7 +213,8 @@ function render(program: Program, name: TemplateName, values: Record<string, str
 /** A purchase by someone who is not (or no longer, or not yet in time) subscribed: coupons count, nothing is sent. */
 async function notSubscribed(purchase: Purchase, at: Date, deps: PurchaseDeps): Promise<PurchaseOutcome> {
   const redemptions = await redeemAll(purchase, at, deps);
-  await deps.events.publish(redemptions.events);
+  const recorded = purchaseRecordedEvent(purchase, at, redemptions);
+  await deps.events.publish([...redemptions.events, ...(recorded ? [recorded] : [])]);
   await deps.orders.record({ orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results });
   return { kind: 'not-subscribed', redemptions: redemptions.results };
 }
@@ -190,7 +250,7 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   const [catalog, conversation] = await Promise.all([deps.catalog.load(), deps.store.load(purchase.phone)]);
   const buyer = await buyerOrWait(purchase, conversation, catalog, at, deps);
   if ('kind' in buyer) return buyer;
-  const redemptions = await redeemAll(purchase, at, deps);
+  const redemptions = await redeemAll(purchase, at, deps, buyer.subscription.joinedWith?.placement);
   const record = { orderId: purchase.orderId, phone: purchase.phone, total: purchase.total, currency: purchase.currency, at: at.toISOString(), redemptions: redemptions.results };
   const { subscription, program } = buyer;
   // What campaign segments read ("bought within 30 days"); redone harmlessly on a retry.
@@ -243,7 +303,8 @@ export async function handlePurchase(purchase: Purchase, deps: PurchaseDeps): Pr
   await deps.scheduled.schedule(scheduled);
   if (crossSell && crossSellCoupon) await deps.coupons.markNotified(crossSellCoupon, `${purchase.orderId}:cross-sell`);
 
-  await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSellOffer)] : [])]);
-  await deps.orders.record({ ...record, programId: program.programId });
+  const recorded = purchaseRecordedEvent(purchase, at, redemptions, buyer);
+  await deps.events.publish([...redemptions.events, ...(crossSell && crossSellCoupon ? [couponIssuedEvent(crossSellCoupon, crossSellOffer)] : []), ...(recorded ? [recorded] : [])]);
+  await deps.orders.record({ ...record, programId: program.programId, countsOn: { phone: purchase.phone, programId: program.programId } });
   return { kind: 'followed-up', redemptions: redemptions.results, messages: 1 + issued.length, scheduled: scheduled.length };
 }

@@ -2,7 +2,7 @@ import type { OutboundMessage } from './audience';
 import type { Offer, Program } from './catalog';
 import { codePrefix, couponCode } from './codes';
 import { newCoupon, type Coupon } from './coupons';
-import type { DomainEvent } from './events';
+import type { DomainEvent, MessageSource } from './events';
 import { friendlyDate } from './local-time';
 import type { CouponStore, EventPublisher, IssueOptions, Outbox, Random } from './ports';
 import { renderTemplate, templateImage, type TemplateName } from './templates';
@@ -13,7 +13,7 @@ const CODE_ATTEMPTS = 4;
 type Drawn = { coupon: Coupon; fresh: true } | { coupon: Coupon; fresh: false; notified: boolean };
 
 async function drawCoupon(
-  args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
+  args: { phone: string; program: Program; offer: Offer; period: string; at: Date; source?: MessageSource },
   deps: { coupons: CouponStore; random: Random },
   options: IssueOptions = {},
 ): Promise<Drawn> {
@@ -25,6 +25,7 @@ async function drawCoupon(
       programId: args.program.programId,
       offer: args.offer,
       issuedAt: args.at,
+      ...(args.source ? { source: args.source } : {}),
     });
     const result = await deps.coupons.issue(coupon, args.period, options);
     if (result.outcome === 'issued') return { coupon, fresh: true };
@@ -48,7 +49,7 @@ export function offerOfCoupon(coupon: Coupon, program: Program, granted: Offer):
  * a new one, or one issued before a crash kept its text from the queue; undefined when done.
  */
 export async function issueCoupon(
-  args: { phone: string; program: Program; offer: Offer; period: string; at: Date },
+  args: { phone: string; program: Program; offer: Offer; period: string; at: Date; source?: MessageSource },
   deps: { coupons: CouponStore; random: Random },
 ): Promise<Coupon | undefined> {
   // One-off grants (an order's, a friend's, an answer's) may have periods issued before markers were per kind.
@@ -75,7 +76,12 @@ export function couponMessage(
   // A coupon's text is worthless once the coupon has expired: it is never sent after that. An offer
   // with an image (else a template with one) goes as an MMS.
   const image = offer.mediaUrl ?? templateImage(program.templateMedia, template);
-  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil, ...(image ? { mediaUrl: [image] } : {}) };
+  return { to: coupon.phone, from: program.shortCode, body, purpose, programId: program.programId, notAfter: coupon.validUntil, source: couponSource(coupon, offer), ...(image ? { mediaUrl: [image] } : {}) };
+}
+
+/** What issued a coupon (a coupon from before coupons carried it: its offer's kind). */
+export function couponSource(coupon: Coupon, offer: { kind: string; offerId: string }): MessageSource {
+  return coupon.source ?? { kind: offer.kind, offerId: offer.offerId };
 }
 
 /** The earlier of two "not after" instants (either may be absent). */
@@ -89,7 +95,7 @@ export function couponIssuedEvent(coupon: Coupon, offer: Offer): DomainEvent {
     type: 'CouponIssued',
     id: `coupon:${coupon.code}`,
     at: coupon.issuedAt,
-    detail: { phone: coupon.phone, programId: coupon.programId, offerId: coupon.offerId, kind: offer.kind, code: coupon.code, validUntil: coupon.validUntil },
+    detail: { phone: coupon.phone, programId: coupon.programId, offerId: coupon.offerId, kind: offer.kind, code: coupon.code, validUntil: coupon.validUntil, source: couponSource(coupon, offer) },
   };
 }
 
@@ -127,6 +133,8 @@ type Grant = {
   template?: TemplateName;
   purpose?: OutboundMessage['purpose'];
   notAfter?: string;
+  /** What issues it, when not simply its offer's kind (a campaign and its variant). */
+  source?: MessageSource;
   /** Writes the coupon's text itself (a campaign's copy) instead of the program's coupon template; `offer` is the coupon's own. */
   compose?: (coupon: Coupon, offer: Offer) => ComposedText;
 };

@@ -1,3 +1,5 @@
+import type { ProgramCounts } from './funnel-report';
+import type { StatsUpdate } from './stats';
 import type { ConsentEvent, Conversation, OutboundMessage, ParkedPurchase, PendingQuestion, Subscription } from './audience';
 import type { Catalog } from './catalog';
 import type { InboundText, Outcome } from './conversation';
@@ -79,6 +81,11 @@ export interface OrderRecord {
   currency: string;
   at: string;
   redemptions: { code: string; result: string }[];
+  /**
+   * The buyer's live subscription the order counts on (orders and lifetime revenue), added to in the
+   * same write that records the order, so a retried order never counts twice.
+   */
+  countsOn?: { phone: string; programId: string };
 }
 
 export interface OrderStore {
@@ -255,7 +262,17 @@ export interface Deliveries {
 }
 
 export interface MessageLog {
-  recordStatus(update: { to: string; sid: string; deliveryId?: string; status: string; errorCode?: number; at: string }): Promise<void>;
+  /**
+   * Records a carrier status on the message's record; returns the message it is about when the status
+   * was news there (not older than what the record holds) and the message has a record of its own.
+   */
+  recordStatus(update: { to: string; sid: string; deliveryId?: string; status: string; errorCode?: number; at: string }): Promise<StatusRecorded | undefined>;
+}
+
+/** A status that was news on a message's own record, and that message. */
+export interface StatusRecorded {
+  id: string;
+  message: Pick<OutboundMessage, 'to' | 'programId' | 'purpose' | 'source'>;
 }
 
 export interface Clock {
@@ -333,4 +350,17 @@ export interface SweepstakesRecords {
   recordDraw(draw: SweepstakesDraw): Promise<{ recorded: true } | { recorded: false; earlier: SweepstakesDraw }>;
   /** The winners' texts are queued and SweepstakesWon published. */
   markNotified(programId: string, sweepstakesId: string, at: string): Promise<void>;
+}
+
+/** The funnel's counters (stats.ts): applied once per event id, read back summed for the report. */
+export interface StatsStore {
+  /** The campaign text this subscriber got last, if one is remembered (kept about a day). */
+  recentCampaignText(programId: string, phone: string): Promise<{ campaignId: string; variantId: string; at: string } | undefined>;
+  /**
+   * Adds what one event counts to its program's day and campaign, together with the mark that the
+   * event was counted: 'duplicate' when that mark was there already (a redelivery), and nothing is added.
+   */
+  apply(eventId: string, update: StatsUpdate & { localDay: string }): Promise<'counted' | 'duplicate'>;
+  /** A program's counters summed over [from, to] (local days), its live count before and through them, and its campaigns'. */
+  programCounts(programId: string, from: string, to: string): Promise<Omit<ProgramCounts, 'programId' | 'name'>>;
 }

@@ -8,7 +8,7 @@ import type { OutboundMessage, Subscription } from './audience';
 import { campaignText } from './campaign-plan';
 import { allowedUntil, campaignMedia, campaignStage, dueAt, outsideSegment, segmentFacts, variantFor, type Campaign, type CampaignVariant } from './campaigns';
 import type { Catalog, Offer, Program } from './catalog';
-import type { DomainEvent } from './events';
+import type { DomainEvent, MessageSource } from './events';
 import { withinCaps } from './frequency-caps';
 import { couponIssuedEvent, earlier, issueAndQueue, type ComposedText } from './issue-coupon';
 import { handOutWaves, type PageDeps } from './hand-out-waves';
@@ -117,8 +117,14 @@ function campaignMessage(campaign: Campaign, program: Program, recipient: Recipi
     purpose: 'marketing',
     programId: program.programId,
     notAfter,
+    source: campaignSource(campaign, variant, coupon?.offer),
     ...(mediaUrl ? { mediaUrl: [mediaUrl] } : {}),
   };
+}
+
+/** A campaign's texts and coupons, by variant: the campaign table's rows. */
+export function campaignSource(campaign: Campaign, variant: CampaignVariant, offer?: Offer): MessageSource {
+  return { kind: 'campaign', campaignId: campaign.campaignId, variantId: variant.id, ...(offer ? { offerId: offer.offerId } : {}) };
 }
 
 /**
@@ -168,6 +174,7 @@ export async function sendCampaignPage(page: CampaignPage, deps: CampaignDeps): 
       offer,
       period: `campaign:${campaign.campaignId}`,
       timeZone,
+      source: campaignSource(campaign, recipient.variant, offer),
       compose: (coupon: Coupon, issuedOffer: Offer): ComposedText => ({
         id: id(recipient),
         message: campaignMessage(campaign, program, recipient, timeZone, { coupon, offer: issuedOffer }),

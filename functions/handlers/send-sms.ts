@@ -10,7 +10,10 @@ import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';
 import { maskPhone } from '../domain/phone-masking';
 import type { OutboundMessage } from '../domain/audience';
 import type { Carrier } from '../domain/ports';
-import { sendMessage, sendTurnReplies, type SendMessageDeps, type Settled } from '../domain/send-message';
+import { sendMessage, sendTurnReplies, type SendMessageDeps, type SendResult, type Settled } from '../domain/send-message';
+import type { DomainEvent } from '../domain/events';
+import { messageOutcomeEvent, outcomeOfSend } from '../domain/message-outcomes';
+import { eventPublisher } from '../adapters/event-dependencies';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { createPacer } from '../shared/pacer';
@@ -60,6 +63,16 @@ function entryOf(record: SQSRecord): Entry | undefined {
 
 const logResult = ({ id, message }: Entry, result: string) => logger.info('Outbound message', { id, to: maskPhone(message.to), purpose: message.purpose, result });
 
+/** Publishes what became of the batch's messages (MessageOutcome); a failure is logged, never a reason to send again. */
+async function publishOutcomes(events: DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await eventPublisher().publish(events);
+  } catch (error) {
+    logger.error('Message outcomes not published: the funnel report misses them', { count: events.length, error: (error as Error).message });
+  }
+}
+
 /**
  * One batch's records, each sent once; a conversation turn's replies that follow each other in a
  * recipient's group (the welcome and the ZIP question) are sent together by the first one's turn
@@ -70,6 +83,8 @@ class BatchSender {
   private readonly settled = new Map<SQSRecord, Promise<Settled>>();
   private readonly groups = new Map<string, SQSRecord[]>();
   private deps?: Promise<SendMessageDeps>;
+  /** What became of each message this batch settled, for the funnel report. */
+  readonly outcomes: DomainEvent[] = [];
 
   constructor(
     records: SQSRecord[],
@@ -95,7 +110,7 @@ class BatchSender {
     const deps = await this.deps;
     if (run.length < 2) {
       const result = await sendMessage(entry.id, entry.message, deps);
-      logResult(entry, result);
+      this.settle(entry, result);
       return { result };
     }
     const outcomes = sendTurnReplies(run.map(({ entry: e }) => e), deps);
@@ -104,12 +119,18 @@ class BatchSender {
         member,
         outcomes.then((all) => {
           const settled = all[index]!;
-          if ('result' in settled) logResult(e, settled.result);
+          if ('result' in settled) this.settle(e, settled.result);
           return settled;
         }),
       ),
     );
     return this.settled.get(record)!;
+  }
+
+  private settle(entry: Entry, result: SendResult): void {
+    logResult(entry, result);
+    const outcome = outcomeOfSend(result);
+    if (outcome) this.outcomes.push(messageOutcomeEvent(entry.id, entry.message, outcome, clock.now()));
   }
 
   /** This record and the turn replies right after it in its group, as many as the time left allows. */
@@ -141,6 +162,7 @@ const sendSms = async (event: SQSEvent, context: Context): Promise<SQSBatchRespo
     onError: (record, error) => logger.warn('Outbound message will be retried', { messageId: record.messageId, error: (error as Error).message }),
   });
   await retrySoon(failed, 'OUTBOUND_QUEUE_URL');
+  await publishOutcomes(batch.outcomes);
   return { batchItemFailures };
 };
 

@@ -2,6 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { conversationStore, messageLog } from '../adapters/dependencies';
+import { eventPublisher } from '../adapters/event-dependencies';
+import type { DomainEvent } from '../domain/events';
 import { TWILIO_CONTACT_STOPPED } from '../adapters/twilio-codes';
 import { recordDeliveryReport } from '../domain/delivery-reports';
 import { normalizeAddress } from '../domain/phone-numbers';
@@ -13,6 +15,17 @@ import { plainText, verifiedTwilioForm } from './http-responses';
 
 /** Where a message ends at the carrier: what the message's record keeps. */
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'read', 'canceled']);
+
+/**
+ * The report's events, published once the report is recorded: a failure is logged and the callback
+ * still answered (the record holds the status now, so a retried callback would be no news anyway).
+ */
+const bestEffort = {
+  publish: (events: DomainEvent[]) =>
+    eventPublisher()
+      .publish(events)
+      .catch((error: unknown) => logger.error('Delivery events not published: the funnel report misses them', { count: events.length, error: (error as Error).message })),
+};
 
 /** Twilio's status callbacks → the message's record; 21610 → the recipient opted out at the carrier. */
 const trackDelivery = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -37,7 +50,7 @@ const trackDelivery = async (event: APIGatewayProxyEventV2): Promise<APIGatewayP
       ...(form.data.ErrorCode ? { errorCode: form.data.ErrorCode } : {}),
       stopped: form.data.ErrorCode === TWILIO_CONTACT_STOPPED,
     },
-    { log: messageLog(), store: conversationStore(), clock },
+    { log: messageLog(), store: conversationStore(), clock, events: bestEffort },
   );
   logger.info('Delivery status', { to: maskPhone(to), messageSid: form.data.MessageSid, status: form.data.MessageStatus, ...(optedOut ? { optedOut } : {}) });
   return plainText(204);

@@ -13,6 +13,14 @@ export const inboundQueueMessage = z.object({
 });
 export type InboundQueueMessage = z.infer<typeof inboundQueueMessage>;
 
+/** What made a message or coupon (functions/domain/events.ts MessageSource). */
+export const messageSource = z.object({
+  kind: z.string().check(z.minLength(1)),
+  campaignId: z.optional(z.string()),
+  variantId: z.optional(z.string()),
+  offerId: z.optional(z.string()),
+});
+
 /** What converse (and later the schedulers) put on the outbound queue for send-sms. */
 export const outboundQueueMessage = z.object({
   id: z.string().check(z.minLength(1)),
@@ -26,6 +34,7 @@ export const outboundQueueMessage = z.object({
   notAfter: z.optional(z.iso.datetime()),
   turn: z.optional(z.object({ subscribedAt: z.optional(z.string().check(z.minLength(1))) })),
   requestedAt: z.optional(z.iso.datetime()),
+  source: z.optional(messageSource),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;

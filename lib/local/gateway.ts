@@ -1,6 +1,9 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
+import { DynamoStatsStore } from '../../functions/adapters/dynamo-stats';
+import { buildFunnelReport } from '../../functions/domain/record-stats';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
@@ -254,12 +257,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     monitor = healthMonitor({ dynamo, sqs, dynamodbEndpoint, sqsEndpoint: sqsEndpoint(), carrier, scheduler, schedulerOn: options.scheduler, rules: rules.length }, cleanups);
     const { stop: _stop, children: _children, ...info } = gateway;
     const ready = monitor;
+    const reportClient = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: localCredentials }));
+    cleanups.push(() => reportClient.destroy());
+    const reportDeps = { stats: new DynamoStatsStore(reportClient, localTableName('stats')), catalog: new DynamoCatalogSource(reportClient, localTableName('catalog'), 0) };
     parts = {
       routes,
       bus: new LocalBus(rules, clock, onError),
       scheduler,
       clock,
       outbox: () => carrier?.outbox() ?? [],
+      report: (from, to, programId) => buildFunnelReport(from, to, reportDeps, programId),
       health: async () => {
         const report = await ready.report();
         return { healthy: report.healthy, down: report.down, body: { status: report.healthy ? 'ok' : 'down', down: report.down, dependencies: report.dependencies, ...info, schedules: scheduler.names() } };

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { setClock } from '../../functions/shared/clock';
 import type { Clock } from '../../functions/domain/ports';
+import { reportPeriod, type FunnelReport } from '../../functions/domain/funnel-report';
 import type { LocalBus, LocalScheduler } from './bus-and-scheduler';
 import { httpApiEvent, lambdaContext } from './lambda-events';
 import type { OutboxEntry } from './sandbox-carrier';
@@ -24,6 +25,8 @@ export interface RunningParts {
   scheduler: LocalScheduler;
   clock: Clock;
   outbox: () => OutboxEntry[];
+  /** The funnel report for local days [from, to] (GET /local/report: what `npm run report -- --json` prints). */
+  report: (from: string, to: string, programId?: string) => Promise<FunnelReport>;
   /** What GET /health answers; while `healthy` is false it is a 503 and so are the webhooks. */
   health: () => Promise<{ healthy: boolean; down: string[]; body: Record<string, unknown> }>;
 }
@@ -194,6 +197,12 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
       }
       if (method === 'GET' && url.pathname === '/local/events') {
         return send(res, 200, parts.bus.published);
+      }
+      if (method === 'GET' && url.pathname === '/local/report') {
+        const asked = { from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined };
+        const period = reportPeriod(Object.fromEntries(Object.entries(asked).filter(([, value]) => value !== undefined)), parts.clock.now());
+        if ('error' in period) return send(res, 400, { error: period.error });
+        return send(res, 200, await parts.report(period.from, period.to, url.searchParams.get('program') ?? undefined));
       }
       if (method === 'GET' && url.pathname === '/local/outbox') {
         return send(res, 200, parts.outbox().map(({ to, from, body: text, mediaUrl, status, time, sid, validityPeriod }) => ({ sid, to, from, body: text, mediaUrl, status, time, ...(validityPeriod !== undefined ? { validityPeriod } : {}) })));

@@ -28,7 +28,7 @@ export interface LocalDynamo {
   doc: DynamoDBDocumentClient;
   /** The stage the topology's tables were created under; unique per test file. */
   stage: string;
-  tables: { catalog: string; audience: string };
+  tables: { catalog: string; audience: string; stats: string };
   stop(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export async function startLocalDynamo(stage: string): Promise<LocalDynamo> {
       client,
       doc,
       stage,
-      tables: { catalog: localTableName('catalog', stage), audience: localTableName('audience', stage) },
+      tables: { catalog: localTableName('catalog', stage), audience: localTableName('audience', stage), stats: localTableName('stats', stage) },
       stop: async () => {
         doc.destroy();
         await running.stop();

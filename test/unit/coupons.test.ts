@@ -59,7 +59,7 @@ describe('offerPeriod', () => {
 });
 
 describe('newCoupon', () => {
-  test('is issued now, of its offer\'s kind, and valid for exactly validDays × 24 h', () => {
+  test('is issued now, of its offer\'s kind (its source, unless a campaign issues it), and valid for exactly validDays × 24 h', () => {
     // Prepare
     const offer: CouponOffer = { offerId: 'welcome', kind: 'welcome', validDays: 30 };
     const issuedAt = new Date('2026-11-24T17:00:00Z');
@@ -74,6 +74,7 @@ describe('newCoupon', () => {
       programId: 'krusty-burger',
       offerId: 'welcome',
       kind: 'welcome',
+      source: { kind: 'welcome', offerId: 'welcome' },
       issuedAt: '2026-11-24T17:00:00.000Z',
       validUntil: '2026-12-24T17:00:00.000Z',
       status: 'issued',
