@@ -209,7 +209,7 @@ describe('anything else', () => {
 });
 
 describe('domain events', () => {
-  test('opting in, answering and opting out are published on the bus for CRMs', async () => {
+  test('opting in, answering and opting out are published on the bus for CRMs, and what became of each reply', async () => {
     // Prepare
     const phone = newPhone();
 
@@ -217,10 +217,18 @@ describe('domain events', () => {
     await harness.textAndSettle(phone, 'KRUSTY');
     await harness.textAndSettle(phone, '10001');
     await harness.textAndSettle(phone, 'STOP');
-    await harness.waitUntil(async () => (await harness.publishedEvents(phone)).length >= 3);
+    const outcomes = async () => (await harness.publishedEvents(phone)).filter((event) => event.detailType === 'MessageOutcome');
+    // Welcome, ZIP question, thanks, opt-out confirmation: each reported sent once.
+    await harness.waitUntil(async () => (await outcomes()).length >= 4);
 
     // Assess
-    const events = await harness.publishedEvents(phone);
+    expect((await outcomes()).map((event) => [event.detail.purpose, event.detail.outcome])).toEqual([
+      ['opt-in-confirmation', 'sent'],
+      ['profile-question', 'sent'],
+      ['reply', 'sent'],
+      ['opt-out-confirmation', 'sent'],
+    ]);
+    const events = (await harness.publishedEvents(phone)).filter((event) => event.detailType !== 'MessageOutcome');
     expect(events.map((event) => [event.source, event.detailType])).toEqual([
       ['sms-gateway', 'SubscriberOptedIn'],
       ['sms-gateway', 'ProfileAnswered'],
