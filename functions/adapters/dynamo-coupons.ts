@@ -148,7 +148,7 @@ export class DynamoCouponStore implements CouponStore {
       const offerId = typeof Item.offerId === 'string' ? Item.offerId : keyOfferId;
       const kind = attempted.kind === undefined ? {} : { kind: attempted.kind };
       // The source it was issued under is the attempt's: the same grant (a campaign's recipient keeps their variant).
-      const source = attempted.source ? { source: attempted.source } : {};
+      const source = attempted.source ? { source: { ...attempted.source, ...(attempted.source.offerId ? { offerId } : {}) } } : {};
       return { outcome: 'exists', coupon: { code: Item.code as string, phone, programId, offerId, ...kind, ...source, issuedAt: Item.issuedAt, validUntil: Item.validUntil, status: 'issued' }, notified };
     }
     // A marker written before markers carried the coupon's dates.
