@@ -99,8 +99,9 @@ export const programItem = z.object({
 }).check(
   z.superRefine((program, ctx) => {
     const words = [program.keyword, ...program.aliases];
-    for (const key of Object.keys(program.placements)) {
-      if (words.includes(key)) continue;
+    // Keys as typed when the placements themselves were refused (then not upper-cased yet).
+    for (const key of Object.keys(program.placements ?? {})) {
+      if (words.includes(key.trim().toUpperCase())) continue;
       ctx.addIssue({ code: 'custom', input: key, path: ['placements', key], message: `${key} is not this program's keyword or one of its aliases (${words.join(', ')})` });
     }
   }),

@@ -55,7 +55,7 @@ const REPLIES_USED_UP = ['2026-11-24T16:20:00.000Z', '2026-11-24T16:30:00.000Z',
 const eventsOf = (outcome: Outcome, type: string) => outcome.events.filter((event) => event.type === type);
 
 describe('converse: the keyword or alias a subscriber joined with, and its placement', () => {
-  test.each([
+  test.each<[string, { keyword: string; placement?: string }]>([
     ['KRUSTY', { keyword: 'KRUSTY' }],
     ['krustyburger!', { keyword: 'KRUSTYBURGER', placement: BILLBOARD }],
     ['Krusty Burger', { keyword: 'KRUSTY' }],
