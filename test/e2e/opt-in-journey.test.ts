@@ -217,16 +217,18 @@ describe('domain events', () => {
     await harness.textAndSettle(phone, 'KRUSTY');
     await harness.textAndSettle(phone, '10001');
     await harness.textAndSettle(phone, 'STOP');
-    await harness.waitUntil(async () => (await harness.publishedEvents(phone)).length >= 3);
+    await harness.waitUntil(async () => (await harness.publishedEvents(phone)).length >= 4);
 
     // Assess
     const events = await harness.publishedEvents(phone);
     expect(events.map((event) => [event.source, event.detailType])).toEqual([
+      ['sms-gateway', 'KeywordReceived'],
       ['sms-gateway', 'SubscriberOptedIn'],
       ['sms-gateway', 'ProfileAnswered'],
       ['sms-gateway', 'SubscriberOptedOut'],
     ]);
-    expect(events[1]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
+    expect(events[0]!.detail).toMatchObject({ programId: 'krusty-burger', keyword: 'KRUSTY', subscribed: false });
+    expect(events[2]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
   });
 });
 
