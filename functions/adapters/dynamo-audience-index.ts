@@ -3,6 +3,7 @@ import type { Subscription } from '../domain/audience';
 import type { LunchPage } from '../domain/lunch';
 import type { AudienceIndex } from '../domain/ports';
 import { zoneChainKey } from './audience-keys';
+import { subscriptionFrom } from './dynamo-conversation-store';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_LIMIT = 100;
@@ -38,8 +39,7 @@ export class DynamoAudienceIndex implements AudienceIndex {
       // Gone since the index was read (the index trails the table): nothing to issue. Only a
       // subscription is ever filed in the index (a placeholder of parked purchases has no zoneKey).
       if (item?.type !== 'subscription') return [];
-      const { pk: _pk, sk: _sk, type: _type, zoneKey: _zoneKey, ...subscription } = item;
-      return [subscription as Subscription];
+      return [subscriptionFrom(item)];
     });
     return { subscriptions, ...(page.LastEvaluatedKey ? { next: JSON.stringify(page.LastEvaluatedKey) } : {}) };
   }

@@ -70,6 +70,31 @@ function stripKeys<T>(item: Record<string, unknown>): T {
 }
 
 /**
+ * The referrer's friends are DynamoDB string sets on the item (so adding one is idempotent): lists of
+ * numbers on a Subscription. A set is never empty in DynamoDB, so an empty list is left out.
+ */
+const FRIEND_SETS = ['referredFriends', 'rewardedFriends'] as const;
+
+export function subscriptionFrom(item: Record<string, unknown>): Subscription {
+  const subscription = stripKeys<Subscription>(item);
+  for (const name of FRIEND_SETS) {
+    const stored = item[name];
+    if (stored instanceof Set) subscription[name] = [...(stored as Set<string>)].sort();
+  }
+  return subscription;
+}
+
+function withFriendSets(subscription: Subscription): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...subscription };
+  for (const name of FRIEND_SETS) {
+    const friends = subscription[name];
+    if (friends?.length) item[name] = new Set(friends);
+    else delete item[name];
+  }
+  return item;
+}
+
+/**
  * The inbound log item a refused commit found (the MessageSid was committed before), as what that text
  * produced; undefined when the refusal was anything else (another item's condition: a concurrent change).
  */
@@ -112,7 +137,7 @@ export class DynamoConversationStore implements ConversationStore {
       );
       for (const item of page.Items ?? []) {
         if (item.type === 'phone') conversation.phone = stripKeys<PhoneRecord>(item);
-        if (item.type === 'subscription') conversation.subscriptions.push(stripKeys<Subscription>(item));
+        if (item.type === 'subscription') conversation.subscriptions.push(subscriptionFrom(item));
         if (item.type === PLACEHOLDER_TYPE) {
           const { programId, parked, version } = item as Placeholder;
           (conversation.placeholders ??= []).push({ programId, parked, version });
@@ -143,7 +168,7 @@ export class DynamoConversationStore implements ConversationStore {
   /** One program's subscription of a number, strongly consistent; undefined when there is none. */
   async subscription(phone: string, programId: string): Promise<Subscription | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: audienceKeys.subscription(phone, programId), ConsistentRead: true }));
-    return Item?.type === 'subscription' ? stripKeys<Subscription>(Item) : undefined;
+    return Item?.type === 'subscription' ? subscriptionFrom(Item) : undefined;
   }
 
   /**
@@ -161,7 +186,7 @@ export class DynamoConversationStore implements ConversationStore {
       if (attempt > 0) await new Promise((ok) => setTimeout(ok, 50 * 2 ** attempt));
       const answer = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: asking, ConsistentRead: true } } }));
       for (const item of answer.Responses?.[this.tableName] ?? []) {
-        if (item.type === 'subscription') found.set(id(item as { pk: string; sk: string }), stripKeys<Subscription>(item));
+        if (item.type === 'subscription') found.set(id(item as { pk: string; sk: string }), subscriptionFrom(item));
       }
       asking = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
@@ -184,7 +209,8 @@ export class DynamoConversationStore implements ConversationStore {
         for (const event of consent) onLedgers.add(event);
         const consentLog = [...(s.consentLog ?? []), ...consent];
         return versionedPut(table, audienceKeys.subscription(s.phone, s.programId), {
-          ...s,
+          ...withFriendSets(s),
+          version: s.version,
           type: 'subscription',
           ...(consentLog.length > 0 ? { consentLog } : {}),
           // Files live subscriptions in the byZone index the lunch fan-out reads; opted-out ones drop out.
@@ -288,6 +314,26 @@ export class DynamoConversationStore implements ConversationStore {
             ExpressionAttributeValues: { ':placeholder': PLACEHOLDER_TYPE, ':version': spot.version },
           },
     ));
+  }
+
+  /**
+   * The friend goes into the referrer's set with ADD, only when not there yet: a repeat writes nothing.
+   * A first one moves the version, so a conversation decided from the subscription before it (whose
+   * commit puts the whole item) is decided again, seeing the friend, instead of writing over it.
+   */
+  async countReferral(referral: { referrerPhone: string; programId: string; friendPhone: string }, what: 'joined' | 'rewarded'): Promise<void> {
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: audienceKeys.subscription(referral.referrerPhone, referral.programId),
+          UpdateExpression: 'ADD #friends :friend, #version :one',
+          ConditionExpression: '#type = :subscription AND NOT contains(#friends, :phone)',
+          ExpressionAttributeNames: { '#friends': what === 'joined' ? 'referredFriends' : 'rewardedFriends', '#type': 'type', '#version': 'version' },
+          ExpressionAttributeValues: { ':friend': new Set([referral.friendPhone]), ':phone': referral.friendPhone, ':one': 1, ':subscription': 'subscription' },
+        }),
+      ),
+    );
   }
 
   /** Each opt-out ends its subscription and goes on its ledger, in one update each (several: one transaction). */

@@ -42,6 +42,19 @@ export interface Subscription {
   marketingSentAt?: string[];
   /** What a friend texts after the keyword to join on this subscriber's recommendation. */
   referralCode?: string;
+  /**
+   * The keyword or alias the latest opt-in texted, and where it is advertised (the catalog's
+   * placement for it, when it has one). START, UNSTOP and YES name the program's keyword, no placement.
+   * Kept through later writes (an opt-out included) until the next opt-in.
+   */
+  joinedWith?: { keyword: string; placement?: string };
+  /**
+   * Friends who joined with this subscriber's referral code, and those of them whose referral reward
+   * was issued: each number once, however often a referral is handled again (stored as DynamoDB
+   * string sets, added to idempotently). Their sizes are the counts a console shows (referralCounts).
+   */
+  referredFriends?: string[];
+  rewardedFriends?: string[];
   /** The "how was your visit?" question that is waiting for a 1-5. */
   pendingSurvey?: { orderId: string; askedAt: string };
   /** A low rating's "what could we do better?" that is waiting for free text. */
@@ -68,8 +81,6 @@ export interface Subscription {
   /** Orders this subscriber made while subscribed, and their lifetime revenue (LTV, in the orders' currency). */
   orders?: number;
   revenue?: number;
-  /** The keyword (or alias) of the latest opt-in, and that keyword's placement: what brought them in. */
-  joinedWith?: { keyword: string; placement?: string };
   /** Optimistic-lock version; 0 means not stored yet. */
   version: number;
 }
@@ -196,8 +207,16 @@ export interface ConsentEvent {
   source: 'sms' | 'carrier';
   shortCode: string;
   rawText: string;
+  /** The keyword or alias texted (START, UNSTOP and YES: the program's keyword). */
   keyword?: string;
+  /** Where that keyword or alias is advertised, when the catalog names it. */
+  placement?: string;
   messageSid?: string;
+}
+
+/** How many friends joined with a subscriber's code, and how many of them earned the subscriber a reward. */
+export function referralCounts(subscription: Pick<Subscription, 'referredFriends' | 'rewardedFriends'>): { joined: number; rewarded: number } {
+  return { joined: subscription.referredFriends?.length ?? 0, rewarded: subscription.rewardedFriends?.length ?? 0 };
 }
 
 export function newSubscription(phone: string, programId: string): Subscription {

@@ -20,8 +20,9 @@ const SAMPLE: Record<string, string> = {
   prompt: 'What is your 5-digit ZIP code? Reply SKIP to skip.',
   example: '62701',
   referralCode: '7K2Q9X',
-  reviewUrl: 'https://g.page/r/example/review',
-  shareUrl: 'https://x.com/intent/post?text=I%20get%20lunch%20deals%20from%20Example%3A%20text%20JOIN%207K2Q9X%20to%2055155',
+  // Every link is shortened at sending, so the review and share links are measured as short links.
+  reviewUrl: 'https://sms.example.com/l/ABCDEF',
+  shareUrl: 'https://sms.example.com/l/GHJKLM',
 };
 
 function measure(key: string, field: string, text: string): CostWarning | undefined {

@@ -7,6 +7,7 @@ import {
   OPT_OUT_LEAD_WORDS,
   OPT_OUT_PHRASES,
   OPT_OUT_WORDS,
+  SHARE_WORDS,
   STOP_HINT,
 } from './compliance';
 
@@ -28,7 +29,10 @@ export type Intent =
   | { kind: 'opt-out-program'; programId: string }
   | { kind: 'help' }
   | { kind: 'opt-in' }
-  | { kind: 'keyword'; programId: string; extra?: string }
+  /** matched: the program's keyword or alias the text used (upper case), which tells its placement. */
+  | { kind: 'keyword'; programId: string; matched: string; extra?: string }
+  /** SHARE, INVITE or REFER: a subscriber asks for their invitation to pass on. */
+  | { kind: 'share' }
   | { kind: 'sweepstakes'; programId: string; sweepstakesId: string }
   /** mentionsStop: the text talks about stopping without clearly opting out ("stop by later?"). */
   | { kind: 'other'; text: string; mentionsStop?: true };
@@ -57,6 +61,7 @@ const LEADING_FILLERS = new RegExp(`^(?:(?:${fillerAlternatives}) )+`);
 const helpWords = new Set<string>(HELP_WORDS.map(fold));
 const optInWords = new Set<string>(OPT_IN_WORDS);
 const conditionalOptInWords = new Set<string>(CONDITIONAL_OPT_IN_WORDS);
+const shareWords = new Set<string>(SHARE_WORDS);
 
 /**
  * Stretched words ("stoooop", "pleeease", "nooo mas"): a letter typed three times or more stands for
@@ -197,14 +202,17 @@ export function classify(
   if (optInWords.has(text) || (context.hasOptOut && conditionalOptInWords.has(text))) {
     return { kind: 'opt-in' };
   }
+  // Reserved words (the catalog refuses them as keywords), so no program's keyword can hide them.
+  if (shareWords.has(text)) return { kind: 'share' };
 
   const byFirstWord = keywordOwner(first, programs);
   if (byFirstWord) {
     const extra = rest.join(' ');
-    return { kind: 'keyword', programId: byFirstWord.programId, ...(extra ? { extra } : {}) };
+    return { kind: 'keyword', programId: byFirstWord.programId, matched: first, ...(extra ? { extra } : {}) };
   }
-  const byWholeText = keywordOwner(text.replace(/ /g, ''), programs);
-  if (byWholeText) return { kind: 'keyword', programId: byWholeText.programId };
+  const whole = text.replace(/ /g, '');
+  const byWholeText = keywordOwner(whole, programs);
+  if (byWholeText) return { kind: 'keyword', programId: byWholeText.programId, matched: whole };
   // A sweepstakes keyword is read like a program's: first word, or the whole text without spaces
   // ("WIN", "win!", "Win 🎉", "W I N"). The catalog makes sure no word is both.
   const entered = sweepstakes.find((word) => word.keyword === first) ?? sweepstakes.find((word) => word.keyword === text.replace(/ /g, ''));

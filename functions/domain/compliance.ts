@@ -170,6 +170,12 @@ export function withOptOutHint(text: string): string {
 
 export const HELP_WORDS = ['HELP', 'INFO', 'AIDE', 'AYUDA'] as const;
 
+/**
+ * A subscriber asking for their own invitation to pass on (their referral code): the whole text, any
+ * case, punctuation around it allowed. No program or sweepstakes may claim these as keywords.
+ */
+export const SHARE_WORDS = ['SHARE', 'INVITE', 'REFER'] as const;
+
 /** START and UNSTOP always opt back in; YES only when an opt-out exists to undo. */
 export const OPT_IN_WORDS = ['START', 'UNSTOP'] as const;
 export const CONDITIONAL_OPT_IN_WORDS = ['YES'] as const;

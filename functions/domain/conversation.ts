@@ -11,7 +11,7 @@ import {
 } from './audience';
 import { type Catalog, type Program, programsOnShortCode, rewardOffer, welcomeOffer } from './catalog';
 import { classify } from './classify';
-import type { DomainEvent, DomainEventType } from './events';
+import type { DomainEvent, DomainEventType, MessageSource } from './events';
 import { helpReply, optInConfirmation, optOutConfirmation, withOptOutHint } from './compliance';
 import { countryAllowed, takeReplySlot, unanswerableSender, type Limit } from './limits';
 import { effectiveZone, zoneOf } from './lunch';
@@ -36,6 +36,7 @@ export type OutcomeKind =
   | 'fallback'
   | 'entered'
   | 'not-entered'
+  | 'shared'
   | 'ignored';
 
 /** Everything one inbound text changes; the adapter writes it in one transaction. */
@@ -122,7 +123,7 @@ class Turn {
     this.changed.set(subscription.programId, subscription);
   }
 
-  reply(program: Program | undefined, body: string, purpose: MessagePurpose, image?: string): void {
+  reply(program: Program | undefined, body: string, purpose: MessagePurpose, image?: string, source?: MessageSource): void {
     this.replies.push({
       to: this.inbound.from,
       from: this.inbound.to,
@@ -130,6 +131,7 @@ class Turn {
       purpose,
       ...(program ? { programId: program.programId } : {}),
       ...(image ? { mediaUrl: [image] } : {}),
+      ...(source ? { source } : {}),
     });
   }
 
@@ -142,10 +144,13 @@ class Turn {
     });
   }
 
-  consent(program: OptOutTarget, action: ConsentEvent['action']): void {
+  /** `via`: the keyword or alias an opt-in texted and its placement (default: the program's keyword). */
+  consent(program: OptOutTarget, action: ConsentEvent['action'], via?: JoinedWith): void {
+    const keyword = via?.keyword ?? program.keyword;
+    const placement = via?.placement;
     this.event(action === 'opt-in' ? 'SubscriberOptedIn' : 'SubscriberOptedOut', program.programId, {
       shortCode: this.inbound.to,
-      ...(action === 'opt-in' && program.keyword ? { keyword: program.keyword } : {}),
+      ...(action === 'opt-in' && keyword ? { keyword, ...(placement ? { placement } : {}) } : {}),
     });
     this.consentEvents.push({
       phone: this.inbound.from,
@@ -155,7 +160,8 @@ class Turn {
       source: 'sms',
       shortCode: this.inbound.to,
       rawText: this.inbound.body,
-      ...(program.keyword ? { keyword: program.keyword } : {}),
+      ...(keyword ? { keyword } : {}),
+      ...(action === 'opt-in' && placement ? { placement } : {}),
       messageSid: this.inbound.messageSid,
     });
   }
@@ -236,6 +242,15 @@ function currentProgram(turn: Turn): Program | undefined {
 
 type OptOutTarget = Pick<Program, 'programId' | 'name' | 'keyword'>;
 
+/** The keyword or alias an opt-in texted, and where it is advertised. */
+type JoinedWith = NonNullable<Subscription['joinedWith']>;
+
+/** The word a keyword text matched, with its placement when the catalog names one. */
+function joinedWith(program: Program, matched: string): JoinedWith {
+  const placement = program.placements[matched];
+  return { keyword: matched, ...(placement ? { placement } : {}) };
+}
+
 /**
  * STOP must work even when a marketer broke a program's catalog item: live subscriptions whose
  * program is missing from the catalog are ended too, named by their id.
@@ -259,7 +274,12 @@ function optOut(turn: Turn, targets: OptOutTarget[]): Outcome {
   return turn.outcome('opted-out');
 }
 
-function join(turn: Turn, program: Program): Outcome {
+/**
+ * `via`: the keyword or alias texted (absent for START, UNSTOP and YES, which name the program's
+ * keyword and no placement). It goes on the subscription (`joinedWith`), the consent ledger and
+ * SubscriberOptedIn.
+ */
+function join(turn: Turn, program: Program, via?: JoinedWith): Outcome {
   const current = turn.subscription(program.programId);
   if (current.status === 'subscribed') return turn.limitedReply(program, template(program, 'already-subscribed'), 'reply', 'already-subscribed');
   const offer = current.welcomeOfferSentAt ? undefined : welcomeOffer(program);
@@ -270,13 +290,14 @@ function join(turn: Turn, program: Program): Outcome {
     ...current,
     status: 'subscribed',
     subscribedAt: turn.inbound.receivedAt,
+    joinedWith: via ?? { keyword: program.keyword },
     ...(offer ? { welcomeOfferSentAt: turn.inbound.receivedAt } : {}),
   };
   const referrer = turn.context.referrer;
   if (referrer && referrer.programId === program.programId && referrer.phone !== turn.inbound.from) {
     turn.referral = { referrerPhone: referrer.phone, friendPhone: turn.inbound.from, programId: program.programId, code: referrer.code };
   }
-  turn.consent(program, 'opt-in');
+  turn.consent(program, 'opt-in', via);
   // Back after an opt-out: what is queued ahead of this confirmation waits for it (send-message).
   if (current.version > 0 && current.status === 'opted-out') {
     joined = { ...joined, rejoined: { at: turn.inbound.receivedAt, confirmationId: outboxEntryId(turn.inbound.messageSid, turn.replies.length) } };
@@ -413,12 +434,42 @@ function surveyAnswer(turn: Turn, subscription: Subscription): Outcome {
     pendingSurvey: undefined,
     ...(happy ? {} : { pendingFeedback: { orderId, rating, askedAt: turn.inbound.receivedAt } }),
   });
-  const body = happy
-    ? template(program, 'review-request', { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program, answered) })
-    : template(program, 'feedback-request');
-  turn.reply(program, body, 'reply');
+  // The plain "KRUSTY <code>" too, so a friend can just text it; the sender shortens both links.
+  if (happy) {
+    const values = { reviewUrl: program.reviewUrl ?? '', shareUrl: shareUrl(program, answered), shortCode: program.shortCode, referralCode: answered.referralCode ?? '' };
+    turn.reply(program, template(program, 'review-request', values), 'reply', undefined, { kind: 'review-request' });
+  } else {
+    turn.reply(program, template(program, 'feedback-request'), 'reply');
+  }
   turn.event('SurveyAnswered', program.programId, { orderId, rating });
   return turn.outcome('answered');
+}
+
+/**
+ * SHARE, INVITE or REFER from a live subscriber: their own invitation to pass on, the plain
+ * "KRUSTY <code>" and a click-to-post link, giving them a referral code if they have none yet (the
+ * way a happy survey answer does). Within the program's replyLimitPerHour, like HELP. A number with
+ * no live subscription on the short code gets what any other text gets (the stranger's fallback on
+ * how to join, once a day; nothing after an opt-out), and no code.
+ */
+function share(turn: Turn): Outcome {
+  const live = turn.conversation.subscriptions
+    .filter((s) => s.status === 'subscribed' && turn.programs.some((p) => p.programId === s.programId))
+    .sort((a, b) => (b.subscribedAt ?? '').localeCompare(a.subscribedAt ?? ''))[0];
+  if (!live) return chatter(turn);
+  const program = turn.programs.find((p) => p.programId === live.programId)!;
+  turn.event('ShareRequested', program.programId);
+  const phone = takeReplySlot(turn.conversation.phone, program.replyLimitPerHour, turn.inbound.receivedAt);
+  if (!phone) return turn.limited('reply-limit');
+  const newCode = live.referralCode ? undefined : turn.context.newReferralCode;
+  const subscriber: Subscription = newCode ? { ...live, referralCode: newCode } : live;
+  if (newCode) {
+    turn.referralCodes.push({ code: newCode, phone: live.phone, programId: program.programId });
+    turn.save(subscriber);
+  }
+  const body = template(program, 'share-invite', { shortCode: program.shortCode, referralCode: subscriber.referralCode ?? '', shareUrl: shareUrl(program, subscriber) });
+  turn.reply(program, body, 'reply', undefined, { kind: 'share' });
+  return turn.outcome('shared', phone);
 }
 
 function feedbackAnswer(turn: Turn, subscription: Subscription): Outcome {
@@ -482,7 +533,9 @@ export function converse(inbound: InboundText, conversation: Conversation, catal
   const outcome = decide(inbound, conversation, catalog, context);
   // Beyond the opt-in ceiling nobody joins and nobody is answered: answering is what a flood costs.
   if (context.optInCeilingReached && outcome.consentEvents.some((event) => event.action === 'opt-in')) {
-    return newTurn(inbound, conversation, catalog, context).limited('opt-in-ceiling');
+    const limited = newTurn(inbound, conversation, catalog, context).limited('opt-in-ceiling');
+    // The keyword was still texted (a billboard was read): only what joining would have done is held back.
+    return { ...limited, events: outcome.events.filter((event) => event.type === 'KeywordReceived') };
   }
   return outcome;
 }
@@ -517,12 +570,23 @@ function decide(inbound: InboundText, conversation: Conversation, catalog: Catal
     case 'help': {
       const program = currentProgram(turn);
       if (!program) return turn.outcome('ignored');
+      // Published whether or not the reply limit lets the answer go: it says what was asked.
+      const everJoined = turn.conversation.subscriptions.some((s) => s.programId === program.programId && s.subscribedAt);
+      turn.event('HelpRequested', program.programId, { stranger: !everJoined });
       return turn.limitedReply(program, helpReply(program), 'help', 'help');
     }
     case 'opt-in':
       return optBackIn(turn);
-    case 'keyword':
-      return join(turn, programs.find((p) => p.programId === intent.programId)!);
+    case 'keyword': {
+      const program = programs.find((p) => p.programId === intent.programId)!;
+      const via = joinedWith(program, intent.matched);
+      // Every keyword text (a join, a rejoin, a repeat), whatever a limit then holds back.
+      const subscribed = turn.subscription(program.programId).status === 'subscribed';
+      turn.event('KeywordReceived', program.programId, { ...via, subscribed });
+      return join(turn, program, via);
+    }
+    case 'share':
+      return share(turn);
     case 'sweepstakes': {
       const program = programs.find((p) => p.programId === intent.programId)!;
       return enter(turn, program, program.sweepstakes.find((s) => s.sweepstakesId === intent.sweepstakesId)!);

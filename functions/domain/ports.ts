@@ -45,6 +45,12 @@ export interface ConversationStore {
   recordOptOuts(events: ConsentEvent[]): Promise<void>;
   /** Who owns a referral code, when anyone does. */
   referralOwner(code: string): Promise<{ phone: string; programId: string } | undefined>;
+  /**
+   * A friend joined with the referrer's code ('joined'), or the referrer's reward for that friend was
+   * issued ('rewarded'): the friend goes on the referrer's subscription once (Subscription.referredFriends
+   * or rewardedFriends), however often it is told; nothing when the referrer has no subscription.
+   */
+  countReferral(referral: { referrerPhone: string; programId: string; friendPhone: string }, what: 'joined' | 'rewarded'): Promise<void>;
 }
 
 /**

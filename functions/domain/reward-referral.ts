@@ -17,7 +17,7 @@ export function referralCodeIn(text: string): string | undefined {
 }
 
 export interface RewardDeps {
-  store: Pick<ConversationStore, 'load'>;
+  store: Pick<ConversationStore, 'load' | 'countReferral'>;
   referralSlots: ReferralSlots;
   coupons: CouponStore;
   random: Random;
@@ -32,6 +32,10 @@ export interface RewardDeps {
  * program's monthly cap, exactly, however many friends join at once: a slot of the cap is taken with
  * a conditional write before the coupon is issued. Safe to run again: the friend's slot is found (not
  * taken twice) and the issued reward is found (not issued twice).
+ *
+ * The referrer's counts (a console's "friends joined, rewards given") are kept on their subscription:
+ * the friend is added to its friends, and to its rewarded friends once the reward is issued or found
+ * issued earlier; each number once, so a redelivered opt-in or a retried reward never counts twice.
  */
 export async function rewardReferral(referral: CompletedReferral, catalog: Catalog, deps: RewardDeps): Promise<ReferralDecision> {
   const program = catalog.programs.find((p) => p.programId === referral.programId);
@@ -49,6 +53,7 @@ export async function rewardReferral(referral: CompletedReferral, catalog: Catal
     capPerPeriod,
     referrerSubscribed: referrer?.status === 'subscribed',
   });
+  if (referral.referrerPhone !== referral.friendPhone) await deps.store.countReferral(referral, 'joined');
   if (!decision.reward || !program || !offer || !referrer) return decision;
   const slot = { referrerPhone: referral.referrerPhone, programId: referral.programId, friendPhone: referral.friendPhone, period };
   const taken = await deps.referralSlots.take(slot, capPerPeriod);
@@ -60,8 +65,11 @@ export async function rewardReferral(referral: CompletedReferral, catalog: Catal
   if (issued.length === 0) {
     // Rewarded for this friend in an earlier month: the slot just taken belongs to someone else.
     if (taken === 'taken') await deps.referralSlots.giveBack(slot);
+    // Rewarded before (another month, or this very run before a crash): counted once all the same.
+    await deps.store.countReferral(referral, 'rewarded');
     return { reward: false, reason: 'already-rewarded' };
   }
+  await deps.store.countReferral(referral, 'rewarded');
   await deps.events.publish([
     {
       type: 'ReferralCompleted',

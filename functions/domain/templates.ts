@@ -16,6 +16,7 @@ export type TemplateName =
   | 'feedback-request'
   | 'feedback-thanks'
   | 'share-text'
+  | 'share-invite'
   | 'referral-reward'
   | 'sweepstakes-entered'
   | 'sweepstakes-already-entered'
@@ -50,10 +51,11 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   'thank-you': 'Thanks for visiting {brandName}! Order total {total}.',
   receipt: 'Your {brandName} receipt for {total}.',
   survey: '{brandName}: how was your visit? Reply 1-5 (5 = loved it).',
-  'review-request': 'Thanks, that made our day! Tell others: {reviewUrl} or share {shareUrl}',
+  'review-request': 'Thanks, that made our day! Review us: {reviewUrl} Friends can text {keyword} {referralCode} to {shortCode} to join. Share: {shareUrl}',
   'feedback-request': "Sorry we missed the mark. What could we do better? Just reply to this text.",
   'feedback-thanks': "Thank you, we've shared this with the {brandName} team.",
   'share-text': 'I get lunch deals from {brandName}: text {keyword} {referralCode} to {shortCode} to join.',
+  'share-invite': 'Tell a friend: text {keyword} {referralCode} to {shortCode} to join {brandName} deals. Or share: {shareUrl}',
   'referral-reward': '{brandName}: your friend joined! Thanks for spreading the word. {offer} Code {code}, valid until {validUntil}.',
   'sweepstakes-entered': "{brandName}: you're entered to win {prize}! No purchase necessary. Ends {endsOn}. Rules: {rulesUrl}",
   'sweepstakes-already-entered': "{brandName}: you're already entered today. Try again tomorrow! Ends {endsOn}. Rules: {rulesUrl}",
@@ -80,10 +82,11 @@ export const TEMPLATE_PLACEHOLDERS: Record<TemplateName, readonly string[]> = {
   'thank-you': ['programName', 'brandName', 'total'],
   receipt: ['programName', 'brandName', 'total'],
   survey: ['programName', 'brandName'],
-  'review-request': ['programName', 'brandName', 'reviewUrl', 'shareUrl'],
+  'review-request': ['programName', 'brandName', 'keyword', 'shortCode', 'referralCode', 'reviewUrl', 'shareUrl'],
   'feedback-request': ['programName', 'brandName'],
   'feedback-thanks': ['programName', 'brandName'],
   'share-text': ['programName', 'brandName', 'keyword', 'shortCode', 'referralCode'],
+  'share-invite': ['programName', 'brandName', 'keyword', 'shortCode', 'referralCode', 'shareUrl'],
   'referral-reward': ['programName', 'brandName', 'keyword', 'offer', 'code', 'validUntil'],
   'sweepstakes-entered': SWEEPSTAKES_PLACEHOLDERS,
   'sweepstakes-already-entered': SWEEPSTAKES_PLACEHOLDERS,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { KEYWORD_PATTERN, RESERVED_WORDS } from '../domain/compliance';
+import { KEYWORD_PATTERN, RESERVED_WORDS, SHARE_WORDS } from '../domain/compliance';
 import { DEFAULT_ALLOWED_COUNTRIES, DEFAULT_REPLY_LIMIT_PER_HOUR } from '../domain/limits';
 import './english-messages';
 
@@ -14,6 +14,19 @@ const upperCased = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(z
 const keyword = upperCased(
   z.regex(KEYWORD_PATTERN, 'must be 1-30 letters or digits'),
   z.refine((value: string) => !RESERVED_WORDS.has(value), 'is a reserved compliance word (STOP, HELP, START…)'),
+  z.refine((value: string) => !(SHARE_WORDS as readonly string[]).includes(value), `is reserved for subscribers asking for their invitation to pass on (${SHARE_WORDS.join(', ')})`),
+);
+
+/**
+ * Where each keyword or alias is advertised ("billboard I-55 northbound"): keys in any case, read
+ * upper-cased like keywords; two keys that differ only in case are refused rather than one dropped.
+ * That each key is the program's keyword or alias is checked on the program item.
+ */
+const placements = z.pipe(
+  z.record(z.string(), z.string().check(z.trim(), z.minLength(1, 'must be 1-80 characters'), z.maxLength(80, 'must be 1-80 characters'))).check(
+    z.refine((map) => new Set(Object.keys(map).map((key) => key.trim().toUpperCase())).size === Object.keys(map).length, 'names a keyword twice (keys are read in upper case)'),
+  ),
+  z.transform((map: Record<string, string>) => Object.fromEntries(Object.entries(map).map(([key, placement]) => [key.trim().toUpperCase(), placement]))),
 );
 
 const stringList = z.pipe(
@@ -81,7 +94,18 @@ export const programItem = z.object({
   allowedCountries: z._default(z.pipe(stringList, z.array(country).check(z.minLength(1))), [...DEFAULT_ALLOWED_COUNTRIES]),
   /** HELP and "already subscribed" replies per number in any 60 minutes; more are recorded, not answered. */
   replyLimitPerHour: z._default(whole(1, 30), DEFAULT_REPLY_LIMIT_PER_HOUR),
-});
+  /** Keyword or alias → where it is advertised; recorded with each opt-in that texts it. */
+  placements: z._default(placements, {}),
+}).check(
+  z.superRefine((program, ctx) => {
+    const words = [program.keyword, ...program.aliases];
+    // Keys as typed when the placements themselves were refused (then not upper-cased yet).
+    for (const key of Object.keys(program.placements ?? {})) {
+      if (words.includes(key.trim().toUpperCase())) continue;
+      ctx.addIssue({ code: 'custom', input: key, path: ['placements', key], message: `${key} is not this program's keyword or one of its aliases (${words.join(', ')})` });
+    }
+  }),
+);
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -176,6 +200,7 @@ export const templateNames = [
   'feedback-request',
   'feedback-thanks',
   'share-text',
+  'share-invite',
   'referral-reward',
   'sweepstakes-entered',
   'sweepstakes-already-entered',

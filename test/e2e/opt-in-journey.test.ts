@@ -220,6 +220,7 @@ describe('domain events', () => {
     const outcomes = async () => (await harness.publishedEvents(phone)).filter((event) => event.detailType === 'MessageOutcome');
     // Welcome, ZIP question, thanks, opt-out confirmation: each reported sent once.
     await harness.waitUntil(async () => (await outcomes()).length >= 4);
+    await harness.waitUntil(async () => (await harness.publishedEvents(phone)).filter((event) => event.detailType !== 'MessageOutcome').length >= 4);
 
     // Assess
     expect((await outcomes()).map((event) => [event.detail.purpose, event.detail.outcome])).toEqual([
@@ -230,11 +231,13 @@ describe('domain events', () => {
     ]);
     const events = (await harness.publishedEvents(phone)).filter((event) => event.detailType !== 'MessageOutcome');
     expect(events.map((event) => [event.source, event.detailType])).toEqual([
+      ['sms-gateway', 'KeywordReceived'],
       ['sms-gateway', 'SubscriberOptedIn'],
       ['sms-gateway', 'ProfileAnswered'],
       ['sms-gateway', 'SubscriberOptedOut'],
     ]);
-    expect(events[1]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
+    expect(events[0]!.detail).toMatchObject({ programId: 'krusty-burger', keyword: 'KRUSTY', subscribed: false });
+    expect(events[2]!.detail).toMatchObject({ programId: 'krusty-burger', field: 'zip', profile: { zip: '10001', state: 'NY', timeZone: 'America/New_York' } });
   });
 });
 

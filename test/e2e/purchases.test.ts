@@ -247,10 +247,11 @@ describe('follow-ups after a purchase', () => {
 
     // Assess
     expect(beforeDue).toBe(5);
+    const code = (await harness.subscription(phone))!.referralCode as string;
     expect(bodies(phone).slice(5)).toEqual([
       'Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).',
-      `Thanks, that made our day! Tell others: https://g.page/r/krusty-burger-springfield/review or share https://x.com/intent/post?text=${encodeURIComponent(
-        `I get lunch deals from Krusty Burger: text KRUSTY ${(await harness.subscription(phone))!.referralCode} to 55155 to join.`,
+      `Thanks, that made our day! Review us: https://g.page/r/krusty-burger-springfield/review Friends can text KRUSTY ${code} to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(
+        `I get lunch deals from Krusty Burger: text KRUSTY ${code} to 55155 to join.`,
       )}`,
     ]);
     const answered = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'SurveyAnswered');

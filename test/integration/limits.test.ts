@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCatalogSource } from '../../functions/adapters/dynamo-catalog';
 import { DynamoConversationStore } from '../../functions/adapters/dynamo-conversation-store';
 import { DynamoOptInCeiling } from '../../functions/adapters/dynamo-limits';
+import { referralCounts } from '../../functions/domain/audience';
 import type { InboundText } from '../../functions/domain/conversation';
 import { handleInbound, type HandleInboundDeps } from '../../functions/domain/handle-inbound';
 import { ConflictError } from '../../functions/domain/ports';
@@ -263,6 +264,59 @@ describe('referral rewards under concurrency', () => {
     expect(again).toEqual({ reward: false, reason: 'already-rewarded' });
     expect(newFriends.filter((d) => d.reward)).toHaveLength(CAP);
     expect(await rewardMarkers(phone)).toHaveLength(CAP + 1);
+  });
+});
+
+describe('per-referrer counts on the referrer\'s subscription', () => {
+  const countsOf = async (phone: string) => referralCounts((await deps.store.subscription(phone, PROGRAM_ID))!);
+
+  test('ten friends at once, each handled twice: ten joined and the cap rewarded, each friend counted once', async () => {
+    // Prepare
+    const { phone, code } = await referrer();
+    const friends = Array.from({ length: 10 }, () => freshPhone());
+    const catalog = await deps.catalog.load();
+    const referralOf = (friendPhone: string) => ({ referrerPhone: phone, friendPhone, programId: PROGRAM_ID, code });
+
+    // Act
+    await Promise.all(friends.map((friend) => rewardReferral(referralOf(friend), catalog, rewardDeps())));
+    await Promise.all(friends.map((friend) => rewardReferral(referralOf(friend), catalog, rewardDeps())));
+
+    // Assess
+    expect(await countsOf(phone)).toEqual({ joined: 10, rewarded: CAP });
+    const stored = (await deps.store.subscription(phone, PROGRAM_ID))!;
+    expect(stored.referredFriends).toEqual([...friends].sort());
+    expect(stored.rewardedFriends).toHaveLength(CAP);
+    const [item] = await audienceItems(db, phone, `STATE#PROGRAM#${PROGRAM_ID}`);
+    expect(item!.referredFriends).toBeInstanceOf(Set);
+  });
+
+  test('the counts survive the referrer\'s own texts, which write the whole subscription (STOP, then START)', async () => {
+    // Prepare
+    const { phone, code } = await referrer();
+    const catalog = await deps.catalog.load();
+    const [first, second] = [freshPhone(), freshPhone()];
+    await rewardReferral({ referrerPhone: phone, friendPhone: first, programId: PROGRAM_ID, code }, catalog, rewardDeps());
+
+    // Act
+    await handleInbound(inbound(phone, 'STOP', '2026-11-24T17:01:00.000Z'), deps);
+    await handleInbound(inbound(phone, 'START', '2026-11-24T17:02:00.000Z'), deps);
+    await rewardReferral({ referrerPhone: phone, friendPhone: second, programId: PROGRAM_ID, code }, catalog, rewardDeps());
+
+    // Assess
+    expect(await countsOf(phone)).toEqual({ joined: 2, rewarded: 2 });
+    expect((await deps.store.subscription(phone, PROGRAM_ID))!.status).toBe('subscribed');
+  });
+
+  test('a self-referral counts nothing', async () => {
+    // Prepare
+    const { phone, code } = await referrer();
+    const catalog = await deps.catalog.load();
+
+    // Act
+    await rewardReferral({ referrerPhone: phone, friendPhone: phone, programId: PROGRAM_ID, code }, catalog, rewardDeps());
+
+    // Assess
+    expect(await countsOf(phone)).toEqual({ joined: 0, rewarded: 0 });
   });
 });
 

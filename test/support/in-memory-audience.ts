@@ -104,6 +104,15 @@ export class InMemoryConversations implements ConversationStore {
     return undefined;
   }
 
+  /** As the DynamoDB adapter: the friend goes on the referrer's subscription once, moving its version the first time. */
+  async countReferral(referral: { referrerPhone: string; programId: string; friendPhone: string }, what: 'joined' | 'rewarded'): Promise<void> {
+    const item = this.keys.get(`${referral.referrerPhone}|${referral.programId}`);
+    const name = what === 'joined' ? 'referredFriends' : 'rewardedFriends';
+    if (item?.type !== 'subscription' || item.subscription[name]?.includes(referral.friendPhone)) return;
+    const friends = [...(item.subscription[name] ?? []), referral.friendPhone].sort();
+    item.subscription = { ...item.subscription, [name]: friends, version: item.subscription.version + 1 };
+  }
+
   /** What the key of `programId` holds for `phone`. */
   item(phone: string, programId: string): KeyItem | undefined {
     return this.keys.get(`${phone}|${programId}`);

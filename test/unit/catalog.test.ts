@@ -121,6 +121,36 @@ const brokenCases: BrokenCase[] = [
     problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'must be 1-30 letters or digits' }],
   },
   {
+    case: 'a placement for a word that is neither the keyword nor an alias',
+    extra: [squishee({ placements: { slush: 'bus shelter, Main St', BILLBOARD: 'billboard I-55' } })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'placements.BILLBOARD', reason: "BILLBOARD is not this program's keyword or one of its aliases (SQUISHEE, SLUSH)" }],
+  },
+  {
+    case: 'a placement longer than 80 characters',
+    extra: [squishee({ placements: { SLUSH: 'x'.repeat(81) } })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'placements.SLUSH', reason: 'must be 1-80 characters' }],
+  },
+  {
+    case: 'an empty placement',
+    extra: [squishee({ placements: { SQUISHEE: '  ' } })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'placements.SQUISHEE', reason: 'must be 1-80 characters' }],
+  },
+  {
+    case: 'a keyword placed twice in different cases',
+    extra: [squishee({ placements: { slush: 'bus shelter', SLUSH: 'billboard' } })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'placements', reason: 'names a keyword twice (keys are read in upper case)' }],
+  },
+  ...['SHARE', 'invite', 'Refer'].map((word) => ({
+    case: `${word} as a keyword (kept for subscribers asking for their invitation)`,
+    extra: [squishee({ keyword: word })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'keyword', reason: 'is reserved for subscribers asking for their invitation to pass on (SHARE, INVITE, REFER)' }],
+  })),
+  {
+    case: 'INVITE as an alias',
+    extra: [squishee({ aliases: ['SLUSH', 'INVITE'] })],
+    problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'aliases.1', reason: 'is reserved for subscribers asking for their invitation to pass on (SHARE, INVITE, REFER)' }],
+  },
+  {
     case: 'a reserved alias',
     extra: [squishee({ aliases: ['SLUSH', 'INFO'] })],
     problems: [{ key: 'PROGRAM#squishee / PROGRAM', field: 'aliases.1', reason: 'is a reserved compliance word (STOP, HELP, START…)' }],
@@ -358,6 +388,28 @@ describe('validateCatalog: offers for places, and questions that earn a reward',
     expect(program.offers.find((o) => o.offerId === 'lunch-springfield')).toMatchObject({ zipPrefixes: ['627', '628'] });
     expect(program.questions.find((q) => q.field === 'birthday')).toMatchObject({ reward: 'free-shake' });
     expect(program.questions.find((q) => q.field === 'zip')).not.toHaveProperty('reward');
+  });
+});
+
+describe('validateCatalog: placements', () => {
+  test('keys in any case are read upper-cased like keywords; the demo\'s alias has its billboard', () => {
+    // Prepare
+    const items = [...demoItems, squishee({ placements: { ' slush ': 'bus shelter, Main St', Squishee: '  window sticker  ' } })];
+    // Act
+    const { catalog, problems } = validateCatalog(items);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(catalog.programs.find((p) => p.programId === 'squishee')!.placements).toEqual({ SLUSH: 'bus shelter, Main St', SQUISHEE: 'window sticker' });
+    expect(catalog.programs.find((p) => p.programId === 'krusty-burger')!.placements).toEqual({ KRUSTYBURGER: 'billboard I-55 northbound' });
+  });
+
+  test('a program without placements has none', () => {
+    // Prepare
+    const items = [...demoItems, squishee()];
+    // Act
+    const { catalog } = validateCatalog(items);
+    // Assess
+    expect(catalog.programs.find((p) => p.programId === 'squishee')!.placements).toEqual({});
   });
 });
 

@@ -203,17 +203,25 @@ describe('classify: opting back in', () => {
 });
 
 describe('classify: program keywords', () => {
-  test.each(['KRUSTY', 'krusty', 'Krusty', '  krusty  ', 'Krusty!', 'KRUSTYBURGER', 'krustyburger', 'KrustyBurger.'])(
-    '%j joins the demo program',
-    (text) => {
-      // Prepare
-      const programs = demo;
-      // Act
-      const intent = classify(text, programs, noOptOut);
-      // Assess
-      expect(intent).toEqual({ kind: 'keyword', programId: PROGRAM_ID });
-    },
-  );
+  test.each([
+    ['KRUSTY', 'KRUSTY'],
+    ['krusty', 'KRUSTY'],
+    ['Krusty', 'KRUSTY'],
+    ['  krusty  ', 'KRUSTY'],
+    ['Krusty!', 'KRUSTY'],
+    ['K R U S T Y', 'KRUSTY'],
+    ['KRUSTYBURGER', 'KRUSTYBURGER'],
+    ['krustyburger', 'KRUSTYBURGER'],
+    ['KrustyBurger.', 'KRUSTYBURGER'],
+    ['KrustyBurger 7K2Q9X', 'KRUSTYBURGER'],
+  ])('%j joins the demo program, matching %s', (text, matched) => {
+    // Prepare
+    const programs = demo;
+    // Act
+    const intent = classify(text, programs, noOptOut);
+    // Assess
+    expect(intent).toMatchObject({ kind: 'keyword', programId: PROGRAM_ID, matched });
+  });
 
   test.each([
     ['KRUSTY ABC123', 'ABC123'],
@@ -225,7 +233,7 @@ describe('classify: program keywords', () => {
     // Act
     const intent = classify(text, programs, noOptOut);
     // Assess
-    expect(intent).toEqual({ kind: 'keyword', programId: PROGRAM_ID, extra });
+    expect(intent).toEqual({ kind: 'keyword', programId: PROGRAM_ID, matched: 'KRUSTY', extra });
   });
 
   test('"krusty burger" joins the demo program; its first word is the keyword, so BURGER is the extra (current behaviour)', () => {
@@ -234,7 +242,7 @@ describe('classify: program keywords', () => {
     // Act
     const intent = classify(text, demo, noOptOut);
     // Assess
-    expect(intent).toEqual({ kind: 'keyword', programId: PROGRAM_ID, extra: 'BURGER' });
+    expect(intent).toEqual({ kind: 'keyword', programId: PROGRAM_ID, matched: 'KRUSTY', extra: 'BURGER' });
   });
 
   test.each(['krusty burger', 'Krusty Burger!', 'KRUSTY BURGER'])(
@@ -245,7 +253,7 @@ describe('classify: program keywords', () => {
       // Act
       const intent = classify(text, programs, noOptOut);
       // Assess
-      expect(intent).toEqual({ kind: 'keyword', programId: 'burgers' });
+      expect(intent).toEqual({ kind: 'keyword', programId: 'burgers', matched: 'KRUSTYBURGER' });
     },
   );
 
@@ -256,6 +264,38 @@ describe('classify: program keywords', () => {
     const intent = classify('KRUSTY', programs, noOptOut);
     // Assess
     expect(intent).toEqual({ kind: 'other', text: 'KRUSTY' });
+  });
+});
+
+describe('classify: asking for an invitation to pass on', () => {
+  test.each(['SHARE', 'INVITE', 'REFER'].flatMap((word) => spellings(word).map((text) => [word, text])))(
+    '%s typed as %j asks for the invitation',
+    (_word, text) => {
+      // Prepare
+      const programs = demo;
+      // Act
+      const intent = classify(text, programs, noOptOut);
+      // Assess
+      expect(intent).toEqual({ kind: 'share' });
+    },
+  );
+
+  test.each(['share this with my wife', 'invite me', 'referral', 'shares'])('%j is not the invitation word alone: other', (text) => {
+    // Prepare
+    const programs = demo;
+    // Act
+    const intent = classify(text, programs, noOptOut);
+    // Assess
+    expect(intent).toEqual({ kind: 'other', text });
+  });
+
+  test('a sweepstakes keyword still enters beside the invitation words', () => {
+    // Prepare
+    const sweepstakes = [{ programId: PROGRAM_ID, sweepstakesId: 'summer', keyword: 'WIN' }];
+    // Act
+    const intents = ['win!', 'SHARE'].map((text) => classify(text, demo, noOptOut, sweepstakes));
+    // Assess
+    expect(intents).toEqual([{ kind: 'sweepstakes', programId: PROGRAM_ID, sweepstakesId: 'summer' }, { kind: 'share' }]);
   });
 });
 

@@ -14,7 +14,7 @@ const REFERRAL_CODE = '7K2Q9X';
 const REVIEW_URL = 'https://g.page/r/krusty-burger-springfield/review';
 const SHARE_TEXT = `I get lunch deals from Krusty Burger: text KRUSTY ${REFERRAL_CODE} to 55155 to join.`;
 const SHARE_URL = `https://x.com/intent/post?text=${encodeURIComponent(SHARE_TEXT)}`;
-const REVIEW_REQUEST = `Thanks, that made our day! Tell others: ${REVIEW_URL} or share ${SHARE_URL}`;
+const REVIEW_REQUEST = `Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY ${REFERRAL_CODE} to 55155 to join. Share: ${SHARE_URL}`;
 const FEEDBACK_REQUEST = 'Sorry we missed the mark. What could we do better? Just reply to this text.';
 const FEEDBACK_THANKS = "Thank you, we've shared this with the Krusty Burger team.";
 const FALLBACK = "Krusty Burger Rewards: sorry, we didn't get that. Reply HELP for help, STOP to opt out.";
@@ -69,7 +69,7 @@ describe('converse: a happy survey answer (4-5)', () => {
     const outcome = converse(text, conversation, catalog);
     // Assess
     expect(outcome.kind).toBe('answered');
-    expect(outcome.replies).toEqual([reply(REVIEW_REQUEST)]);
+    expect(outcome.replies).toEqual([{ ...reply(REVIEW_REQUEST), source: { kind: 'review-request' } }]);
     expect(outcome.events).toEqual([
       {
         type: 'SurveyAnswered',
@@ -125,7 +125,7 @@ describe('converse: a happy survey answer (4-5)', () => {
     const outcome = converse(inbound('5'), conversation, catalog, { newReferralCode: 'ABCDEF' });
     // Assess
     const text = 'I get lunch deals from Krusty Burger: text KRUSTY ABCDEF to 55155 to join.';
-    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Tell others: ${REVIEW_URL} or share https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
+    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY ABCDEF to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
     expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
     expect(outcome.subscriptions[0]!.referralCode).toBe('ABCDEF');
   });
@@ -150,7 +150,7 @@ describe('converse: a happy survey answer (4-5)', () => {
     const outcome = converse(inbound('5'), conversation, catalog);
     // Assess
     const text = 'I get lunch deals from Krusty Burger: text KRUSTY to 55155 to join.';
-    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Tell others: ${REVIEW_URL} or share https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
+    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
   });
 });
 

@@ -57,9 +57,15 @@ function subscription(conversation: Conversation, programId = PROGRAM_ID): Subsc
 const bodies = (outcome: Outcome) => outcome.replies.map((r) => r.body);
 
 describe('converse: joining with the keyword', () => {
-  test.each(['KRUSTY', 'krusty', 'Krusty!', 'krustyburger', 'KRUSTY ABC123'])(
-    '%j from a new number opts in, confirms with the welcome offer, then asks for the ZIP',
-    (body) => {
+  test.each([
+    ['KRUSTY', 'KRUSTY', undefined],
+    ['krusty', 'KRUSTY', undefined],
+    ['Krusty!', 'KRUSTY', undefined],
+    ['krustyburger', 'KRUSTYBURGER', 'billboard I-55 northbound'],
+    ['KRUSTY ABC123', 'KRUSTY', undefined],
+  ])(
+    '%j from a new number opts in, confirms with the welcome offer, then asks for the ZIP (joined with %s, placement %s)',
+    (body, keyword, placement) => {
       // Prepare
       const conversation = newConversation(PHONE);
       const text = inbound(body, '2025-06-02T15:00:00.000Z');
@@ -81,7 +87,8 @@ describe('converse: joining with the keyword', () => {
           source: 'sms',
           shortCode: SHORT_CODE,
           rawText: body,
-          keyword: 'KRUSTY',
+          keyword,
+          ...(placement ? { placement } : {}),
           messageSid: text.messageSid,
         },
       ]);
@@ -91,6 +98,7 @@ describe('converse: joining with the keyword', () => {
           programId: PROGRAM_ID,
           status: 'subscribed',
           subscribedAt: '2025-06-02T15:00:00.000Z',
+          joinedWith: { keyword, ...(placement ? { placement } : {}) },
           welcomeOfferSentAt: '2025-06-02T15:00:00.000Z',
           profile: {},
           skipped: [],

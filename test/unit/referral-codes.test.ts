@@ -143,6 +143,7 @@ describe('converse: joining with a referral code', () => {
         skipped: [],
         pendingQuestion: { field: 'zip', attempts: 0, askedAt: JOINED_AT },
         marketingSinceQuestion: 0,
+        joinedWith: { keyword: 'KRUSTY' },
         version: 0,
       },
     ]);
@@ -150,7 +151,7 @@ describe('converse: joining with a referral code', () => {
       [OPT_IN_CONFIRMATION, 'opt-in-confirmation'],
       [ZIP_QUESTION, 'profile-question'],
     ]);
-    expect(outcome.events.map((e) => e.type)).toEqual(['SubscriberOptedIn']);
+    expect(outcome.events.map((e) => e.type)).toEqual(['KeywordReceived', 'SubscriberOptedIn']);
     expect(outcome.consentEvents).toEqual([
       {
         phone: PHONE,
@@ -241,7 +242,7 @@ describe('converse: joining with a referral code', () => {
     expect(outcome.referralCodes).toBeUndefined();
     expect(outcome.subscriptions).toEqual([]);
     expect(outcome.consentEvents).toEqual([]);
-    expect(outcome.events).toEqual([]);
+    expect(outcome.events.map((e) => [e.type, e.detail.subscribed])).toEqual([['KeywordReceived', true]]);
   });
 
   test('an already-subscribed number that never had a code gets none from "KRUSTY XYZ234" either', () => {
