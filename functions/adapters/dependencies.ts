@@ -11,6 +11,7 @@ import { campaignWaveKind, DynamoWaves, lunchWaveKind } from './dynamo-waves';
 import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
+import { DynamoLinkStore } from './dynamo-links';
 import { randomBytes } from 'node:crypto';
 import { DynamoOptInCeiling, DynamoReferralSlots } from './dynamo-limits';
 import { optInLimitsFromEnv } from '../shared/opt-in-limits';
@@ -38,4 +39,5 @@ export const campaignWaves = once(() => new DynamoWaves(dynamo(), requiredEnv('A
 export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), requiredEnv('AUDIENCE_TABLE'), optInLimitsFromEnv()));
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
+export const linkStore = once(() => new DynamoLinkStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));

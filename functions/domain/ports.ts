@@ -6,6 +6,7 @@ import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
 import type { CampaignPage } from './send-campaigns';
 import type { RewardSlot } from './referrals';
+import type { ShortLink } from './short-links';
 import type { SweepstakesDraw, SweepstakesEntry } from './sweepstakes';
 
 /** The ports use cases talk through; adapters implement them. */
@@ -333,4 +334,18 @@ export interface SweepstakesRecords {
   recordDraw(draw: SweepstakesDraw): Promise<{ recorded: true } | { recorded: false; earlier: SweepstakesDraw }>;
   /** The winners' texts are queued and SweepstakesWon published. */
   markNotified(programId: string, sweepstakesId: string, at: string): Promise<void>;
+}
+
+/** A short link as a click left it: how often it was followed, and when first. */
+export type ClickedLink = ShortLink & { clicks: number; firstClickAt: string };
+
+/** Short link records (functions/domain/short-links.ts), one per link id, expiring with their TTL. */
+export interface LinkStore {
+  /**
+   * Writes the link, unless its id is another link's (another message, place or number): 'taken'.
+   * Writing a link already there ('saved' again, a retried send) leaves its clicks and expiry as they are.
+   */
+  save(link: ShortLink): Promise<'saved' | 'taken'>;
+  /** Counts one click on a live link and answers it as it stands after; undefined for an unknown or expired id. */
+  click(id: string, at: Date): Promise<ClickedLink | undefined>;
 }

@@ -26,6 +26,15 @@ export const outboundQueueMessage = z.object({
   notAfter: z.optional(z.iso.datetime()),
   turn: z.optional(z.object({ subscribedAt: z.optional(z.string().check(z.minLength(1))) })),
   requestedAt: z.optional(z.iso.datetime()),
+  // What made the message (events.ts MessageSource): its short links' UTM tags and click events carry it.
+  source: z.optional(
+    z.object({
+      kind: z.string().check(z.minLength(1)),
+      campaignId: z.optional(z.string()),
+      variantId: z.optional(z.string()),
+      offerId: z.optional(z.string()),
+    }),
+  ),
   queuedAt: z.iso.datetime(),
 });
 export type OutboundQueueMessage = z.infer<typeof outboundQueueMessage>;
