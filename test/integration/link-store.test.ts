@@ -48,7 +48,7 @@ describe('the link store on DynamoDB Local', () => {
     // Assess
     const ids = [...body.matchAll(/https:\/\/sms\.example\.com\/l\/(\w{8})/g)].map((m) => m[1]!);
     expect(ids).toHaveLength(2);
-    expect(requests).toEqual(['Update', 'Update']);
+    expect(requests).toEqual(['UpdateItem', 'UpdateItem']);
     expect(await item(ids[0]!)).toMatchObject({
       url: 'https://krusty.example/menu?utm_source=sms&utm_medium=marketing&utm_campaign=spring-menu',
       messageId: 'm-two',
