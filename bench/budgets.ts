@@ -17,6 +17,8 @@ const KB = 1000;
 export const bundleBudgets = {
   receiveSms: 250 * KB,
   trackDelivery: 600 * KB,
+  // A subscriber waits on it (a tap, then the redirect): DynamoDB and EventBridge clients only.
+  followLink: 400 * KB,
   converse: 600 * KB,
   sendSms: 600 * KB,
   sendFollowUps: 600 * KB,

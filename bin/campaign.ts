@@ -25,7 +25,9 @@ const USAGE = `Usage:
   npm run campaign -- list                 every campaign of the catalog, with its date and stage
   npm run campaign -- plan CAMPAIGN_ID     who would get it, who not and why, what it costs, how each zone's wave drains
 Options: --json (machine-readable) --mps N (the short code's segments/s; default SENDER_MPS or ${DEFAULT_SENDER_MPS})
-         --catalog-table NAME --audience-table NAME --region REGION (a deployed stage; default: the running local gateway's)`;
+         --catalog-table NAME --audience-table NAME --region REGION (a deployed stage; default: the running local gateway's)
+         --link-base URL (where the stage's short links point: copy is measured with them; default LINK_BASE,
+         the running local gateway's, or a typical custom domain's)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,11 +37,12 @@ const { values, positionals } = parseArgs({
     'catalog-table': { type: 'string' },
     'audience-table': { type: 'string' },
     region: { type: 'string' },
+    'link-base': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
-async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable: string; audienceTable: string; now: Date }> {
+async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable: string; audienceTable: string; now: Date; linkBase?: string }> {
   const catalogTable = values['catalog-table'];
   const audienceTable = values['audience-table'];
   if (catalogTable || audienceTable) {
@@ -49,7 +52,7 @@ async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable
   const running = readRunningInfo(settingsFromEnv().dataDir);
   if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--audience-table was given.');
   // The local gateway's own time: a campaign is due or finished by the clock the gateway runs on.
-  return { client: localDynamo(running), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running) };
+  return { client: localDynamo(running), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running), ...(running.linkBase ? { linkBase: running.linkBase } : {}) };
 }
 
 /** Every subscription of a program (a paged Scan: a plan reads the whole audience once). */
@@ -97,7 +100,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { client, catalogTable, audienceTable, now } = await connect();
+  const { client, catalogTable, audienceTable, now, linkBase: gatewayLinkBase } = await connect();
+  const linkBase = values['link-base'] ?? process.env.LINK_BASE ?? gatewayLinkBase;
   const { catalog, problems } = validateCatalog(await scanCatalogItems(client, catalogTable));
   const campaignProblems = problems.filter((problem) => problem.key.includes(' / CAMPAIGN#'));
   switch (command) {
@@ -120,7 +124,7 @@ async function main(): Promise<number> {
       }
       const senderMps = Number(values.mps ?? process.env.SENDER_MPS ?? DEFAULT_SENDER_MPS);
       if (!(senderMps > 0)) throw new Error(`--mps must be a positive number, got ${values.mps}`);
-      const plans = await Promise.all(found.map(async ({ program, campaign }) => planCampaign(campaign, program, await subscriptionsOf(client, audienceTable, program.programId), { senderMps, at: now })));
+      const plans = await Promise.all(found.map(async ({ program, campaign }) => planCampaign(campaign, program, await subscriptionsOf(client, audienceTable, program.programId), { senderMps, at: now, ...(linkBase ? { linkBase } : {}) })));
       if (values.json) console.log(JSON.stringify(plans.length === 1 ? plans[0] : plans, null, 2));
       else plans.forEach(printPlan);
       return 0;

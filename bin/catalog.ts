@@ -20,11 +20,13 @@ const USAGE = `Usage:
   npm run catalog -- validate [FILE]     check a file, or the table when no file is given
   npm run catalog -- import FILE         validate FILE, then write its items to the table
   npm run catalog -- export              print the table's items as JSON
-Options: --table NAME --region REGION (a real DynamoDB table; default: the running local gateway's)`;
+Options: --table NAME --region REGION (a real DynamoDB table; default: the running local gateway's)
+         --link-base URL (where the stage's short links point: copy is measured with them; default
+         LINK_BASE, the running local gateway's, or a typical custom domain's)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { table: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { table: { type: 'string' }, region: { type: 'string' }, 'link-base': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 
 function connect(): { client: DynamoDBDocumentClient; table: string } {
@@ -42,7 +44,8 @@ function connect(): { client: DynamoDBDocumentClient; table: string } {
 function report(items: CatalogItem[], source: string): boolean {
   const { catalog, problems } = validateCatalog(items);
   for (const problem of problems) console.error(describeProblem(problem));
-  for (const warning of catalog.programs.flatMap(costWarnings)) console.error(`warning: ${describeProblem(warning)}`);
+  const linkBase = values['link-base'] ?? process.env.LINK_BASE ?? readRunningInfo(settingsFromEnv().dataDir)?.linkBase;
+  for (const warning of catalog.programs.flatMap((program) => costWarnings(program, linkBase ? { linkBase } : {}))) console.error(`warning: ${describeProblem(warning)}`);
   const programs = catalog.programs.map((p) => `${p.name} (${p.keyword} on ${p.shortCode})`).join(', ') || 'none';
   console.error(`${source}: ${items.length} item(s), ${problems.length} problem(s); valid programs: ${programs}`);
   return problems.length === 0;

@@ -50,13 +50,14 @@ async function main(): Promise<void> {
     onFatal: (error: DependencyFailedError) =>
       void stop(1, `\nFATAL: ${error.message}.\nThe local gateway stops rather than answer webhooks it cannot handle (dependency: ${error.dependency}).`),
   });
-  ready = { url: gateway.url, publicUrl: gateway.publicUrl, dynamodbEndpoint: gateway.dynamodbEndpoint, sqsEndpoint: gateway.sqsEndpoint, tables: gateway.tables };
+  ready = { url: gateway.url, publicUrl: gateway.publicUrl, linkBase: gateway.linkBase, dynamodbEndpoint: gateway.dynamodbEndpoint, sqsEndpoint: gateway.sqsEndpoint, tables: gateway.tables };
   record(gateway.children());
 
   const sandbox = !settings.twilioApiUrl;
   console.log(`
 SMS gateway running at ${gateway.url}
   Twilio webhooks     POST ${gateway.publicUrl}/sms   and   ${gateway.publicUrl}/sms/status
+  Short links         GET ${gateway.linkBase}/{id}
   Twilio account      ${settings.accountSid}${settings.authToken === SANDBOX_AUTH_TOKEN ? `  (sandbox auth token: ${SANDBOX_AUTH_TOKEN})` : ''}
   Outbound messages   ${sandbox ? `sandbox carrier, see GET ${gateway.url}/local/outbox` : `twilio client → ${settings.twilioApiUrl}`}
   DynamoDB Local      ${gateway.dynamodbEndpoint}  tables ${Object.values(gateway.tables).join(', ')}  data in ${settings.dataDir}${gateway.seededCatalog ? '  (demo catalog loaded)' : ''}

@@ -51,6 +51,7 @@ export class ServiceStack extends Stack {
         ...(spec.twilio ? this.twilioEnvironment(config, data) : {}),
         ...(spec.optInCeiling ? { [OPT_IN_LIMIT_ENV.perMinute]: String(config.optInsPerMinute), [OPT_IN_LIMIT_ENV.perDay]: String(config.optInsPerDay) } : {}),
         ...(spec.pacesCarrier ? { [SENDER_PACE_ENV.mps]: String(config.senderMps), [SENDER_PACE_ENV.instances]: String(senderInstances(config.senderMps)) } : {}),
+        ...(spec.shortensLinks ? this.linkEnvironment(config) : {}),
       };
       const fn = new GatewayFunction(this, name, { spec, environment, logRetention, logRemovalPolicy });
       grantAccess(fn, spec, data);
@@ -99,6 +100,11 @@ export class ServiceStack extends Stack {
     // A consumer brings its failed messages back early (ChangeMessageVisibility, part of the event source's grant).
     if (spec.trigger.kind === 'queue') env[queues[spec.trigger.queue].env] = data.stores.queues[spec.trigger.queue].queueUrl;
     return env;
+  }
+
+  /** Where short links point (the stage's linkBase, else this API's own /l route) and how long they work. */
+  private linkEnvironment(config: StageConfig): Record<string, string> {
+    return { LINK_BASE: config.linkBase ?? `${this.api.publicUrl}/l`, LINK_TTL_DAYS: String(config.linkTtlDays) };
   }
 
   /** Identifiers and where to find the token; never the token itself. */

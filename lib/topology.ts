@@ -29,6 +29,7 @@ export interface QueueSpec {
 }
 
 export type Trigger =
+  /** `path` may end in one parameter segment, `{name}` (the handler finds it in pathParameters). */
   | { kind: 'http'; method: 'POST' | 'GET'; path: string }
   | {
       kind: 'queue';
@@ -48,9 +49,10 @@ export interface FunctionSpec {
   memoryMb: number;
   /**
    * What the function does to each table: read items, or also write them; `deletes` when it removes
-   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem).
+   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem). `update`:
+   * only UpdateItem (which may answer with the item it wrote), no other read or write.
    */
-  tables: { name: TableName; access: 'read' | 'readWrite'; deletes?: true; batchReads?: true }[];
+  tables: { name: TableName; access: 'read' | 'readWrite' | 'update'; deletes?: true; batchReads?: true }[];
   sendsTo: QueueName[];
   /** Publishes domain events on the gateway's bus. */
   publishesEvents: boolean;
@@ -63,6 +65,8 @@ export interface FunctionSpec {
    * concurrency and each instance's share of the rate follow from it (functions/shared/sender-pace.ts).
    */
   pacesCarrier?: true;
+  /** Turns the URLs of the texts it sends into short links: given the stage's link base and link lifetime. */
+  shortensLinks?: true;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -122,6 +126,7 @@ export const functions = {
     // invocation's share of the rate, so together they never hand the carrier more than it takes.
     trigger: { kind: 'queue', queue: 'outbound', batchSize: 10 },
     pacesCarrier: true,
+    shortensLinks: true,
     timeoutSeconds: 20,
     memoryMb: 256,
     tables: [
@@ -132,6 +137,18 @@ export const functions = {
     sendsTo: ['outbound'],
     publishesEvents: true,
     twilio: true,
+  },
+  followLink: {
+    entry: 'functions/handlers/follow-link.ts',
+    // Public by design: subscribers tap it in a text (no signature to check); ids are unguessable.
+    trigger: { kind: 'http', method: 'GET', path: '/l/{id}' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // One UpdateItem counts the click and answers where the link goes.
+    tables: [{ name: 'audience', access: 'update' }],
+    sendsTo: [],
+    publishesEvents: true,
+    twilio: false,
   },
   sendFollowUps: {
     entry: 'functions/handlers/send-follow-ups.ts',

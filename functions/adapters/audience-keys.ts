@@ -17,6 +17,7 @@
  * | coupon          | COUPON#<code> | COUPON                             |
  * | order           | ORDER#<orderId> | ORDER                            |
  * | referral code   | REFERRAL#<code> | REFERRAL                         |
+ * | short link      | LINK#<link id> | LINK (expiring by TTL)            |
  * | scheduled send  | DUE#<UTC hour yyyy-mm-ddThh> | <dueAt ISO>#<id>           |
  * | sweep cursor    | DUE#CURSOR   | CURSOR                              |
  * | opt-in counter  | OPTINS#<shortCode>#<UTC day yyyy-mm-dd> (with the current minute's count) | OPTINS |
@@ -69,6 +70,8 @@ export const audienceKeys = {
   coupon: (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   referral: (code: string) => ({ pk: `REFERRAL#${code}`, sk: 'REFERRAL' }),
+  /** One short link (its target, whose message it is, its clicks): a partition of its own, read by id. */
+  shortLink: (id: string) => ({ pk: `LINK#${id}`, sk: 'LINK' }),
   /** A referrer's reward slots in one cap period: the friends rewarded (a string set). */
   referralSlots: (phone: string, programId: string, period: string) => ({ pk: partition(phone), sk: `REWARDS#${programId}#${period}` }),
   /** Opt-ins on one short code in one UTC day, and in its current minute: one item (and partition) a day. */

@@ -12,6 +12,7 @@ import { DynamoOrderStore } from './dynamo-orders';
 import { DynamoStatsStore } from './dynamo-stats';
 import { DynamoAudienceIndex } from './dynamo-audience-index';
 import { DynamoCouponStore } from './dynamo-coupons';
+import { DynamoLinkStore } from './dynamo-links';
 import { randomBytes } from 'node:crypto';
 import { DynamoOptInCeiling, DynamoReferralSlots } from './dynamo-limits';
 import { optInLimitsFromEnv } from '../shared/opt-in-limits';
@@ -40,4 +41,5 @@ export const optInCeiling = once(() => new DynamoOptInCeiling(dynamo(), required
 export const referralSlots = once(() => new DynamoReferralSlots(dynamo(), requiredEnv('AUDIENCE_TABLE'), clock.now));
 export const statsStore = once(() => new DynamoStatsStore(dynamo(), requiredEnv('STATS_TABLE')));
 export const random = { bytes: (count: number) => new Uint8Array(randomBytes(count)) };
+export const linkStore = once(() => new DynamoLinkStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));
 export const orderStore = once(() => new DynamoOrderStore(dynamo(), requiredEnv('AUDIENCE_TABLE')));

@@ -14,6 +14,7 @@ import { localWeekday } from './local-time';
 import { messagePrice } from './message-prices';
 import { allowedWindow } from './quiet-hours';
 import { measureSegments } from './segments';
+import { SAMPLE_LINK_BASE, withSampleLinks } from './short-links';
 import { renderTemplate } from './templates';
 import { planWaves } from './wave-plan';
 
@@ -30,7 +31,7 @@ export interface VariantPlan {
   /** The carrier-side price of one message, and of all of them. */
   priceEach: number;
   price: number;
-  /** The text as a recipient would see it (a sample coupon where it has one). */
+  /** The text as a recipient would see it (a sample coupon where it has one, its URLs as short links). */
   sample: string;
 }
 
@@ -78,7 +79,8 @@ export function campaignText(variant: Pick<CampaignVariant, 'copy'>, program: Pr
 
 const minutesSince = (origin: number, at: Date) => (at.getTime() - origin) / 60_000;
 
-export function planCampaign(campaign: Campaign, program: Program, subscriptions: readonly Subscription[], options: { senderMps: number; at: Date }): CampaignPlan {
+/** `linkBase`: where the stage's short links point, so copy with URLs is measured as sent (default a typical custom domain's). */
+export function planCampaign(campaign: Campaign, program: Program, subscriptions: readonly Subscription[], options: { senderMps: number; at: Date; linkBase?: string }): CampaignPlan {
   const excluded = Object.fromEntries(EXCLUSIONS.map((reason) => [reason, 0])) as Record<Exclusion, number>;
   const outsideBy: Record<string, number> = {};
   const byZone = new Map<string, { recipients: number; segments: number; states: Set<string | undefined> }>();
@@ -86,7 +88,7 @@ export function planCampaign(campaign: Campaign, program: Program, subscriptions
   const offer = program.offers.find((candidate) => candidate.offerId === campaign.offerId);
   const measured = new Map(
     campaign.variants.map((variant) => {
-      const sample = campaignText(variant, program, offer ? { ...SAMPLE_COUPON, offer: offer.copy } : undefined);
+      const sample = withSampleLinks(campaignText(variant, program, offer ? { ...SAMPLE_COUPON, offer: offer.copy } : undefined), options.linkBase ?? SAMPLE_LINK_BASE);
       const { encoding, segments } = measureSegments(sample);
       const mms = campaignMedia(variant, offer) !== undefined;
       return [variant.id, { sample, encoding, segments: mms ? 1 : segments, mms }] as const;

@@ -3,6 +3,7 @@ import type { Program } from './catalog';
 import { optInConfirmation } from './compliance';
 import { questionText } from './profile-questions';
 import { measureSegments } from './segments';
+import { SAMPLE_LINK_BASE, withSampleLinks } from './short-links';
 import { renderTemplate, templateImage, type TemplateName } from './templates';
 
 /** What a warning about cost says: which item, which attribute, and the measure. */
@@ -25,8 +26,9 @@ const SAMPLE: Record<string, string> = {
   shareUrl: 'https://sms.example.com/l/GHJKLM',
 };
 
-function measure(key: string, field: string, text: string): CostWarning | undefined {
-  const { encoding, units, segments } = measureSegments(text);
+/** Measured as sent: every URL as the short link it becomes (`{linkBase}/{id}`). */
+function measureAsSent(key: string, field: string, text: string, linkBase: string): CostWarning | undefined {
+  const { encoding, units, segments } = measureSegments(withSampleLinks(text, linkBase));
   if (segments <= 1) return undefined;
   const why = encoding === 'UCS-2' ? 'UCS-2 (a character outside GSM-7, such as an emoji or a curly quote)' : 'GSM-7';
   return { key, field, reason: `renders to ${segments} segments (${units} ${why} units): each send costs ${segments}× a one-segment text` };
@@ -34,9 +36,12 @@ function measure(key: string, field: string, text: string): CostWarning | undefi
 
 /**
  * Every template and offer, rendered with typical values and measured: a marketer learns that copy
- * costs two segments (or switched to UCS-2) before a campaign sends it a million times.
+ * costs two segments (or switched to UCS-2) before a campaign sends it a million times. URLs are
+ * measured as the short links they go out as, on `linkBase` (default a typical custom domain's).
  */
-export function costWarnings(program: Program): CostWarning[] {
+export function costWarnings(program: Program, options: { linkBase?: string } = {}): CostWarning[] {
+  const linkBase = options.linkBase ?? SAMPLE_LINK_BASE;
+  const measure = (key: string, field: string, text: string) => measureAsSent(key, field, text, linkBase);
   const pk = `PROGRAM#${program.programId}`;
   const values = { ...SAMPLE, programName: program.name, brandName: program.brandName, keyword: program.keyword, shortCode: program.shortCode };
   const warnings: (CostWarning | undefined)[] = [];

@@ -415,7 +415,9 @@ function shareUrl(program: Program, subscription: Subscription): string {
     shortCode: program.shortCode,
     referralCode: subscription.referralCode ?? '',
   });
-  return `https://x.com/intent/post?text=${encodeURIComponent(text)}`;
+  // Sentence punctuation at the end is encoded too, so the URL never ends in a "." a reader (or the
+  // short-link rewriter) would take for the end of the sentence.
+  return `https://x.com/intent/post?text=${encodeURIComponent(text).replace(/[.!?)]+$/, (tail) => [...tail].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join(''))}`;
 }
 
 /** 4-5: a review and share request; 1-3: an apology and a request for feedback. */

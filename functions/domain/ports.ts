@@ -8,6 +8,7 @@ import type { Coupon } from './coupons';
 import type { LunchPage } from './lunch';
 import type { CampaignPage } from './send-campaigns';
 import type { RewardSlot } from './referrals';
+import type { ShortLink } from './short-links';
 import type { SweepstakesDraw, SweepstakesEntry } from './sweepstakes';
 
 /** The ports use cases talk through; adapters implement them. */
@@ -369,4 +370,18 @@ export interface StatsStore {
   apply(eventId: string, update: StatsUpdate & { localDay: string }): Promise<'counted' | 'duplicate'>;
   /** A program's counters summed over [from, to] (local days), its live count before and through them, and its campaigns'. */
   programCounts(programId: string, from: string, to: string): Promise<Omit<ProgramCounts, 'programId' | 'name'>>;
+}
+
+/** A short link as a click left it: how often it was followed, and when first. */
+export type ClickedLink = ShortLink & { clicks: number; firstClickAt: string };
+
+/** Short link records (functions/domain/short-links.ts), one per link id, expiring with their TTL. */
+export interface LinkStore {
+  /**
+   * Writes the link, unless its id is another link's (another message, place or number): 'taken'.
+   * Writing a link already there ('saved' again, a retried send) leaves its clicks and expiry as they are.
+   */
+  save(link: ShortLink): Promise<'saved' | 'taken'>;
+  /** Counts one click on a live link and answers it as it stands after; undefined for an unknown or expired id. */
+  click(id: string, at: Date): Promise<ClickedLink | undefined>;
 }

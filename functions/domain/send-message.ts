@@ -12,6 +12,7 @@ import {
   type Deliveries,
   type DeliveryClaim,
   type EarlierTurnSend,
+  type LinkStore,
   type Outbox,
   type Pace,
   type ScheduledSends,
@@ -22,6 +23,7 @@ import {
 } from './ports';
 import { askQuestion, questionText, questionToRideAlong } from './profile-questions';
 import { measureSegments } from './segments';
+import { shortenLinks, type LinkSettings } from './short-links';
 
 /** Purposes anyone may receive, whatever their consent: the opt-out confirmation and HELP answers. */
 const CONSENT_EXEMPT: ReadonlySet<MessagePurpose> = new Set(['opt-out-confirmation', 'help']);
@@ -116,6 +118,11 @@ export interface SendMessageDeps {
   statusCallback?: (id: string) => string;
   /** Told how each doubtful attempt was resolved: found at the carrier, or not (then sent again). */
   onUncertain?: (resolution: 'found' | 'not-found') => void;
+  /**
+   * Short links: each URL of a text goes out as `{base}/{id}`, its record saved before the carrier
+   * call (functions/domain/short-links.ts). Unset: texts go as they are.
+   */
+  links?: { settings: LinkSettings; store: Pick<LinkStore, 'save'> };
 }
 
 export type SendResult = 'sent' | 'recovered' | 'duplicate' | 'blocked' | 'deferred' | 'capped' | 'expired' | 'opted-out' | 'rejected';
@@ -285,8 +292,13 @@ async function deliver(
       if (options.record && !known) options.record({ id, message, sent });
       else await recordSent(id, message, sent, known, deps);
     };
+    // The text as the carrier gets it: its URLs as short links, derived from the message's id, so an
+    // attempt in doubt looks for exactly what the earlier one handed over. Built (and its links saved)
+    // only when needed: after the last-moment checks, or to resolve doubt.
+    let outgoing: Promise<OutboundMessage> | undefined;
+    const shortened = () => (outgoing ??= deps.links ? shortenLinks(id, message, deps.links.settings, deps.links.store, deps.clock.now()).then((body) => ({ ...message, body })) : Promise.resolve(message));
     if (uncertain) {
-      const found = await findLostSend(id, message, deps);
+      const found = await findLostSend(id, await shortened(), deps);
       deps.onUncertain?.(found ? 'found' : 'not-found');
       if (found) {
         await record(found);
@@ -296,12 +308,13 @@ async function deliver(
     }
     const unsent = known ? await lastMomentChecks(id, message, known.conversation, known.catalog, deps) : undefined;
     if (unsent) return unsent;
-    await deps.pace?.take(message.from, carrierSegments(message));
+    const sending = await shortened();
+    await deps.pace?.take(message.from, carrierSegments(sending));
     // A run that stalled past its claim (a batch answered at its deadline while this run went on, a
     // frozen Lambda woken later) leaves the message to whoever claimed it since, and writes nothing.
     if ((deps.wallClock ?? Date.now)() + (deps.carrierTimeoutMs ?? 0) >= claim.leaseUntil) throw new ClaimLost(`claim on ${id} ran out before the carrier call`);
     uncertain = true;
-    const sent = await deps.carrier.send(message, sendOptions(id, message, deps));
+    const sent = await deps.carrier.send(sending, sendOptions(id, message, deps));
     await record(sent);
     return 'sent';
   } catch (error) {

@@ -1,12 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { catalogSource, conversationStore, deliveries, scheduledSends } from '../adapters/dependencies';
+import { catalogSource, conversationStore, deliveries, linkStore, scheduledSends } from '../adapters/dependencies';
 import { readingTogether } from '../adapters/dynamo-conversation-store';
 import { outbox } from '../adapters/queue-dependencies';
 import { countUncertainSend } from '../adapters/metered';
 import { carrier, statusCallbackUrl } from '../adapters/twilio-dependencies';
 import { DEFAULT_CARRIER_TIMEOUT_MS } from '../adapters/twilio-client';
+import { twilioCredentials } from '../adapters/twilio-credentials';
 import { maskPhone } from '../domain/phone-masking';
 import type { OutboundMessage } from '../domain/audience';
 import type { Carrier } from '../domain/ports';
@@ -14,6 +15,7 @@ import { sendMessage, sendTurnReplies, type SendMessageDeps, type SendResult, ty
 import type { DomainEvent } from '../domain/events';
 import { messageOutcomeEvent, outcomeOfSend } from '../domain/message-outcomes';
 import { eventPublisher } from '../adapters/event-dependencies';
+import { DEFAULT_LINK_TTL_DAYS, shortLinkKey } from '../domain/short-links';
 import { outboundQueueMessage } from '../schemas/queue-messages';
 import { clock } from '../shared/clock';
 import { createPacer } from '../shared/pacer';
@@ -37,8 +39,21 @@ function pacer() {
 
 type Entry = { id: string; message: OutboundMessage };
 
-function sendDeps(carrierClient: Carrier): SendMessageDeps {
+/**
+ * Short links when the stage has a link base (LINK_BASE): ids keyed by the carrier's auth token (a
+ * rotation changes the links only of texts not sent yet), working LINK_TTL_DAYS (default 90).
+ */
+function shortLinks(authToken: string): SendMessageDeps['links'] {
+  const base = process.env.LINK_BASE?.replace(/\/+$/, '');
+  if (!base) return undefined;
+  const ttlDays = Number(process.env.LINK_TTL_DAYS ?? DEFAULT_LINK_TTL_DAYS);
+  if (!Number.isInteger(ttlDays) || ttlDays < 1) throw new RangeError(`LINK_TTL_DAYS must be a whole number of days, at least 1, got "${process.env.LINK_TTL_DAYS}"`);
+  return { settings: { base, key: shortLinkKey(authToken), ttlDays }, store: linkStore() };
+}
+
+function sendDeps(carrierClient: Carrier, authToken: string): SendMessageDeps {
   const callback = statusCallbackUrl();
+  const links = shortLinks(authToken);
   return {
     deliveries: deliveries(),
     store: readingTogether(conversationStore()),
@@ -51,6 +66,7 @@ function sendDeps(carrierClient: Carrier): SendMessageDeps {
     carrierTimeoutMs,
     ...(callback ? { statusCallback: callback } : {}),
     onUncertain: countUncertainSend,
+    ...(links ? { links } : {}),
   };
 }
 
@@ -106,7 +122,7 @@ class BatchSender {
     if (!entry) return { result: 'rejected' };
     const run = entry.message.turn ? this.turnRepliesFrom(record) : [];
     // One set of ports (and one read of the pace) for the whole batch.
-    this.deps ??= carrier().then(sendDeps);
+    this.deps ??= Promise.all([carrier(), twilioCredentials()]).then(([client, { authToken }]) => sendDeps(client, authToken));
     const deps = await this.deps;
     if (run.length < 2) {
       const result = await sendMessage(entry.id, entry.message, deps);

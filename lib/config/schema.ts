@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LINK_TTL_DAYS } from '../../functions/domain/short-links';
 import { DEFAULT_SENDER_MPS } from '../../functions/shared/sender-pace';
 
 /** What CloudWatch Logs accepts as a retention (days); anything else fails the deploy, so fail synth. */
@@ -57,6 +58,16 @@ export const stageConfigSchema = z
      * Twilio provisioned more). send-sms never hands over more; its concurrency follows from it.
      */
     senderMps: z.number().int().min(1).max(10_000).default(DEFAULT_SENDER_MPS),
+    /**
+     * Where short links point: `{linkBase}/{id}` must reach this stage's GET /l/{id} (a short custom
+     * domain mapped to the HTTP API, e.g. https://go.example.com/l). Unset: the API's own URL + /l.
+     */
+    linkBase: z
+      .string()
+      .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~-]+)*$/, 'must be an https URL without a trailing slash, query or fragment, such as https://go.example.com/l')
+      .optional(),
+    /** Days a short link works (and its record is kept, then deleted by TTL). */
+    linkTtlDays: z.number().int().min(1).max(3650).default(DEFAULT_LINK_TTL_DAYS),
     terminationProtection: z.boolean(),
   })
   .superRefine((config, ctx) => {
@@ -96,6 +107,7 @@ export const CONTEXT_OVERRIDES = [
   'domainName',
   'certificateArn',
   'alarmEmail',
+  'linkBase',
 ] as const satisfies readonly (keyof StageConfig)[];
 
 /** Parses a stage config or throws one error listing every bad field by name. */

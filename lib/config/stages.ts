@@ -44,6 +44,8 @@ export const stages: Record<string, StageConfigInput> = {
     // The short code's provisioned throughput (Twilio's default for a US short code); raise it only
     // after Twilio raised the short code's, or the carrier queues what exceeds it.
     senderMps: 100,
+    // Short links in texts work this long after they are sent (the default, stated here on purpose).
+    linkTtlDays: 90,
     terminationProtection: true,
   },
 };

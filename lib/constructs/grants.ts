@@ -6,13 +6,14 @@ import type { GatewayFunction } from './gateway-function';
 /**
  * The DynamoDB actions a table access allows: reads by key (GetItem, Query, ConditionCheckItem for
  * transactions), Scan only on a table read whole, PutItem/UpdateItem for writers, DeleteItem only for
- * functions that remove items, BatchGetItem only for functions that declare batch reads. No batch
- * writes: no function uses them.
+ * functions that remove items, BatchGetItem only for functions that declare batch reads; UpdateItem
+ * alone for update-only access. No batch writes: no function uses them.
  */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 export function tableActions(table: TableSpec, access: FunctionSpec['tables'][number]): string[] {
+  if (access.access === 'update') return ['dynamodb:UpdateItem'];
   return [
     ...TABLE_READ_ACTIONS,
     ...(table.readWhole ? ['dynamodb:Scan'] : []),

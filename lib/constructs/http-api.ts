@@ -12,7 +12,7 @@ export interface WebhookApiProps {
   customDomain?: { domainName: string; certificateArn: string };
 }
 
-/** The HTTP API Twilio calls; routes are added per topology trigger. */
+/** The HTTP API Twilio calls (and subscribers' short links lead to); routes are added per topology trigger. */
 export class WebhookApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly domainName?: apigw.DomainName;
@@ -58,7 +58,7 @@ export class WebhookApi extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Twilio webhooks cannot present IAM, JWT or Lambda-authorizer credentials; every handler verifies X-Twilio-Signature (HMAC of URL and body with the auth token) and answers 403 otherwise.',
+        'Twilio webhooks cannot present IAM, JWT or Lambda-authorizer credentials; every webhook handler verifies X-Twilio-Signature (HMAC of URL and body with the auth token) and answers 403 otherwise. GET /l/{id} is public by design: subscribers tap short links in their texts; its ids are 46-bit HMAC-derived (unguessable), it only redirects to a URL the gateway itself sent, and an unknown id gets a 404 page.',
     });
   }
 }

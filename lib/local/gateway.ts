@@ -46,6 +46,8 @@ export interface LocalGatewayOptions extends LocalSettings {
 export interface LocalGateway {
   url: string;
   publicUrl: string;
+  /** Where short links point: `{linkBase}/{id}` (GET /l/{id} on this gateway unless LINK_BASE says otherwise). */
+  linkBase: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
   tables: Record<TableName, string>;
@@ -78,7 +80,7 @@ function listen(server: Server, port: number): Promise<number> {
 /** The handlers read their wiring from the environment, exactly as in Lambda. */
 function handlerEnvironment(
   options: LocalGatewayOptions,
-  parts: { dynamodbEndpoint: string; sqsEndpoint: string; queues: Record<QueueName, LocalQueue>; carrierUrl: string; publicUrl: string; gatewayUrl: string },
+  parts: { dynamodbEndpoint: string; sqsEndpoint: string; queues: Record<QueueName, LocalQueue>; carrierUrl: string; publicUrl: string; gatewayUrl: string; linkBase: string },
 ) {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -93,6 +95,8 @@ function handlerEnvironment(
     TWILIO_AUTH_TOKEN: options.authToken,
     TWILIO_API_URL: parts.carrierUrl,
     PUBLIC_URL: parts.publicUrl,
+    // Texts' URLs become short links to this gateway's GET /l/{id} (a stage setting in AWS).
+    LINK_BASE: parts.linkBase,
     // Marketers' edits show up on the next message locally; Lambda caches for a minute.
     CATALOG_CACHE_SECONDS: '0',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -133,6 +137,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
   const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  const linkBase = (options.linkBase ?? `${publicUrl}/l`).replace(/\/+$/, '');
   const cleanups: (() => Promise<void> | void)[] = [() => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); })];
   let stopping = false;
   const stop = async () => {
@@ -210,7 +215,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     queues = await createQueues(client);
     const carrierUrl = options.twilioApiUrl ?? (carrier as SandboxCarrier).url;
     const seededCatalog = await prepareTables(dynamodbEndpoint);
-    handlerEnvironment(options, { dynamodbEndpoint, sqsEndpoint: sqsEndpoint(), queues, carrierUrl, publicUrl, gatewayUrl: url });
+    handlerEnvironment(options, { dynamodbEndpoint, sqsEndpoint: sqsEndpoint(), queues, carrierUrl, publicUrl, gatewayUrl: url, linkBase });
 
     const routes: RunningParts['routes'] = [];
     const rules: ConstructorParameters<typeof LocalBus>[0] = [];
@@ -245,6 +250,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const gateway: LocalGateway = {
       url,
       publicUrl,
+      linkBase,
       dynamodbEndpoint,
       sqsEndpoint: sqsEndpoint(),
       tables: Object.fromEntries(Object.keys(tables).map((t) => [t, localTableName(t as TableName)])) as Record<TableName, string>,

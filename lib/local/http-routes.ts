@@ -116,6 +116,29 @@ function safelyDecoded(component: string): string | undefined {
   }
 }
 
+/**
+ * The path parameters of a request path on a route path (`/l/{id}` matches `/l/AbCd2345` with
+ * { id: 'AbCd2345' }, decoded as API Gateway decodes them), or undefined when it does not match.
+ * A parameter matches one whole, non-empty segment.
+ */
+export function matchPath(routePath: string, pathname: string): Record<string, string> | undefined {
+  const expected = routePath.split('/');
+  const actual = pathname.split('/');
+  if (expected.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < expected.length; i += 1) {
+    const name = /^\{(\w+)\}$/.exec(expected[i]!)?.[1];
+    if (!name) {
+      if (expected[i] !== actual[i]) return undefined;
+      continue;
+    }
+    const value = safelyDecoded(actual[i]!);
+    if (!value) return undefined;
+    parameters[name] = value;
+  }
+  return parameters;
+}
+
 /** The query string exactly as the client sent it (as API Gateway's rawQueryString), which signatures cover. */
 function rawQueryString(requestUrl: string): string {
   const start = requestUrl.indexOf('?');
@@ -161,15 +184,19 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         });
         return send(res, 200, { FailedEntryCount: 0, Entries: entries }, 'application/x-amz-json-1.1');
       }
-      const route = parts.routes.find((r) => r.method === method && r.path === url.pathname);
-      if (route) {
+      const matched = parts.routes.flatMap((r) => {
+        const pathParameters = r.method === method ? matchPath(r.path, url.pathname) : undefined;
+        return pathParameters ? [{ route: r, pathParameters }] : [];
+      })[0];
+      if (matched) {
+        const { route, pathParameters } = matched;
         // A webhook taken while a dependency is down would be answered 200 and then lost: refuse it instead.
         const health = await parts.health();
         if (!health.healthy) {
           res.setHeader('retry-after', '5');
           return send(res, 503, { error: `not accepting webhooks while ${health.down.join(', ')} ${health.down.length > 1 ? 'are' : 'is'} down`, down: health.down });
         }
-        const event = httpApiEvent({ method, path: url.pathname, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+        const event = httpApiEvent({ method, path: url.pathname, routePath: route.path, pathParameters, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
         const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
         return void res.end(result.body ?? '');

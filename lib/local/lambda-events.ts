@@ -26,6 +26,9 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
 export function httpApiEvent(options: {
   method: string;
   path: string;
+  /** The route's path as declared (`/l/{id}`), when it has parameters; default `path`. */
+  routePath?: string;
+  pathParameters?: Record<string, string>;
   query: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
@@ -35,9 +38,10 @@ export function httpApiEvent(options: {
     Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]),
   );
   const now = new Date();
+  const routeKey = `${options.method} ${options.routePath ?? options.path}`;
   return {
     version: '2.0',
-    routeKey: `${options.method} ${options.path}`,
+    routeKey,
     rawPath: options.path,
     rawQueryString: options.query,
     headers,
@@ -48,11 +52,12 @@ export function httpApiEvent(options: {
       domainPrefix: 'local',
       http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp, userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: `${options.method} ${options.path}`,
+      routeKey,
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
+    ...(options.pathParameters && Object.keys(options.pathParameters).length > 0 ? { pathParameters: options.pathParameters } : {}),
     body: options.body.toString('base64'),
     isBase64Encoded: true,
   };

@@ -14,6 +14,8 @@ export interface LocalSettings {
   twilioApiUrl?: string;
   dataDir: string;
   scheduler: boolean;
+  /** Where short links in texts point (LINK_BASE); default the gateway's own /l route, on its public URL. */
+  linkBase?: string;
 }
 
 /** The environment contract of the local gateway (DESIGN.md). */
@@ -26,6 +28,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalSett
     ...(env.TWILIO_API_URL ? { twilioApiUrl: env.TWILIO_API_URL } : {}),
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     scheduler: (env.LOCAL_SCHEDULER ?? 'on') !== 'off',
+    ...(env.LINK_BASE ? { linkBase: env.LINK_BASE } : {}),
   };
 }
 
@@ -44,6 +47,8 @@ export interface RunningGatewayInfo {
   argv?: string[];
   url: string;
   publicUrl: string;
+  /** Where the texts' short links point (the CLIs measure copy with it). */
+  linkBase?: string;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
   tables: Record<string, string>;

@@ -247,13 +247,17 @@ describe('follow-ups after a purchase', () => {
 
     // Assess
     expect(beforeDue).toBe(5);
+    const [question, thanks] = bodies(phone).slice(5);
     const code = (await harness.subscription(phone))!.referralCode as string;
-    expect(bodies(phone).slice(5)).toEqual([
-      'Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).',
+    expect(question).toBe('Krusty Burger: how was your visit? Reply 1-5 (5 = loved it).');
+    // Its URLs reach the phone as short links, each standing for the review page and the share intent;
+    // the plain code is there for a friend to text.
+    expect(thanks).toMatch(new RegExp(`^Thanks, that made our day! Review us: ${harness.gateway.linkBase}/\\w{8} Friends can text KRUSTY ${code} to 55155 to join\\. Share: ${harness.gateway.linkBase}/\\w{8}$`));
+    expect(await harness.unshortened(thanks!)).toBe(
       `Thanks, that made our day! Review us: https://g.page/r/krusty-burger-springfield/review Friends can text KRUSTY ${code} to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(
-        `I get lunch deals from Krusty Burger: text KRUSTY ${code} to 55155 to join.`,
-      )}`,
-    ]);
+        `I get lunch deals from Krusty Burger: text KRUSTY ${code} to 55155 to join`,
+      )}%2E`,
+    );
     const answered = (await harness.publishedEvents(phone)).filter((e) => e.detailType === 'SurveyAnswered');
     expect(answered.map((e) => e.detail.rating)).toEqual([5]);
   });
@@ -267,7 +271,10 @@ describe('follow-ups after a purchase', () => {
     await harness.setClock('2026-11-24T20:01:00Z');
     await harness.fireSchedule('follow-ups');
     await harness.textAndSettle(phone, '5');
-    const shared = decodeURIComponent(/x\.com\/intent\/post\?text=(\S+)/.exec(bodies(phone).at(-1)!)![1]!);
+    // The subscriber taps the share link and lands on the share intent with the text to post.
+    const shareLink = bodies(phone).at(-1)!.split(' ').at(-1)!.replace(/\.$/, '');
+    const tapped = await fetch(shareLink, { redirect: 'manual' });
+    const shared = new URL(tapped.headers.get('location')!).searchParams.get('text')!;
     const code = /KRUSTY ([A-HJ-NP-Z2-9]{6}) to 55155/.exec(shared)?.[1];
     const friend = newPhone();
 

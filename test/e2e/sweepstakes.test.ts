@@ -36,6 +36,8 @@ async function entriesOf(sweepstakesId: string): Promise<Record<string, unknown>
 }
 
 const bodies = (phone: string) => harness.received(phone).map((m) => m.body);
+/** The texts as written: their short links back to the URLs they stand for. */
+const readBodies = (phone: string) => Promise.all(bodies(phone).map((body) => harness.unshortened(body)));
 const entriesBy = async (phone: string, sweepstakesId = 'summer-grill') => (await entriesOf(sweepstakesId)).filter((entry) => entry.phone === phone);
 
 const CONFIRMATION = "Krusty Burger: you're entered to win a backyard grill! No purchase necessary. Ends Jul 31. Rules: https://krusty.example/rules/summer-grill";
@@ -67,7 +69,7 @@ describe('texting the sweepstakes keyword', () => {
     await harness.settle();
 
     // Assess
-    expect(bodies(phone)).toEqual([`${CONFIRMATION} ${JOIN_HINT}`, CONFIRMATION]);
+    expect(await readBodies(phone)).toEqual([`${CONFIRMATION} ${JOIN_HINT}`, CONFIRMATION]);
     expect((await entriesBy(phone)).map((entry) => entry.localDate)).toEqual(['2025-07-15', '2025-07-16']);
     expect(await harness.subscription(phone)).toBeUndefined();
     expect(await harness.consentLedger(phone)).toEqual([]);
@@ -88,7 +90,7 @@ describe('texting the sweepstakes keyword', () => {
     await harness.textAndSettle(phone, 'WIN');
 
     // Assess
-    expect(bodies(phone)[1]).toBe("Krusty Burger: you're already entered today. Try again tomorrow! Ends Jul 31. Rules: https://krusty.example/rules/summer-grill");
+    expect((await readBodies(phone))[1]).toBe("Krusty Burger: you're already entered today. Try again tomorrow! Ends Jul 31. Rules: https://krusty.example/rules/summer-grill");
     expect(await entriesBy(phone)).toHaveLength(1);
   });
 
@@ -118,7 +120,7 @@ describe('texting the sweepstakes keyword', () => {
     await harness.textAndSettle(phone, 'WIN');
 
     // Assess
-    expect(bodies(phone).slice(before)).toEqual([CONFIRMATION]);
+    expect((await readBodies(phone)).slice(before)).toEqual([CONFIRMATION]);
     expect(await harness.subscription(phone)).toMatchObject({ status: 'opted-out' });
     expect(await entriesBy(phone)).toHaveLength(1);
   });
@@ -179,7 +181,7 @@ describe('npm run sweepstakes', () => {
     expect(drawn.code).toBe(0);
     expect(drawn.output).toMatch(/drawn with seed e2e-seed/);
     expect(drawn.output).toContain(`1 winner(s) among 3 distinct entrant(s) (4 entries): ${maskPhone(winner!)}`);
-    expect(bodies(winner!).at(-1)).toBe("Krusty Burger: congratulations, you won a year of burgers in Spring Fling! We'll contact you at this number to arrange it. Rules: https://krusty.example/rules/fling");
+    expect((await readBodies(winner!)).at(-1)).toBe("Krusty Burger: congratulations, you won a year of burgers in Spring Fling! We'll contact you at this number to arrange it. Rules: https://krusty.example/rules/fling");
     for (const loser of entrants.filter((phone) => phone !== winner)) expect(bodies(loser).some((body) => body.includes('you won'))).toBe(false);
     const won = (await harness.publishedEvents(winner!)).filter((event) => event.detailType === 'SweepstakesWon');
     expect(won.map((event) => event.detail)).toEqual([expect.objectContaining({ sweepstakesId: 'spring-fling', seed: 'e2e-seed', place: 1 })]);

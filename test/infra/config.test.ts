@@ -63,6 +63,9 @@ describe('validation names the field', () => {
     ['optInsPerMinute (0 would refuse everyone)', { optInsPerMinute: 0 }, /optInsPerMinute: /],
     ['optInsPerDay (not a whole number)', { optInsPerDay: 10.5 }, /optInsPerDay: /],
     ['optInsPerDay below optInsPerMinute', { optInsPerMinute: 300, optInsPerDay: 100 }, /optInsPerDay: must be at least optInsPerMinute/],
+    ['linkBase (plain http)', { linkBase: 'http://go.example.com/l' }, /linkBase: must be an https URL/],
+    ['linkBase (trailing slash)', { linkBase: 'https://go.example.com/l/' }, /linkBase: must be an https URL without a trailing slash/],
+    ['linkTtlDays (0 would expire links at once)', { linkTtlDays: 0 }, /linkTtlDays: /],
     ['unknown field', { shortcode: '55155' } as Partial<StageConfigInput>, /shortcode/],
   ];
 

@@ -62,6 +62,7 @@ describe('functions', () => {
       ...(spec.twilio ? ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN_SECRET_ARN', 'PUBLIC_URL'] : []),
       ...(spec.optInCeiling ? ['OPT_INS_PER_DAY', 'OPT_INS_PER_MINUTE'] : []),
       ...(spec.pacesCarrier ? ['SENDER_INSTANCES', 'SENDER_MPS'] : []),
+      ...(spec.shortensLinks ? ['LINK_BASE', 'LINK_TTL_DAYS'] : []),
     ].sort();
     // Act
     const variables = functionProps(name).Environment.Variables;
@@ -80,6 +81,11 @@ describe('functions', () => {
       expect(variables.TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual(imported(gateway.data.twilioAuthToken.secret.secretArn));
       // Without a custom domain: the API endpoint itself, not its stage URL (that would be a cycle).
       expect(variables.PUBLIC_URL).toEqual({ 'Fn::GetAtt': [idOf(gateway.service.api.httpApi), 'ApiEndpoint'] });
+    }
+    if (spec.shortensLinks) {
+      // No linkBase in the stage: short links point at this API's own GET /l/{id}.
+      expect(variables.LINK_BASE).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(gateway.service.api.httpApi), 'ApiEndpoint'] }, '/l']] });
+      expect(variables.LINK_TTL_DAYS).toBe(String(gateway.config.linkTtlDays));
     }
   });
 
@@ -106,8 +112,9 @@ describe('functions', () => {
       const access = spec.tables.find((t) => t.name === table);
       const actions = actionsOn(name, imported(gateway.data.stores.tables[table].tableArn));
       if (!access) expect(actions).toEqual([]);
+      else if (access.access === 'update') expect(actions).toEqual(['dynamodb:UpdateItem']);
       else expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access?.access === 'readWrite');
+      for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access?.access === 'readWrite' || (access?.access === 'update' && write === 'dynamodb:UpdateItem'));
       // Least privilege: no batch writes, batch reads, Scan and DeleteItem only where declared.
       expect(actions.filter((a) => a.includes('Batch'))).toEqual(access?.batchReads ? ['dynamodb:BatchGetItem'] : []);
       expect(actions.includes('dynamodb:Scan')).toBe(Boolean(access && tables[table].readWhole));
@@ -243,11 +250,11 @@ describe('HTTP API', () => {
     gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: fnArn, Principal: 'apigateway.amazonaws.com' });
   });
 
-  it('routes exactly the two Twilio webhooks and logs access on the $default stage', () => {
+  it('routes exactly the two Twilio webhooks and the short links, and logs access on the $default stage', () => {
     // Act
     const routeKeys = Object.values(gateway.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     // Assess
-    expect(routeKeys.sort()).toEqual(['POST /sms', 'POST /sms/status']);
+    expect(routeKeys.sort()).toEqual(['GET /l/{id}', 'POST /sms', 'POST /sms/status']);
     gateway.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -275,6 +282,8 @@ describe('HTTP API', () => {
       // Assess
       expect(publicUrls).toHaveLength(functionEntries().filter(([, spec]) => spec.twilio).length);
       expect(new Set(publicUrls)).toEqual(new Set([`https://${domainName}`]));
+      const linkBases = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables.LINK_BASE).filter(Boolean);
+      expect(linkBases).toEqual([`https://${domainName}/l`]);
       template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
         DomainName: domainName,
         DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn, SecurityPolicy: 'TLS_1_2' })],

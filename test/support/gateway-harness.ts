@@ -117,6 +117,21 @@ export class GatewayHarness {
     return (await this.unsettledRecords()).length;
   }
 
+  /**
+   * A text as it was written before its URLs became short links: each `{linkBase}/{id}` back to its
+   * link's URL (read from the link's record, not followed: no click is counted), without the UTM tags.
+   */
+  async unshortened(body: string): Promise<string> {
+    const base = this.gateway.linkBase.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    let result = body;
+    for (const [short, id] of body.matchAll(new RegExp(`${base}/(\\w{8})`, 'g'))) {
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.gateway.tables.audience, Key: { pk: `LINK#${id}`, sk: 'LINK' }, ConsistentRead: true }));
+      if (!Item) throw new Error(`no link record for ${short}`);
+      result = result.replace(short, withoutUtm(String(Item.url)));
+    }
+    return result;
+  }
+
   /** The recipients of outbound messages without an outcome yet, one entry per message (its own record, or its turn's). */
   async unsettledRecords(): Promise<{ to: string; sk: string; status: string }[]> {
     const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -271,6 +286,14 @@ export class GatewayHarness {
     }
     throw new Error('condition not met in time');
   }
+}
+
+/** A URL without its utm_* parameters, the rest as it was. */
+function withoutUtm(url: string): string {
+  const [beforeHash, ...hash] = url.split('#');
+  const [path, query] = beforeHash!.split('?');
+  const kept = (query ?? '').split('&').filter((pair) => pair && !pair.startsWith('utm_'));
+  return `${path}${kept.length ? `?${kept.join('&')}` : ''}${hash.length ? `#${hash.join('#')}` : ''}`;
 }
 
 let counter = 0;

@@ -93,4 +93,19 @@ describe('the plan of a campaign, before anything is sent', () => {
     const past = catalogWith();
     expect(planCampaign(past.campaign, past.program, [], { senderMps: 100, at: new Date('2026-03-12T00:00:00Z') }).warnings).toEqual(['finished: 2026-03-10 has passed in every zone']);
   });
+
+  test('copy with a URL is measured, priced and shown with the short link it goes out with', () => {
+    // Prepare
+    const url = 'https://krusty.example/menus/spring-2026/krabby-melt?ref=sms-campaign&lang=en-US&store=springfield-742-evergreen-terrace';
+    const { program, campaign } = catalogWith({ variants: [{ id: 'sms', copy: `Krusty Burger: the spring menu is here! {offer} Code {code}. Menu: ${url}` }] });
+
+    // Act
+    const plan = planCampaign(campaign, program, [subscriber(chicago)], { senderMps: 100, at: AT, linkBase: 'https://go.example.com/l' });
+
+    // Assess
+    const [variant] = plan.variants;
+    expect(variant!.sample).toMatch(/ Menu: https:\/\/go\.example\.com\/l\/\w{8}\b/);
+    expect(variant!.sample).not.toContain('krusty.example');
+    expect(variant!.segments).toBe(1);
+  });
 });

@@ -89,3 +89,31 @@ describe('segment costs of catalog copy', () => {
     expect(keys.filter((key) => key.includes('QUESTION#'))).toEqual([]);
   });
 });
+
+describe('copy with URLs is measured with the short links it goes out with', () => {
+  const longUrl = 'https://krusty.example/menus/spring-2026/krabby-melt?ref=sms-campaign&lang=en-US&store=springfield-742-evergreen-terrace';
+  const variant = (copy: string) => ({ pk: 'PROGRAM#krusty-burger', sk: 'CAMPAIGN#links', name: 'Links', status: 'draft', sendOn: '2026-03-10', localTime: '11:00', variants: [{ id: 'a', copy }] });
+
+  test.each([
+    ['a long URL: one segment as sent, though two as written', `Krusty Burger: the Krabby Melt is here, see ${longUrl} today.`, undefined, false],
+    ['a long link base makes it two', `Krusty Burger: the Krabby Melt is here, see ${longUrl} today. Bring a friend, share the joy with everyone you know!`, 'https://a-very-long-custom-short-link-domain.example.com/links/go', true],
+  ])('%s', (_case, copy, linkBase, warned) => {
+    // Prepare
+    const program = programWith([variant(copy)]);
+
+    // Act
+    const warnings = costWarnings(program, linkBase ? { linkBase } : {}).filter((w) => w.key === 'PROGRAM#krusty-burger / CAMPAIGN#links');
+
+    // Assess
+    expect(copy.length + ' Reply STOP to opt out.'.length).toBeGreaterThan(160);
+    expect(warnings.length > 0).toBe(warned);
+  });
+
+  test('the review request (two long URLs) fits one segment as sent', () => {
+    // Act
+    const keys = costWarnings(programWith([])).map((w) => w.key);
+
+    // Assess
+    expect(keys).not.toContain('PROGRAM#krusty-burger / TEMPLATE#review-request');
+  });
+});
