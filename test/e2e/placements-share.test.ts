@@ -76,7 +76,10 @@ describe('SHARE: an invitation a subscriber can pass on', () => {
     // Assess
     const [first, second] = harness.received(phone).slice(-2).map((message) => message.body);
     expect(first).toMatch(new RegExp(`^Tell a friend: text KRUSTY ${code} to 55155 to join Krusty Burger deals\\. Or share: \\S+$`));
-    expect(second).toBe(first);
+    // Each text has a short link of its own, standing for the same click-to-post intent with the same code.
+    expect(second).toMatch(new RegExp(`^Tell a friend: text KRUSTY ${code} to 55155 to join Krusty Burger deals\\. Or share: ${harness.gateway.linkBase}/\\w{8}$`));
+    expect(second).not.toBe(first);
+    expect(await harness.unshortened(second!)).toBe(await harness.unshortened(first!));
     expect(await eventsOf(phone, 'ShareRequested')).toHaveLength(2);
   });
 

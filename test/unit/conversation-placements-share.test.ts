@@ -170,7 +170,7 @@ describe('converse: HelpRequested', () => {
 
 /** The share text inside the click-to-post link, with the subscriber's code. */
 const shareUrl = (code: string) =>
-  `https://x.com/intent/post?text=${encodeURIComponent(`I get lunch deals from Krusty Burger: text KRUSTY ${code} to 55155 to join.`)}`;
+  `https://x.com/intent/post?text=${encodeURIComponent(`I get lunch deals from Krusty Burger: text KRUSTY ${code} to 55155 to join`)}%2E`;
 const invitation = (code: string) => `Tell a friend: text KRUSTY ${code} to 55155 to join Krusty Burger deals. Or share: ${shareUrl(code)}`;
 
 describe('converse: SHARE, INVITE and REFER', () => {

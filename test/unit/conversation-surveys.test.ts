@@ -13,7 +13,8 @@ const REFERRAL_CODE = '7K2Q9X';
 
 const REVIEW_URL = 'https://g.page/r/krusty-burger-springfield/review';
 const SHARE_TEXT = `I get lunch deals from Krusty Burger: text KRUSTY ${REFERRAL_CODE} to 55155 to join.`;
-const SHARE_URL = `https://x.com/intent/post?text=${encodeURIComponent(SHARE_TEXT)}`;
+// The closing "." is encoded as well, so the URL never ends in what reads as a full stop.
+const SHARE_URL = `https://x.com/intent/post?text=${encodeURIComponent(SHARE_TEXT.slice(0, -1))}%2E`;
 const REVIEW_REQUEST = `Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY ${REFERRAL_CODE} to 55155 to join. Share: ${SHARE_URL}`;
 const FEEDBACK_REQUEST = 'Sorry we missed the mark. What could we do better? Just reply to this text.';
 const FEEDBACK_THANKS = "Thank you, we've shared this with the Krusty Burger team.";
@@ -125,7 +126,7 @@ describe('converse: a happy survey answer (4-5)', () => {
     const outcome = converse(inbound('5'), conversation, catalog, { newReferralCode: 'ABCDEF' });
     // Assess
     const text = 'I get lunch deals from Krusty Burger: text KRUSTY ABCDEF to 55155 to join.';
-    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY ABCDEF to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
+    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY ABCDEF to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text.slice(0, -1))}%2E`]);
     expect(outcome.referralCodes).toEqual([{ code: 'ABCDEF', phone: PHONE, programId: PROGRAM_ID }]);
     expect(outcome.subscriptions[0]!.referralCode).toBe('ABCDEF');
   });
@@ -150,7 +151,7 @@ describe('converse: a happy survey answer (4-5)', () => {
     const outcome = converse(inbound('5'), conversation, catalog);
     // Assess
     const text = 'I get lunch deals from Krusty Burger: text KRUSTY to 55155 to join.';
-    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text)}`]);
+    expect(bodies(outcome)).toEqual([`Thanks, that made our day! Review us: ${REVIEW_URL} Friends can text KRUSTY to 55155 to join. Share: https://x.com/intent/post?text=${encodeURIComponent(text.slice(0, -1))}%2E`]);
   });
 });
 
