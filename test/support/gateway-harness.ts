@@ -1,3 +1,4 @@
+import type { FunnelReport } from '../../functions/domain/funnel-report';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { sqsMessageBody } from '../../functions/adapters/sqs-body';
@@ -28,11 +29,14 @@ export class GatewayHarness {
     readonly db: DynamoDBDocumentClient,
     private readonly sqs: SQSClient,
     private readonly dataDir: string,
+    private readonly finished: Map<string, number>,
   ) {}
 
   /** `logLevel`: the handlers' Powertools log level (default SILENT: tests read state, not logs). */
   static async start(options: { logLevel?: string } = {}): Promise<GatewayHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'sms-gateway-e2e-'));
+    /** Invocations each function has finished (whatever their outcome). */
+    const finished = new Map<string, number>();
     const twilio = await startSandboxCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
     const gateway = await startLocalGateway({
       port: 0,
@@ -42,6 +46,7 @@ export class GatewayHarness {
       dataDir,
       scheduler: false,
       logLevel: options.logLevel ?? 'SILENT',
+      onInvocation: (functionName) => finished.set(functionName, (finished.get(functionName) ?? 0) + 1),
     }).catch(async (error: unknown) => {
       // A gateway that cannot start must not leave the fake Twilio API holding the test run open.
       await twilio.close();
@@ -52,7 +57,7 @@ export class GatewayHarness {
       new DynamoDBClient({ endpoint: gateway.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     );
     const sqs = new SQSClient({ endpoint: gateway.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    return new GatewayHarness(gateway, twilio, db, sqs, dataDir);
+    return new GatewayHarness(gateway, twilio, db, sqs, dataDir, finished);
   }
 
   async close(): Promise<void> {
@@ -239,6 +244,27 @@ export class GatewayHarness {
     const response = await fetch(`${this.gateway.url}/local/schedules/${name}`, { method: 'POST' });
     if (!response.ok) throw new Error(`schedule ${name}: ${response.status} ${await response.text()}`);
     await this.settle();
+  }
+
+  /**
+   * Waits until the stats writer has finished with every event the bus delivered to it so far (after
+   * the queues are quiet): the funnel report then holds everything that happened.
+   */
+  async statsSettled(): Promise<void> {
+    await this.settle();
+    await this.waitUntil(async () => {
+      const published = (await (await fetch(`${this.gateway.url}/local/events`)).json()) as { deliveredTo: string[] }[];
+      const delivered = published.filter((event) => event.deliveredTo.includes('recordStats')).length;
+      return (this.finished.get('recordStats') ?? 0) >= delivered;
+    }, 30_000);
+  }
+
+  /** GET /local/report (the funnel report as JSON), once the stats writer has caught up. */
+  async report(query = ''): Promise<FunnelReport> {
+    await this.statsSettled();
+    const response = await fetch(`${this.gateway.url}/local/report${query}`);
+    if (!response.ok) throw new Error(`report: ${response.status} ${await response.text()}`);
+    return (await response.json()) as FunnelReport;
   }
 
   /** POST /local/events, as a POS would publish on the bus. */
