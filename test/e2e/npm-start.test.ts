@@ -146,6 +146,33 @@ describe('npm start and npm run text, as a new user runs them', () => {
     expect(unknown.output).toMatch(/No valid campaign no-such-campaign/);
   });
 
+  test('`npm run report` shows what happened in the funnel (text and --json), and refuses a malformed date', async () => {
+    // Prepare: three numbers joined and answered the ZIP question above; the stats writer counts them as they happen.
+    let report: { programs: { programId: string; consideration: { optIns: number; profileAnswers: { total: number } } }[] } | undefined;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const json = await finish('bin/report.ts', ['--json'], env);
+      expect(json.code).toBe(0);
+      report = JSON.parse(json.output.slice(json.output.indexOf('{')));
+      if ((report!.programs[0]?.consideration.profileAnswers.total ?? 0) >= 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+
+    // Act
+    const text = await finish('bin/report.ts', ['--program', 'krusty-burger'], env);
+    const malformed = await finish('bin/report.ts', ['--from', 'soon'], env);
+
+    // Assess
+    expect(report!.programs[0]).toMatchObject({ programId: 'krusty-burger', consideration: { optIns: expect.any(Number), profileAnswers: { total: 3 } } });
+    expect(report!.programs[0]!.consideration.optIns).toBeGreaterThanOrEqual(3);
+    expect(text.code).toBe(0);
+    expect(text.output).toMatch(/Krusty Burger Rewards \(krusty-burger\)/);
+    expect(text.output).toMatch(/Consideration\s+opt-ins \d+ \(\(none\) \d+\); profile answers 3 \(zip 3\)/);
+    expect(text.output).toMatch(/Campaigns: none sent yet\./);
+    expect(malformed.code).toBe(2);
+    expect(malformed.output).toMatch(/--from must be a date such as 2026-03-14, got "soon"/);
+  });
+
   test('a marketer\'s import is refused when it would clash with the table, and a valid edit takes effect on the next text', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'catalog-import-'));
