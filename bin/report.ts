@@ -2,7 +2,7 @@
 /**
  * The funnel report: `npm run report` prints, per program, awareness → consideration → purchase →
  * retention → advocacy and the campaign table, from the counters the stats writer keeps, against
- * the running local gateway, or a deployed stage's tables with --catalog-table, --stats-table and --region.
+ * the running local gateway, or a deployed stage's tables with --table (stats), --catalog-table and --region.
  */
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [-
   --from, --to   local days, inclusive (default: the 30 days up to today)
   --program ID   one program (default: every program of the catalog)
   --json         the report as JSON (what GET /local/report answers)
-  --catalog-table NAME --stats-table NAME --region REGION   a deployed stage (default: the running local gateway's)`;
+  --table NAME --catalog-table NAME --region REGION   a deployed stage: its stats table (--stats-table is the same)
+                 and its catalog table (program names and zones); default: the running local gateway's`;
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     'catalog-table': { type: 'string' },
     'stats-table': { type: 'string' },
+    table: { type: 'string' },
     region: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -41,11 +43,11 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const stage = values['catalog-table'] || values['stats-table'];
+  const statsTable = values.table ?? values['stats-table'];
   let connection: { client: ReturnType<typeof stageDynamo>; catalogTable: string; statsTable: string; now: Date };
-  if (stage) {
-    if (!values['catalog-table'] || !values['stats-table']) throw new Error('A deployed stage needs both --catalog-table and --stats-table.');
-    connection = { client: stageDynamo(values.region), catalogTable: values['catalog-table'], statsTable: values['stats-table'], now: new Date() };
+  if (statsTable || values['catalog-table']) {
+    if (!values['catalog-table'] || !statsTable) throw new Error('A deployed stage needs both --table (its stats table) and --catalog-table.');
+    connection = { client: stageDynamo(values.region), catalogTable: values['catalog-table'], statsTable, now: new Date() };
   } else {
     const running = readRunningInfo(settingsFromEnv().dataDir);
     if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--stats-table was given.');
