@@ -75,4 +75,15 @@ export const budgets = {
   writeUnitsPerText: {
     KRUSTY: 10,
   } as Record<string, number>,
+  /**
+   * The funnel report's stats writer, counted apart from the texting path above: one transaction per
+   * domain event (its "counted" mark and a small counter item, 2 write units each), a few per text.
+   * KRUSTY: KeywordReceived, SubscriberOptedIn and the two replies' MessageOutcome; HELP: HelpRequested
+   * and the reply's MessageOutcome; a lunch coupon: CouponIssued and its text's MessageOutcome. The
+   * margin above one request an event is for transactions retried after meeting another on an item.
+   */
+  funnelCounting: {
+    perText: { KRUSTY: { requests: 4.4, writeUnits: 16.5 }, HELP: { requests: 2.2, writeUnits: 8.5 } } as Record<string, { requests: number; writeUnits: number }>,
+    perLunchCoupon: { requests: 2.2, writeUnits: 8.5 },
+  },
 };

@@ -1,7 +1,7 @@
 import { sendSignedText } from '../lib/local/text-client';
 import type { QueueName } from '../lib/topology';
 import type { Deadline } from './deadline';
-import { countDynamoRequests, type Capacity } from './dynamo-counter';
+import { countDynamoRequests, setApartSettled, type Capacity } from './dynamo-counter';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, swallowOutput, type BenchGateway } from './bench-gateway';
 
 const SHORT_CODE = '55155';
@@ -24,6 +24,8 @@ export interface LunchWaveFigures {
   totalPerCoupon: number;
   /** Read and write units per coupon, by AWS's rules, what any wave costs set apart. */
   capacityPerCoupon: Capacity;
+  /** What the funnel report's stats writer spent per coupon counting the wave's events (not in the figures above). */
+  funnelPerCoupon: { requests: number; writeUnits: number };
 }
 
 /** The queues a wave goes through: idle once every page is issued and every coupon handed over. */
@@ -86,10 +88,13 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
       await deadline.race(Promise.all(Array.from({ length: JOINING_AT_ONCE }, join)), `${subscribers} subscribers joining`);
       await deadline.until(async () => (await carrier.count()) >= subscribers * 3, 'every ZIP answered');
       const before = await carrier.count();
+      // The joins' own events are counted before the wave's, not in them.
+      await setApartSettled(counter, (condition, what) => deadline.until(condition, what));
       counter.reset();
       await fireWave(WAVE_AT, async () => {
         await deadline.until(async () => (await carrier.count()) - before >= subscribers, `${subscribers} lunch coupons at the carrier`);
         await deadline.until(() => bench.queuesIdle(WAVE_QUEUES), 'the wave to finish');
+        await setApartSettled(counter, (condition, what) => deadline.until(condition, what));
       });
     } finally {
       counter.stop();
@@ -106,6 +111,7 @@ export async function measureLunchWave(options: { subscribers: number; deadline:
       requestsPerCoupon: Object.fromEntries([...perFunction].map(([fn, n]) => [fn, n / coupons])),
       byOperation: Object.fromEntries([...marginal].sort().map(([op, n]) => [op, n / coupons])),
       totalPerCoupon: [...marginal.values()].reduce((a, b) => a + b, 0) / coupons,
+      funnelPerCoupon: { requests: counter.setApart().requests / coupons, writeUnits: counter.setApart().capacity.write / coupons },
       capacityPerCoupon: {
         read: Math.max(0, capacity.read - fixed.capacity.read) / coupons,
         write: Math.max(0, capacity.write - fixed.capacity.write) / coupons,

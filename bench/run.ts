@@ -114,6 +114,18 @@ async function throughput(bench: BenchGateway): Promise<void> {
   const operations = [...new Set(report.runs.flatMap((run) => [...run.byOperation.keys()]))].sort();
   const breakdown = operations.map((op) => [op, ...report.runs.map((run) => ((run.byOperation.get(op) ?? 0) / run.messages).toFixed(2))]);
   console.log(`\n${formatTable('   DynamoDB requests per text (receive-sms, converse and send-sms together), by operation and table', ['operation', ...report.runs.map((run) => run.body)], breakdown)}`);
+  const funnelRows = report.runs.map((run): Cell[] => {
+    const requests = run.funnel.requests / run.messages;
+    const writeUnits = run.funnel.capacity.write / run.messages;
+    const budget = budgets.funnelCounting.perText[run.body];
+    if (!budget) return [run.body, requests.toFixed(2), writeUnits.toFixed(2), '', 'no budget'];
+    const checks = [
+      verdicts.check(`${run.body} funnel counting requests per text`, requests.toFixed(2), `≤ ${budget.requests}`, requests <= budget.requests),
+      verdicts.check(`${run.body} funnel counting WCU per text`, writeUnits.toFixed(2), `≤ ${budget.writeUnits}`, writeUnits <= budget.writeUnits),
+    ];
+    return [run.body, requests.toFixed(2), writeUnits.toFixed(2), `≤ ${budget.requests} req, ≤ ${budget.writeUnits} WCU`, checks.every((c) => c === 'ok') ? 'ok' : 'MISSED'];
+  });
+  console.log(`\n${formatTable('   Funnel counting (record-stats, fed by the bus), per text: not in the figures above', ['load', 'DynamoDB req/text', 'WCU/text', 'budget', 'status'], funnelRows)}`);
 }
 
 async function senderRate(bench: BenchGateway): Promise<void> {
@@ -153,6 +165,16 @@ async function lunchWave(bench: BenchGateway): Promise<void> {
       ['(per wave, whatever its size: dispatch, markers, each shard chain\'s first Query)', String(wave.requestsPerWave), '', ''],
     ];
     console.log(formatTable(title, ['function and operation', 'requests per coupon', 'budget', 'status'], rows));
+    const funnel = budgets.funnelCounting.perLunchCoupon;
+    const counting = [
+      verdicts.check('lunch coupon funnel counting requests', wave.funnelPerCoupon.requests.toFixed(2), `≤ ${funnel.requests}`, wave.funnelPerCoupon.requests <= funnel.requests),
+      verdicts.check('lunch coupon funnel counting WCU', wave.funnelPerCoupon.writeUnits.toFixed(2), `≤ ${funnel.writeUnits}`, wave.funnelPerCoupon.writeUnits <= funnel.writeUnits),
+    ];
+    console.log(
+      `\n${formatTable('   Funnel counting (record-stats) per coupon: not in the figures above', ['requests per coupon', 'WCU per coupon', 'budget', 'status'], [
+        [wave.funnelPerCoupon.requests.toFixed(2), wave.funnelPerCoupon.writeUnits.toFixed(2), `≤ ${funnel.requests} req, ≤ ${funnel.writeUnits} WCU`, counting.every((c) => c === 'ok') ? 'ok' : 'MISSED'],
+      ])}`,
+    );
   } catch (error) {
     console.log(formatTable(title, ['function and operation', 'requests per coupon', 'budget', 'status'], [['(all)', failure('lunch wave', error), '', '']]));
   }

@@ -4,7 +4,7 @@ import type { QueueName } from '../lib/topology';
 import { carrierSegments } from '../functions/domain/send-message';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, type BenchCarrier, type BenchGateway, type Observer } from './bench-gateway';
 import type { Deadline } from './deadline';
-import { countDynamoRequests, type Capacity, type DynamoCounter } from './dynamo-counter';
+import { countDynamoRequests, setApartSettled, type Capacity, type DynamoCounter } from './dynamo-counter';
 
 const SHORT_CODE = '55155';
 /**
@@ -31,6 +31,8 @@ export interface LoadRun {
   replySegments: number;
   /** Read and write capacity units of those requests, by AWS's rules (see consumedCapacity). */
   capacity: Capacity;
+  /** What the funnel report's stats writer spent counting the load's events (not in the figures above). */
+  funnel: { requests: number; capacity: Capacity };
 }
 
 export interface ThroughputReport {
@@ -98,6 +100,10 @@ class Bench {
       invocations,
       logBytes: total('logBytes'),
       replySegments: total('replySegments'),
+      funnel: {
+        requests: runs.reduce((sum, run) => sum + run.funnel.requests, 0),
+        capacity: { read: runs.reduce((sum, run) => sum + run.funnel.capacity.read, 0), write: runs.reduce((sum, run) => sum + run.funnel.capacity.write, 0) },
+      },
     };
   }
 
@@ -130,6 +136,7 @@ class Bench {
     // The last replies are accepted before send-sms logs them; an empty queue means every handler returned.
     const queues: QueueName[] = ['inbound', 'outbound'];
     await this.deadline.until(() => this.queuesIdle(queues), 'queues to drain');
+    await setApartSettled(this.counter, (condition, what) => this.deadline.until(condition, what));
     return {
       body,
       messages: count,
@@ -139,6 +146,7 @@ class Bench {
       dynamoRequests: this.counter.total(),
       byOperation: this.counter.byOperation(),
       capacity: this.counter.capacity(),
+      funnel: this.counter.setApart(),
       invocations: new Map(this.observer.invocations),
       logBytes: this.observer.logBytes,
       replySegments: (await this.carrier.outbox(before)).reduce((sum, entry) => sum + carrierSegments(entry), 0),

@@ -7,8 +7,9 @@ import { CAMPAIGN_OPT_OUT_HOURS } from '../domain/stats';
 import { itemsOfPartition } from './partition-items';
 
 /**
- * Each program-day's counters are spread over this many items (by event id), so events counted at
- * the same moment seldom write the same item: a transaction that meets another on its item is
+ * Each program-day's counters are kept per kind of event (so each item stays small: one write unit)
+ * and spread over this many items (by event id), so events counted at the same moment seldom write
+ * the same item: a transaction that meets another on its item is
  * cancelled and tried again, and one hot item would make that the rule at a short code's pace.
  */
 export const DAY_SHARDS = 4;
@@ -19,7 +20,8 @@ const CONFLICT_ATTEMPTS = 8;
 
 /** The stats table's keys, built here only. A phone never appears in a key: only a hash of it. */
 export const statsKeys = {
-  day: (programId: string, day: string, shard: number) => ({ pk: `PROGRAM#${programId}`, sk: `DAY#${day}#${shard}` }),
+  /** A program-day's counters of one kind of event: small items (a write unit each), each kind apart. */
+  day: (programId: string, day: string, eventType: string, shard: number) => ({ pk: `PROGRAM#${programId}`, sk: `DAY#${day}#${eventType}#${shard}` }),
   campaign: (programId: string, campaignId: string) => ({ pk: `PROGRAM#${programId}`, sk: `CAMPAIGN#${campaignId}` }),
   counted: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'COUNTED' }),
   recentCampaignText: (programId: string, phone: string) => ({ pk: `RECENT#${programId}#${createHash('sha256').update(phone).digest('hex').slice(0, 32)}`, sk: 'CAMPAIGN' }),
@@ -60,14 +62,14 @@ export class DynamoStatsStore implements StatsStore {
     return Item ? { campaignId: Item.campaignId as string, variantId: Item.variantId as string, at: Item.at as string } : undefined;
   }
 
-  async apply(eventId: string, update: StatsUpdate & { localDay: string }): Promise<'counted' | 'duplicate'> {
+  async apply(eventId: string, update: StatsUpdate & { localDay: string; eventType: string }): Promise<'counted' | 'duplicate'> {
     const TableName = this.tableName;
     const day = addAll(update.day);
     const campaign = update.campaign && addAll(update.campaign.counts);
     const sent = update.campaignSent;
     const TransactItems = [
       { Put: { TableName, Item: { ...statsKeys.counted(eventId), type: 'counted', expiresAt: epochSeconds(new Date().toISOString(), COUNTED_MARK_DAYS * 24) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...(day ? [{ Update: { TableName, Key: statsKeys.day(update.programId, update.localDay, shardOf(eventId)), ...day } }] : []),
+      ...(day ? [{ Update: { TableName, Key: statsKeys.day(update.programId, update.localDay, update.eventType, shardOf(eventId)), ...day } }] : []),
       ...(update.campaign && campaign ? [{ Update: { TableName, Key: statsKeys.campaign(update.programId, update.campaign.campaignId), ...campaign } }] : []),
       ...(sent
         ? [

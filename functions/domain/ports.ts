@@ -367,7 +367,7 @@ export interface StatsStore {
    * Adds what one event counts to its program's day and campaign, together with the mark that the
    * event was counted: 'duplicate' when that mark was there already (a redelivery), and nothing is added.
    */
-  apply(eventId: string, update: StatsUpdate & { localDay: string }): Promise<'counted' | 'duplicate'>;
+  apply(eventId: string, update: StatsUpdate & { localDay: string; eventType: string }): Promise<'counted' | 'duplicate'>;
   /** A program's counters summed over [from, to] (local days), its live count before and through them, and its campaigns'. */
   programCounts(programId: string, from: string, to: string): Promise<Omit<ProgramCounts, 'programId' | 'name'>>;
 }

@@ -22,7 +22,7 @@ export async function recordStats(event: StatsEvent, deps: { stats: StatsStore; 
       update.campaign = { campaignId: recent.campaignId, counts: { [`optOuts|variant=${recent.variantId}`]: 1 } };
     }
   }
-  return deps.stats.apply(event.id, { ...update, localDay });
+  return deps.stats.apply(event.id, { ...update, localDay, eventType: event.type });
 }
 
 /** The funnel report for [from, to] (local days, inclusive), for one program or every program of the catalog. */
