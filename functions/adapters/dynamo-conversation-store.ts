@@ -95,6 +95,34 @@ function withFriendSets(subscription: Subscription): Record<string, unknown> {
 }
 
 /**
+ * The turn's events as its inbound log item keeps them: what the text itself gives (an id of the form
+ * `<MessageSid>:<type>:<programId>`, its time, its sender in `phone`) is left out, so a KRUSTY's item stays
+ * within one write unit; `eventsFromItem` puts it back. An event of any other form is kept whole.
+ */
+export function storedEvents(events: DomainEvent[], inbound: { messageSid: string; from: string; receivedAt: string }): Record<string, unknown>[] {
+  return events.map((event) => {
+    const { phone, ...rest } = event.detail;
+    const derived = event.id === `${inbound.messageSid}:${event.type}:${String(event.detail.programId)}` && event.at === inbound.receivedAt && phone === inbound.from;
+    return derived ? { type: event.type, detail: rest } : { ...event, whole: true };
+  });
+}
+
+/** The events a stored inbound log item holds, as they were published. */
+export function eventsFromItem(item: Record<string, unknown>): DomainEvent[] {
+  const stored = (item.events as Record<string, unknown>[] | undefined) ?? [];
+  const messageSid = String(item.sk).slice('MSG#'.length);
+  return stored.map((event) => {
+    if (event.whole) {
+      const { whole: _whole, ...published } = event;
+      return published as unknown as DomainEvent;
+    }
+    const detail = event.detail as Record<string, unknown>;
+    const type = event.type as DomainEvent['type'];
+    return { type, id: `${messageSid}:${type}:${String(detail.programId)}`, at: item.at as string, detail: { phone: item.from, ...detail } };
+  });
+}
+
+/**
  * The inbound log item a refused commit found (the MessageSid was committed before), as what that text
  * produced; undefined when the refusal was anything else (another item's condition: a concurrent change).
  */
@@ -109,7 +137,7 @@ function earlierHandling(error: unknown, handledIndex: number): HandledText | un
   return {
     kind: item.outcome as Outcome['kind'],
     replies: (item.replies as OutboundMessage[] | undefined) ?? [],
-    events: (item.events as DomainEvent[] | undefined) ?? [],
+    events: eventsFromItem(item),
     ...(item.referral ? { referral: item.referral as CompletedReferral } : {}),
     ...(item.parked ? { parked: item.parked as ParkedPurchase[] } : {}),
     ...(item.rewards ? { rewards: item.rewards as EarnedReward[] } : {}),
@@ -244,7 +272,7 @@ export class DynamoConversationStore implements ConversationStore {
         outcome: outcome.kind,
         ...(outcome.limitedBy ? { limitedBy: outcome.limitedBy } : {}),
         replies: outcome.replies,
-        events: outcome.events,
+        events: storedEvents(outcome.events, inbound),
         ...(outcome.referral ? { referral: outcome.referral } : {}),
         // The purchases this text follows up: a redelivery follows them up from here (each once).
         ...(outcome.parked ? { parked: outcome.parked } : {}),
