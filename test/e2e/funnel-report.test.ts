@@ -65,7 +65,7 @@ describe('a day replayed, each step in its row', () => {
     // Prepare: Tuesday 10:30 in New York, lunch coupons go out.
     await harness.setClock('2026-03-10T14:30:00Z');
     await harness.fireSchedule('lunch-coupons');
-    bobsCoupon = codeIn(harness.received(people.bob).at(-1)!.body)!;
+    bobsCoupon = codeIn(harness.received(people.bob).find((message) => /at lunch today/.test(message.body))!.body)!;
     expect(bobsCoupon).toBeDefined();
 
     // Act: Bob buys lunch with it at 12:30.
@@ -89,11 +89,11 @@ describe('a day replayed, each step in its row', () => {
     // Prepare: the survey goes out two hours after the purchase.
     await harness.setClock('2026-03-10T18:31:00Z');
     await harness.fireSchedule('follow-ups');
-    expect(harness.received(people.bob).at(-1)!.body).toMatch(/how was your visit/);
+    expect(harness.received(people.bob).some((message) => /how was your visit/.test(message.body))).toBe(true);
 
     // Act
     await harness.textAndSettle(people.bob, '5');
-    const review = harness.received(people.bob).at(-1)!.body;
+    const review = harness.received(people.bob).find((message) => /made our day/.test(message.body))!.body;
     const [reviewLink, shareLink] = [...review.matchAll(new RegExp(`${harness.gateway.linkBase}/\\w{8}`, 'g'))].map((match) => match[0]);
     const target = await tap(reviewLink!);
     await tap(reviewLink!);
@@ -148,7 +148,7 @@ describe('a campaign in the campaign table', () => {
 
     // Act
     await harness.fireSchedule('campaigns');
-    const code = codeIn(harness.received(people.bob).at(-1)!.body)!;
+    const code = codeIn(harness.received(people.bob).find((message) => /spring menu|Krabby Melt/.test(message.body))!.body)!;
     await harness.setClock('2026-03-12T17:00:00Z');
     await purchase(people.bob, 30, [code]);
     await harness.settle();
