@@ -67,6 +67,8 @@ export interface FunctionSpec {
   pacesCarrier?: true;
   /** Turns the URLs of the texts it sends into short links: given the stage's link base and link lifetime. */
   shortensLinks?: true;
+  /** Serves the console's static files: console/ (and chart.js's browser build) is copied into its bundle. */
+  servesConsole?: true;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -231,6 +233,29 @@ export const functions = {
       { name: 'catalog', access: 'read' },
       { name: 'stats', access: 'readWrite' },
     ],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  // The console (console/): a static page and its files; its data comes from the /api functions.
+  consolePage: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  consoleAsset: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/console/{file}' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
     sendsTo: [],
     publishesEvents: false,
     twilio: false,
