@@ -31,6 +31,10 @@ export const bundleBudgets = {
   // Static files read from disk: no SDK, no library.
   consolePage: 50 * KB,
   consoleAsset: 50 * KB,
+  // The console's subscriber API: the DynamoDB client, zod and the number normalizer.
+  subscribersList: 400 * KB,
+  subscriberDetail: 400 * KB,
+  subscriberMessages: 400 * KB,
 } satisfies Record<FunctionName, number>;
 
 export function budgetFor(name: string): number | undefined {

@@ -22,6 +22,7 @@ import { dynamoDbLocalCommand, launchDynamoDbLocal } from './dynamodb-local';
 import { HealthMonitor, type Dependency } from './health';
 import { LOCAL_EVENTBRIDGE_PATH, routeRequest, type HttpHandler, type RunningParts } from './http-routes';
 import { startQueuePoller, type SqsHandler } from './queue-poller';
+import { LOCAL_SHORT_CODE, sendSignedText } from './text-client';
 import { startSandboxCarrier, type SandboxCarrier } from './sandbox-carrier';
 import { createQueues, launchFauxqs, localCredentials, sqsClient, type LocalQueue } from './sqs-local';
 import type { LocalSettings, RecordedChild } from './settings';
@@ -275,6 +276,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       scheduler,
       clock,
       outbox: () => carrier?.outbox() ?? [],
+      text: (message) =>
+        sendSignedText({ gatewayUrl: url, publicUrl, accountSid: options.accountSid, authToken: options.authToken, from: message.from, to: message.to ?? LOCAL_SHORT_CODE, body: message.body }),
       report: (from, to, programId) => buildFunnelReport(from, to, reportDeps, programId),
       health: async () => {
         const report = await ready.report();

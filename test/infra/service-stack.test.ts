@@ -117,7 +117,7 @@ describe('functions', () => {
       for (const write of TABLE_WRITE_ACTIONS) expect(actions.includes(write)).toBe(access?.access === 'readWrite' || (access?.access === 'update' && write === 'dynamodb:UpdateItem'));
       // Least privilege: no batch writes, batch reads, Scan and DeleteItem only where declared.
       expect(actions.filter((a) => a.includes('Batch'))).toEqual(access?.batchReads ? ['dynamodb:BatchGetItem'] : []);
-      expect(actions.includes('dynamodb:Scan')).toBe(Boolean(access && tables[table].readWhole));
+      expect(actions.includes('dynamodb:Scan')).toBe(Boolean(access && (tables[table].readWhole || access.scans)));
       expect(actions.includes('dynamodb:DeleteItem')).toBe(Boolean(access?.deletes));
     }
     for (const queue of Object.keys(queues) as QueueName[]) {
