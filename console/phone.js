@@ -62,6 +62,8 @@ export async function render(main, ctx) {
     event.preventDefault();
     const body = message.value.trim();
     if (!body) return;
+    if (e164(numberInput.value) !== state.phone) useNumber(numberInput.value);
+    if (e164(numberInput.value) !== state.phone) return;
     sendButton.disabled = true;
     try {
       await ctx.localApi('/local/text', { method: 'POST', body: { from: state.phone, body } });
@@ -82,7 +84,7 @@ export async function render(main, ctx) {
   );
 
   // The clock.
-  const clockNow = h('p', { class: 'clock-now', 'aria-label': 'Gateway clock' });
+  const clockNow = h('p', { class: 'clock-now', 'aria-label': 'Gateway time' });
   const zoneSelect = h('select', { id: 'zone' }, ZONES.map((zone) => h('option', { value: zone }, zone)));
   zoneSelect.addEventListener('change', () => {
     state.zone = zoneSelect.value;
