@@ -171,7 +171,9 @@ function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T 
 export function routeRequest(getParts: () => RunningParts | undefined, onError: (error: unknown) => void) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const url = URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local') : undefined;
+      // The target appended to an origin, not resolved against it: '//sms' is the path //sms (no route), as API Gateway sees it, not a host.
+      const target = req.url?.startsWith('/') ? `http://local${req.url}` : undefined;
+      const url = target && URL.canParse(target) ? new URL(target) : undefined;
       if (!url) return send(res, 400, { error: 'malformed request target' });
       const method = req.method ?? 'GET';
       const body = await readBody(req, MAX_BODY_BYTES);
