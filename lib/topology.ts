@@ -29,7 +29,7 @@ export interface QueueSpec {
 }
 
 export type Trigger =
-  /** `path` may end in one parameter segment, `{name}` (the handler finds it in pathParameters). */
+  /** `path` may have parameter segments, `{name}`, each one whole segment (the handler finds them in pathParameters). */
   | { kind: 'http'; method: 'POST' | 'GET'; path: string }
   | {
       kind: 'queue';
@@ -49,10 +49,11 @@ export interface FunctionSpec {
   memoryMb: number;
   /**
    * What the function does to each table: read items, or also write them; `deletes` when it removes
-   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem). `update`:
+   * items too; `batchReads` when it reads many items by key in one request (BatchGetItem); `scans`
+   * when it pages through a table that is otherwise read by key (the console's subscriber list). `update`:
    * only UpdateItem (which may answer with the item it wrote), no other read or write.
    */
-  tables: { name: TableName; access: 'read' | 'readWrite' | 'update'; deletes?: true; batchReads?: true }[];
+  tables: { name: TableName; access: 'read' | 'readWrite' | 'update'; deletes?: true; batchReads?: true; scans?: true }[];
   sendsTo: QueueName[];
   /** Publishes domain events on the gateway's bus. */
   publishesEvents: boolean;
@@ -67,6 +68,8 @@ export interface FunctionSpec {
   pacesCarrier?: true;
   /** Turns the URLs of the texts it sends into short links: given the stage's link base and link lifetime. */
   shortensLinks?: true;
+  /** Serves the console's static files: console/ (and chart.js's browser build) is copied into its bundle. */
+  servesConsole?: true;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -231,6 +234,62 @@ export const functions = {
       { name: 'catalog', access: 'read' },
       { name: 'stats', access: 'readWrite' },
     ],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  // The console (console/): a static page and its files; its data comes from the /api functions.
+  consolePage: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  consoleAsset: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/console/{file}' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  // The console's subscriber API: read-only, staff only (a JWT authorizer in AWS; the local gateway is 127.0.0.1).
+  subscribersList: {
+    entry: 'functions/handlers/console-subscribers.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // scans: a page of subscriptions is a Scan (filtered to subscription items), a few MB at most a request.
+    tables: [{ name: 'audience', access: 'read', scans: true }],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  subscriberDetail: {
+    entry: 'functions/handlers/console-subscribers.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // batchReads: the number's coupons, by code, with their redemption.
+    tables: [{ name: 'audience', access: 'read', batchReads: true }],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  subscriberMessages: {
+    entry: 'functions/handlers/console-subscribers.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}/messages' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ name: 'audience', access: 'read' }],
     sendsTo: [],
     publishesEvents: false,
     twilio: false,

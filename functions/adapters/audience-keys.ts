@@ -41,6 +41,9 @@
  * cursor's hour, which scheduling lowers whenever it files a send in an older hour.
  */
 export const STATE_PREFIX = 'STATE#';
+/** Subscriptions (and purchase placeholders, type parked-purchases) of a number: what the console's list scans for. */
+export const SUBSCRIPTION_PREFIX = 'STATE#PROGRAM#';
+export const OFFER_PREFIX = 'OFFER#';
 export const CONSENT_PREFIX = 'CONSENT#';
 export const MESSAGE_PREFIX = 'MSG#';
 export const OUTBOUND_PREFIX = 'MSG#OUT#';

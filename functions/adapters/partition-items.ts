@@ -55,3 +55,10 @@ export function itemsUnder(
 export function scanAll(client: DynamoDBDocumentClient, input: Omit<ScanCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
   return allPages((ExclusiveStartKey) => client.send(new ScanCommand({ ...input, ExclusiveStartKey })));
 }
+
+/** Every item of one partition, strongly consistent (a number's whole record, as the console shows it). */
+export function everyItemOfPartition(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Record<string, unknown>[]> {
+  return allPages((ExclusiveStartKey) =>
+    client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey })),
+  );
+}

@@ -5,7 +5,7 @@ import type { GatewayFunction } from './gateway-function';
 
 /**
  * The DynamoDB actions a table access allows: reads by key (GetItem, Query, ConditionCheckItem for
- * transactions), Scan only on a table read whole, PutItem/UpdateItem for writers, DeleteItem only for
+ * transactions), Scan only on a table read whole or for a function that declares it scans, PutItem/UpdateItem for writers, DeleteItem only for
  * functions that remove items, BatchGetItem only for functions that declare batch reads; UpdateItem
  * alone for update-only access. No batch writes: no function uses them.
  */
@@ -16,7 +16,7 @@ export function tableActions(table: TableSpec, access: FunctionSpec['tables'][nu
   if (access.access === 'update') return ['dynamodb:UpdateItem'];
   return [
     ...TABLE_READ_ACTIONS,
-    ...(table.readWhole ? ['dynamodb:Scan'] : []),
+    ...(table.readWhole || access.scans ? ['dynamodb:Scan'] : []),
     ...(access.access === 'readWrite' ? TABLE_WRITE_ACTIONS : []),
     ...(access.access === 'readWrite' && access.deletes ? ['dynamodb:DeleteItem'] : []),
     ...(access.batchReads ? ['dynamodb:BatchGetItem'] : []),

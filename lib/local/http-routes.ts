@@ -27,6 +27,8 @@ export interface RunningParts {
   outbox: () => OutboxEntry[];
   /** The funnel report for local days [from, to] (GET /local/report: what `npm run report -- --json` prints). */
   report: (from: string, to: string, programId?: string) => Promise<FunnelReport>;
+  /** Posts a text to the gateway's own POST /sms as the carrier would, signed (POST /local/text: the console's phone). */
+  text: (message: LocalText) => Promise<{ status: number; messageSid: string; body: string }>;
   /** What GET /health answers; while `healthy` is false it is a 503 and so are the webhooks. */
   health: () => Promise<{ healthy: boolean; down: string[]; body: Record<string, unknown> }>;
 }
@@ -52,6 +54,16 @@ const putEventsRequest = z.object({
 });
 
 const localEvent = z.object({ source: z.string().min(1), detailType: z.string().min(1), detail: z.unknown() });
+/** A text from a phone, as the console's phone page sends it (to: the short code, default the local one). */
+const localText = z
+  .object({
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'from must be an E.164 number (+15555550100)'),
+    body: z.string().min(1).max(1600),
+    to: z.string().regex(/^\d{3,8}$|^\+[1-9]\d{6,14}$/, 'to must be a short code or an E.164 number').optional(),
+  })
+  .strict();
+export type LocalText = z.infer<typeof localText>;
+
 const clockSetting = z.object({ now: z.union([z.iso.datetime({ offset: true }), z.null()]) });
 
 function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
@@ -159,7 +171,9 @@ function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T 
 export function routeRequest(getParts: () => RunningParts | undefined, onError: (error: unknown) => void) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const url = URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local') : undefined;
+      // The target appended to an origin, not resolved against it: '//sms' is the path //sms (no route), as API Gateway sees it, not a host.
+      const target = req.url?.startsWith('/') ? `http://local${req.url}` : undefined;
+      const url = target && URL.canParse(target) ? new URL(target) : undefined;
       if (!url) return send(res, 400, { error: 'malformed request target' });
       const method = req.method ?? 'GET';
       const body = await readBody(req, MAX_BODY_BYTES);
@@ -199,7 +213,8 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         const event = httpApiEvent({ method, path: url.pathname, routePath: route.path, pathParameters, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
         const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-        return void res.end(result.body ?? '');
+        // As API Gateway does: a base64 body (an image) goes out as its bytes.
+        return void res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
       }
       if (method === 'POST' && url.pathname === '/local/events') {
         const parsed = parseJson(localEvent, body);
@@ -212,6 +227,13 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         if (name === undefined) return send(res, 400, { error: 'schedule name is not valid percent-encoding' });
         if (await parts.scheduler.fire(name)) return send(res, 200, { fired: name, at: parts.clock.now().toISOString() });
         return send(res, 404, { error: `no schedule named ${name}`, schedules: parts.scheduler.names() });
+      }
+      if (method === 'POST' && url.pathname === '/local/text') {
+        const parsed = parseJson(localText, body);
+        if (!parsed.ok) return send(res, 400, { error: `${parsed.error} (expected {"from": "+1…", "body": "…", "to"?: "55155"})` });
+        const sent = await parts.text(parsed.value);
+        if (sent.status !== 200) return send(res, 502, { error: `the gateway's webhook answered ${sent.status}`, answer: sent.body });
+        return send(res, 202, { messageSid: sent.messageSid });
       }
       if (method === 'GET' && url.pathname === '/local/clock') {
         return send(res, 200, { now: parts.clock.now().toISOString() });

@@ -12,6 +12,9 @@ export interface TextOptions {
   messageSid?: string;
 }
 
+/** The short code local texts go to unless told otherwise (the dev stage's). */
+export const LOCAL_SHORT_CODE = '55155';
+
 export function newMessageSid(): string {
   return `SM${randomBytes(16).toString('hex')}`;
 }
