@@ -28,6 +28,11 @@ export const bundleBudgets = {
   sendCampaignPages: 600 * KB,
   handlePurchase: 600 * KB,
   recordStats: 600 * KB,
+  // The console's read-only API for marketers: DynamoDB (and SQS for the problems) only, no Twilio.
+  apiCatalog: 600 * KB,
+  apiCampaigns: 600 * KB,
+  apiReport: 600 * KB,
+  apiProblems: 600 * KB,
 } satisfies Record<FunctionName, number>;
 
 export function budgetFor(name: string): number | undefined {
