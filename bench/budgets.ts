@@ -28,6 +28,9 @@ export const bundleBudgets = {
   sendCampaignPages: 600 * KB,
   handlePurchase: 600 * KB,
   recordStats: 600 * KB,
+  // Static files read from disk: no SDK, no library.
+  consolePage: 50 * KB,
+  consoleAsset: 50 * KB,
   // The console's read-only API for marketers: DynamoDB (and SQS for the problems) only, no Twilio.
   apiCatalog: 600 * KB,
   apiCampaigns: 600 * KB,

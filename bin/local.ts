@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const sandbox = !settings.twilioApiUrl;
   console.log(`
 SMS gateway running at ${gateway.url}
+  Console             ${gateway.url}/
   Twilio webhooks     POST ${gateway.publicUrl}/sms   and   ${gateway.publicUrl}/sms/status
   Short links         GET ${gateway.linkBase}/{id}
   Twilio account      ${settings.accountSid}${settings.authToken === SANDBOX_AUTH_TOKEN ? `  (sandbox auth token: ${SANDBOX_AUTH_TOKEN})` : ''}

@@ -77,6 +77,8 @@ export interface FunctionSpec {
    * GetQueueAttributes for the counts): `queues` themselves, and the dead-letter queues of `deadLetters`.
    */
   peeks?: { queues: QueueName[]; deadLetters: QueueName[] };
+  /** Serves the console's static files: console/ (and chart.js's browser build) is copied into its bundle. */
+  servesConsole?: true;
 }
 
 export const tables: Record<TableName, TableSpec> = {
@@ -241,6 +243,29 @@ export const functions = {
       { name: 'catalog', access: 'read' },
       { name: 'stats', access: 'readWrite' },
     ],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  // The console (console/): a static page and its files; its data comes from the /api functions.
+  consolePage: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
+  consoleAsset: {
+    entry: 'functions/handlers/console-files.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/console/{file}' },
+    servesConsole: true,
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    tables: [],
     sendsTo: [],
     publishesEvents: false,
     twilio: false,

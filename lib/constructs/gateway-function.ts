@@ -6,7 +6,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../topology';
-import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_SOURCES_CONTENT } from './lambda-bundling';
+import { BUNDLE_ALIASES, BUNDLE_INJECT, BUNDLE_SOURCES_CONTENT, consoleAssetCommands } from './lambda-bundling';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -59,6 +59,15 @@ export class GatewayFunction extends Construct {
         forceDockerBundling: false,
         // esbuild's per-bundle size table is noise in synth and test output.
         logLevel: LogLevel.WARNING,
+        ...(spec.servesConsole
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => consoleAssetCommands(inputDir, outputDir),
+              },
+            }
+          : {}),
       },
     });
 

@@ -58,7 +58,7 @@ export class WebhookApi extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Twilio webhooks cannot present IAM, JWT or Lambda-authorizer credentials; every webhook handler verifies X-Twilio-Signature (HMAC of URL and body with the auth token) and answers 403 otherwise. GET /l/{id} is public by design: subscribers tap short links in their texts; its ids are 46-bit HMAC-derived (unguessable), it only redirects to a URL the gateway itself sent, and an unknown id gets a 404 page.',
+        'Twilio webhooks cannot present IAM, JWT or Lambda-authorizer credentials; every webhook handler verifies X-Twilio-Signature (HMAC of URL and body with the auth token) and answers 403 otherwise. GET /l/{id} is public by design: subscribers tap short links in their texts; its ids are 46-bit HMAC-derived (unguessable), it only redirects to a URL the gateway itself sent, and an unknown id gets a 404 page. GET / and GET /console/{file} serve the console\'s static files, which hold no data (its data comes from the /api routes).',
     });
   }
 }

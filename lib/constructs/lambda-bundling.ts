@@ -21,3 +21,16 @@ export const BUNDLE_INJECT: readonly string[] = ['./functions/shared/lazy-source
 
 /** The .map keeps names and positions, not the sources themselves: stack traces need no more. */
 export const BUNDLE_SOURCES_CONTENT = false;
+
+/**
+ * Shell commands (run after esbuild, on the machine that synthesizes) that put the console's files
+ * beside a console function's bundle: console/ and chart.js's browser build, which the handler finds
+ * relative to its own directory.
+ */
+export function consoleAssetCommands(inputDir: string, outputDir: string): string[] {
+  return [
+    `mkdir -p "${outputDir}/console"`,
+    `cp "${inputDir}"/console/*.* "${outputDir}/console/"`,
+    `cp "${inputDir}/node_modules/chart.js/dist/chart.umd.js" "${outputDir}/console/chart.umd.js"`,
+  ];
+}

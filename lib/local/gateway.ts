@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { maskPhonesIn } from '../../functions/domain/phone-numbers';
 import { clock } from '../../functions/shared/clock';
+import { LOCAL_GATEWAY_ENV } from '../../functions/shared/console-settings';
 import { DEFAULT_SENDER_MPS, SENDER_PACE_ENV } from '../../functions/shared/sender-pace';
 import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
@@ -105,6 +106,8 @@ function handlerEnvironment(
     // One process runs every send-sms poller, so it keeps the whole rate itself (SENDER_MPS, default 100).
     [SENDER_PACE_ENV.mps]: process.env[SENDER_PACE_ENV.mps] ?? String(DEFAULT_SENDER_MPS),
     [SENDER_PACE_ENV.instances]: '1',
+    // The console's config.json says so: its /local controls show, its API needs no login (127.0.0.1 only).
+    [LOCAL_GATEWAY_ENV]: 'true',
   });
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;

@@ -199,7 +199,8 @@ export function routeRequest(getParts: () => RunningParts | undefined, onError: 
         const event = httpApiEvent({ method, path: url.pathname, routePath: route.path, pathParameters, query: rawQueryString(req.url ?? ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
         const result = await route.handler(event, lambdaContext(route.functionName, route.timeoutSeconds));
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-        return void res.end(result.body ?? '');
+        // As API Gateway does: a base64 body (an image) goes out as its bytes.
+        return void res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
       }
       if (method === 'POST' && url.pathname === '/local/events') {
         const parsed = parseJson(localEvent, body);

@@ -4,7 +4,7 @@
  * lib/topology.ts and bench/budgets.ts, so a new function or a new SDK client is checked too.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { bundleBudgets } from '../../bench/budgets';
@@ -64,6 +64,28 @@ describe('function bundles as deployed', () => {
     // Assess
     expect(bytes).toBeLessThanOrEqual(bundleBudgets[name]);
     expect(existsSync(path.join(assetDir(name), 'index.js.map'))).toBe(true);
+  });
+
+  it.each(functionEntries().filter(([, spec]) => spec.servesConsole))('%s carries the console beside its bundle and serves it from there', async (name) => {
+    // Prepare
+    const shipped = (file: string) => path.join(assetDir(name), 'console', file);
+    const child = `
+      const { handler } = require(process.argv[1]);
+      Promise.all([{}, { file: 'app.js' }, { file: 'chart.umd.js' }].map((pathParameters) => handler({ pathParameters })))
+        .then((answers) => console.log('RESULT ' + JSON.stringify(answers.map((a) => [a.statusCode, a.body.length]))));`;
+    // Act
+    const files = readdirSync(path.join(repoRoot, 'console'));
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', child, path.join(assetDir(name), 'index.js')], { env: { PATH: process.env.PATH }, cwd: '/', timeout: 30_000 });
+    // Assess
+    const served = JSON.parse(stdout.split('\n').find((line) => line.startsWith('RESULT '))!.slice('RESULT '.length));
+    expect(served).toEqual([
+      [200, readFileSync(shipped('index.html'), 'utf8').length],
+      [200, readFileSync(shipped('app.js'), 'utf8').length],
+      [200, readFileSync(shipped('chart.umd.js'), 'utf8').length],
+    ]);
+    for (const file of files) expect(readFileSync(shipped(file), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'console', file), 'utf8'));
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'style.css']));
+    expect(statSync(shipped('chart.umd.js')).size).toBe(statSync(path.join(repoRoot, 'node_modules/chart.js/dist/chart.umd.js')).size);
   });
 
   it("names the TypeScript file and line of a deployed function's error, reading the source map only then", async () => {

@@ -260,12 +260,12 @@ describe('HTTP API', () => {
     gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: fnArn, Principal: 'apigateway.amazonaws.com' });
   });
 
-  it('routes exactly the topology HTTP triggers (the Twilio webhooks, the short links, the console API) and logs access on the $default stage', () => {
+  it('routes exactly the topology HTTP triggers (the Twilio webhooks, the short links, the console and its API) and logs access on the $default stage', () => {
     // Act
     const routeKeys = Object.values(gateway.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     // Assess
     expect(routeKeys.sort()).toEqual(triggers('http').map((t) => `${t.method} ${t.path}`).sort());
-    expect(routeKeys).toEqual(expect.arrayContaining(['GET /l/{id}', 'POST /sms', 'POST /sms/status', 'GET /api/catalog', 'GET /api/campaigns', 'GET /api/report', 'GET /api/problems']));
+    expect(routeKeys).toEqual(expect.arrayContaining(['GET /', 'GET /console/{file}', 'GET /l/{id}', 'POST /sms', 'POST /sms/status', 'GET /api/catalog', 'GET /api/campaigns', 'GET /api/report', 'GET /api/problems']));
     gateway.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
