@@ -36,6 +36,11 @@ export const bundleBudgets = {
   subscribersList: 600 * KB,
   subscriberDetail: 600 * KB,
   subscriberMessages: 600 * KB,
+  // The console's read-only API for marketers: DynamoDB (and SQS for the problems) only, no Twilio.
+  apiCatalog: 600 * KB,
+  apiCampaigns: 600 * KB,
+  apiReport: 600 * KB,
+  apiProblems: 600 * KB,
 } satisfies Record<FunctionName, number>;
 
 export function budgetFor(name: string): number | undefined {

@@ -6,8 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { scanCatalogItems } from '../functions/adapters/catalog-scan';
-import { scanAll } from '../functions/adapters/partition-items';
-import type { Subscription } from '../functions/domain/audience';
+import { programSubscriptions } from '../functions/adapters/audience-scan';
 import { planCampaign, type CampaignPlan } from '../functions/domain/campaign-plan';
 import { campaignStage } from '../functions/domain/campaigns';
 import { validateCatalog } from '../functions/domain/catalog';
@@ -53,17 +52,6 @@ async function connect(): Promise<{ client: DynamoDBDocumentClient; catalogTable
   if (!running) throw new Error('No local gateway is running (start it with `npm start`), and no --catalog-table/--audience-table was given.');
   // The local gateway's own time: a campaign is due or finished by the clock the gateway runs on.
   return { client: localDynamo(running), catalogTable: running.tables.catalog!, audienceTable: running.tables.audience!, now: await gatewayNow(running), ...(running.linkBase ? { linkBase: running.linkBase } : {}) };
-}
-
-/** Every subscription of a program (a paged Scan: a plan reads the whole audience once). */
-async function subscriptionsOf(client: DynamoDBDocumentClient, table: string, programId: string): Promise<Subscription[]> {
-  const items = await scanAll(client, {
-    TableName: table,
-    FilterExpression: '#type = :subscription AND programId = :program',
-    ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: { ':subscription': 'subscription', ':program': programId },
-  });
-  return items as unknown as Subscription[];
 }
 
 const money = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
@@ -124,7 +112,7 @@ async function main(): Promise<number> {
       }
       const senderMps = Number(values.mps ?? process.env.SENDER_MPS ?? DEFAULT_SENDER_MPS);
       if (!(senderMps > 0)) throw new Error(`--mps must be a positive number, got ${values.mps}`);
-      const plans = await Promise.all(found.map(async ({ program, campaign }) => planCampaign(campaign, program, await subscriptionsOf(client, audienceTable, program.programId), { senderMps, at: now, ...(linkBase ? { linkBase } : {}) })));
+      const plans = await Promise.all(found.map(async ({ program, campaign }) => planCampaign(campaign, program, await programSubscriptions(client, audienceTable, program.programId), { senderMps, at: now, ...(linkBase ? { linkBase } : {}) })));
       if (values.json) console.log(JSON.stringify(plans.length === 1 ? plans[0] : plans, null, 2));
       else plans.forEach(printPlan);
       return 0;

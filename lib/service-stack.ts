@@ -13,7 +13,7 @@ import { grantAccess } from './constructs/grants';
 import { WebhookApi } from './constructs/http-api';
 import { attachTrigger } from './constructs/triggers';
 import type { DataStack } from './data-stack';
-import { EVENT_BUS_ENV, functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName } from './topology';
+import { deadLetterEnv, EVENT_BUS_ENV, functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName } from './topology';
 
 export interface ServiceStackProps extends StackProps {
   config: StageConfig;
@@ -52,6 +52,8 @@ export class ServiceStack extends Stack {
         ...(spec.optInCeiling ? { [OPT_IN_LIMIT_ENV.perMinute]: String(config.optInsPerMinute), [OPT_IN_LIMIT_ENV.perDay]: String(config.optInsPerDay) } : {}),
         ...(spec.pacesCarrier ? { [SENDER_PACE_ENV.mps]: String(config.senderMps), [SENDER_PACE_ENV.instances]: String(senderInstances(config.senderMps)) } : {}),
         ...(spec.shortensLinks ? this.linkEnvironment(config) : {}),
+        ...(spec.measuresCopy ? { LINK_BASE: this.linkBase(config) } : {}),
+        ...(spec.plansWaves ? { [SENDER_PACE_ENV.mps]: String(config.senderMps) } : {}),
       };
       const fn = new GatewayFunction(this, name, { spec, environment, logRetention, logRemovalPolicy });
       grantAccess(fn, spec, data);
@@ -99,12 +101,18 @@ export class ServiceStack extends Stack {
     for (const queue of spec.sendsTo) env[queues[queue].env] = data.stores.queues[queue].queueUrl;
     // A consumer brings its failed messages back early (ChangeMessageVisibility, part of the event source's grant).
     if (spec.trigger.kind === 'queue') env[queues[spec.trigger.queue].env] = data.stores.queues[spec.trigger.queue].queueUrl;
+    for (const queue of spec.peeks?.queues ?? []) env[queues[queue].env] = data.stores.queues[queue].queueUrl;
+    for (const queue of spec.peeks?.deadLetters ?? []) env[deadLetterEnv(queue)] = data.stores.deadLetterQueues[queue].queueUrl;
     return env;
   }
 
   /** Where short links point (the stage's linkBase, else this API's own /l route) and how long they work. */
   private linkEnvironment(config: StageConfig): Record<string, string> {
-    return { LINK_BASE: config.linkBase ?? `${this.api.publicUrl}/l`, LINK_TTL_DAYS: String(config.linkTtlDays) };
+    return { LINK_BASE: this.linkBase(config), LINK_TTL_DAYS: String(config.linkTtlDays) };
+  }
+
+  private linkBase(config: StageConfig): string {
+    return config.linkBase ?? `${this.api.publicUrl}/l`;
   }
 
   /** Identifiers and where to find the token; never the token itself. */

@@ -50,8 +50,9 @@ export interface FunctionSpec {
   /**
    * What the function does to each table: read items, or also write them; `deletes` when it removes
    * items too; `batchReads` when it reads many items by key in one request (BatchGetItem); `scans`
-   * when it pages through a table that is otherwise read by key (the console's subscriber list). `update`:
-   * only UpdateItem (which may answer with the item it wrote), no other read or write.
+   * when it pages through a table that is otherwise read by key with Scan (the console's subscriber list, a
+   * marketer's plan over a program's audience). `update`: only UpdateItem (which may answer with the item it
+   * wrote), no other read or write.
    */
   tables: { name: TableName; access: 'read' | 'readWrite' | 'update'; deletes?: true; batchReads?: true; scans?: true }[];
   sendsTo: QueueName[];
@@ -68,6 +69,15 @@ export interface FunctionSpec {
   pacesCarrier?: true;
   /** Turns the URLs of the texts it sends into short links: given the stage's link base and link lifetime. */
   shortensLinks?: true;
+  /** Measures copy as it will be sent (its URLs as short links): given the stage's link base only. */
+  measuresCopy?: true;
+  /** Plans how a send drains through the short code: given the stage's sender rate (senderMps). */
+  plansWaves?: true;
+  /**
+   * Reads what queues hold without consuming it (ReceiveMessage with a visibility timeout of 0, and
+   * GetQueueAttributes for the counts): `queues` themselves, and the dead-letter queues of `deadLetters`.
+   */
+  peeks?: { queues: QueueName[]; deadLetters: QueueName[] };
   /** Serves the console's static files: console/ (and chart.js's browser build) is copied into its bundle. */
   servesConsole?: true;
 }
@@ -273,6 +283,49 @@ export const functions = {
     publishesEvents: false,
     twilio: false,
   },
+  // The console's read-only JSON API for marketers (GET, least-privilege reads; see console/).
+  apiCatalog: {
+    entry: 'functions/handlers/api-catalog.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/catalog' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Every item as stored (a Scan: the catalog is read whole), so broken ones are reported too.
+    tables: [{ name: 'catalog', access: 'read' }],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+    measuresCopy: true,
+  },
+  apiCampaigns: {
+    entry: 'functions/handlers/api-campaigns.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/campaigns' },
+    // A plan reads its program's whole audience once (as `npm run campaign -- plan`): within API Gateway's 30 s.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'audience', access: 'read', scans: true },
+      { name: 'stats', access: 'read' },
+    ],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+    measuresCopy: true,
+    plansWaves: true,
+  },
+  apiReport: {
+    entry: 'functions/handlers/api-report.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/report' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [
+      { name: 'catalog', access: 'read' },
+      { name: 'stats', access: 'read' },
+    ],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+  },
   subscriberDetail: {
     entry: 'functions/handlers/console-subscribers.ts',
     trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}' },
@@ -293,6 +346,18 @@ export const functions = {
     sendsTo: [],
     publishesEvents: false,
     twilio: false,
+  },
+  apiProblems: {
+    entry: 'functions/handlers/api-problems.ts',
+    trigger: { kind: 'http', method: 'GET', path: '/api/problems' },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [],
+    sendsTo: [],
+    publishesEvents: false,
+    twilio: false,
+    // Rejected POS events where they wait, and every queue's dead letters: looked at, never taken.
+    peeks: { queues: ['rejectedEvents'], deadLetters: ['inbound', 'outbound', 'lunchPages', 'campaignPages', 'rejectedEvents'] },
   },
 } satisfies Record<string, FunctionSpec>;
 
@@ -339,6 +404,11 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.to
 
 export function queueName(queue: QueueName, stage = 'local'): string {
   return `sms-gateway-${stage}-${kebab(queue)}${queues[queue].fifo ? '.fifo' : ''}`;
+}
+
+/** The variable through which a function that peeks at a queue's dead-letter queue learns its URL. */
+export function deadLetterEnv(queue: QueueName): string {
+  return queues[queue].env.replace(/_QUEUE_URL$/, '_DLQ_URL');
 }
 
 export function deadLetterQueueName(queue: QueueName, stage = 'local'): string {

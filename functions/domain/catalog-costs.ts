@@ -13,8 +13,8 @@ export interface CostWarning {
   reason: string;
 }
 
-/** Typical values, so a template is measured as it will be sent. */
-const SAMPLE: Record<string, string> = {
+/** Typical values, so a template is measured (and previewed in the console) as it will be sent. */
+export const SAMPLE: Record<string, string> = {
   code: 'KB-7K2Q9X',
   validUntil: 'Nov 25',
   total: '$12.50',

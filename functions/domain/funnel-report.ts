@@ -9,6 +9,12 @@ import { parseCounter, type Counts } from './stats';
 const LOCAL_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
+/** A day the calendar has (Date.parse takes 2026-02-31 for March 3rd). */
+function isCalendarDay(day: string): boolean {
+  const parsed = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === day;
+}
+
 /**
  * The report's period from what was asked: `from` and `to` are local days (inclusive); by default the
  * 30 days up to today, "today" being the latest local date anywhere (UTC+14), so no program's today is
@@ -16,7 +22,7 @@ const DAY_MS = 86_400_000;
  */
 export function reportPeriod(asked: { from?: string; to?: string }, now: Date): { from: string; to: string } | { error: string } {
   for (const [name, value] of Object.entries(asked)) {
-    if (value !== undefined && (!LOCAL_DAY.test(value) || Number.isNaN(Date.parse(value)))) return { error: `${name} must be a date such as 2026-03-14, got "${value}"` };
+    if (value !== undefined && (!LOCAL_DAY.test(value) || !isCalendarDay(value))) return { error: `${name} must be a date such as 2026-03-14, got "${value}"` };
   }
   const to = asked.to ?? localDate(now, 'Pacific/Kiritimati');
   const from = asked.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);

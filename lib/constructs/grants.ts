@@ -23,7 +23,10 @@ export function tableActions(table: TableSpec, access: FunctionSpec['tables'][nu
   ];
 }
 
-/** Exactly the access a function's spec declares: its tables, the queues it sends to, the secret, the bus. */
+/** Looking at a queue without taking anything: ReceiveMessage (visibility 0 leaves messages there) and the counts. */
+export const QUEUE_PEEK_ACTIONS = ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'];
+
+/** Exactly the access a function's spec declares: its tables, the queues it sends to or peeks at, the secret, the bus. */
 export function grantAccess(fn: GatewayFunction, spec: FunctionSpec, data: DataStack): void {
   for (const access of spec.tables) {
     const table = data.stores.tables[access.name];
@@ -37,6 +40,8 @@ export function grantAccess(fn: GatewayFunction, spec: FunctionSpec, data: DataS
     );
   }
   for (const queue of spec.sendsTo) data.stores.queues[queue].grantSendMessages(fn.fn);
+  for (const queue of spec.peeks?.queues ?? []) data.stores.queues[queue].grant(fn.fn, ...QUEUE_PEEK_ACTIONS);
+  for (const queue of spec.peeks?.deadLetters ?? []) data.stores.deadLetterQueues[queue].grant(fn.fn, ...QUEUE_PEEK_ACTIONS);
   if (spec.twilio) data.twilioAuthToken.secret.grantRead(fn.fn);
   if (spec.publishesEvents) data.events.bus.grantPutEventsTo(fn.fn);
 }

@@ -14,7 +14,7 @@ import { DEFAULT_SENDER_MPS, SENDER_PACE_ENV } from '../../functions/shared/send
 import { DynamoDeliveries } from '../../functions/adapters/dynamo-deliveries';
 import { SqsOutbox } from '../../functions/adapters/sqs-queues';
 import { DEMO_CATALOG_FILE, readCatalogFile, writeCatalogItems } from '../catalog-admin';
-import { EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
+import { deadLetterEnv, EVENT_BUS_ENV, functionEntries, tables, queues as queueSpecs, type FunctionSpec, type QueueName, type TableName } from '../topology';
 import { LocalBus, LocalScheduler, type EventHandler } from './bus-and-scheduler';
 import { currentInvocation } from './invocation-context';
 import { freePort, LocalSetupError } from './child-processes';
@@ -112,6 +112,7 @@ function handlerEnvironment(
   });
   for (const [table, spec] of Object.entries(tables)) process.env[spec.env] = localTableName(table as TableName);
   for (const [queue, spec] of Object.entries(queueSpecs)) process.env[spec.env] = parts.queues[queue as QueueName].url;
+  for (const queue of Object.keys(queueSpecs) as QueueName[]) process.env[deadLetterEnv(queue)] = parts.queues[queue].dlqUrl;
 }
 
 async function loadHandler<T>(spec: FunctionSpec, functionName: string, onInvocation?: LocalGatewayOptions['onInvocation']): Promise<T> {

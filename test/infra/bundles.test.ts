@@ -41,7 +41,7 @@ const SDK_SERVICE: Record<string, string> = {
 function servicesOf(spec: FunctionSpec): string[] {
   return [
     ...(spec.tables.length ? ['DynamoDB'] : []),
-    ...(spec.sendsTo.length || spec.trigger.kind === 'queue' ? ['SQS'] : []),
+    ...(spec.sendsTo.length || spec.trigger.kind === 'queue' || spec.peeks ? ['SQS'] : []),
     ...(spec.publishesEvents ? ['EventBridge'] : []),
     ...(spec.twilio ? ['Secrets Manager'] : []),
   ].sort();

@@ -1,8 +1,8 @@
 /** The replaceable stack: functions, webhooks, schedules and rules, and what each is allowed to do. */
 import { Match } from 'aws-cdk-lib/assertions';
-import { TABLE_WRITE_ACTIONS } from '../../lib/constructs/grants';
+import { QUEUE_PEEK_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/grants';
 import { EVENT_RETRY } from '../../lib/constructs/triggers';
-import { functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName, type TableName } from '../../lib/topology';
+import { deadLetterEnv, functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName, type TableName } from '../../lib/topology';
 import { SYNTH_TIMEOUT, idOf, inTemplateOf, synthGateway, type Synthesized } from './gateway-fixture';
 
 jest.setTimeout(SYNTH_TIMEOUT);
@@ -63,6 +63,10 @@ describe('functions', () => {
       ...(spec.optInCeiling ? ['OPT_INS_PER_DAY', 'OPT_INS_PER_MINUTE'] : []),
       ...(spec.pacesCarrier ? ['SENDER_INSTANCES', 'SENDER_MPS'] : []),
       ...(spec.shortensLinks ? ['LINK_BASE', 'LINK_TTL_DAYS'] : []),
+      ...(spec.measuresCopy ? ['LINK_BASE'] : []),
+      ...(spec.plansWaves ? ['SENDER_MPS'] : []),
+      ...(spec.peeks?.queues ?? []).map((q) => queues[q].env),
+      ...(spec.peeks?.deadLetters ?? []).map(deadLetterEnv),
     ].sort();
     // Act
     const variables = functionProps(name).Environment.Variables;
@@ -82,11 +86,12 @@ describe('functions', () => {
       // Without a custom domain: the API endpoint itself, not its stage URL (that would be a cycle).
       expect(variables.PUBLIC_URL).toEqual({ 'Fn::GetAtt': [idOf(gateway.service.api.httpApi), 'ApiEndpoint'] });
     }
-    if (spec.shortensLinks) {
+    if (spec.shortensLinks || spec.measuresCopy) {
       // No linkBase in the stage: short links point at this API's own GET /l/{id}.
       expect(variables.LINK_BASE).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(gateway.service.api.httpApi), 'ApiEndpoint'] }, '/l']] });
-      expect(variables.LINK_TTL_DAYS).toBe(String(gateway.config.linkTtlDays));
+      if (spec.shortensLinks) expect(variables.LINK_TTL_DAYS).toBe(String(gateway.config.linkTtlDays));
     }
+    for (const queue of spec.peeks?.deadLetters ?? []) expect(variables[deadLetterEnv(queue)]).toEqual(imported(gateway.data.stores.deadLetterQueues[queue].queueUrl));
   });
 
   it("converse, the only function that opens subscriptions, is given the stage's opt-in ceiling", () => {
@@ -124,7 +129,12 @@ describe('functions', () => {
       const actions = actionsOn(name, imported(gateway.data.stores.queues[queue].queueArn));
       expect(actions.includes('sqs:SendMessage')).toBe(spec.sendsTo.includes(queue));
       const consumes = spec.trigger.kind === 'queue' && spec.trigger.queue === queue;
-      expect(actions.includes('sqs:ReceiveMessage')).toBe(consumes);
+      const peeks = Boolean(spec.peeks?.queues.includes(queue));
+      expect(actions.includes('sqs:ReceiveMessage')).toBe(consumes || peeks);
+      // Looking is not taking: a function that only peeks can neither delete nor hide a message.
+      if (peeks && !consumes) expect(actions.filter((a) => a.startsWith('sqs:')).sort()).toEqual([...QUEUE_PEEK_ACTIONS].sort());
+      const deadLetterActions = actionsOn(name, imported(gateway.data.stores.deadLetterQueues[queue].queueArn));
+      expect(deadLetterActions.sort()).toEqual(spec.peeks?.deadLetters.includes(queue) ? [...QUEUE_PEEK_ACTIONS].sort() : []);
     }
     expect(actionsOn(name, imported(gateway.data.twilioAuthToken.secret.secretArn)).includes('secretsmanager:GetSecretValue')).toBe(spec.twilio);
     expect(actionsOn(name, imported(gateway.data.events.bus.eventBusArn)).includes('events:PutEvents')).toBe(spec.publishesEvents);
@@ -250,12 +260,12 @@ describe('HTTP API', () => {
     gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: fnArn, Principal: 'apigateway.amazonaws.com' });
   });
 
-  it('routes exactly the two Twilio webhooks, the short links and the console, and logs access on the $default stage', () => {
+  it('routes exactly the topology HTTP triggers (the Twilio webhooks, the short links, the console and its API) and logs access on the $default stage', () => {
     // Act
     const routeKeys = Object.values(gateway.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     // Assess
-    // Besides the console's read-only /api routes (each a function of its own, checked above).
-    expect(routeKeys.filter((key) => !key.startsWith('GET /api/')).sort()).toEqual(['GET /', 'GET /console/{file}', 'GET /l/{id}', 'POST /sms', 'POST /sms/status']);
+    expect(routeKeys.sort()).toEqual(triggers('http').map((t) => `${t.method} ${t.path}`).sort());
+    expect(routeKeys).toEqual(expect.arrayContaining(['GET /', 'GET /console/{file}', 'GET /l/{id}', 'POST /sms', 'POST /sms/status', 'GET /api/catalog', 'GET /api/campaigns', 'GET /api/report', 'GET /api/problems']));
     gateway.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -284,7 +294,7 @@ describe('HTTP API', () => {
       expect(publicUrls).toHaveLength(functionEntries().filter(([, spec]) => spec.twilio).length);
       expect(new Set(publicUrls)).toEqual(new Set([`https://${domainName}`]));
       const linkBases = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables.LINK_BASE).filter(Boolean);
-      expect(linkBases).toEqual([`https://${domainName}/l`]);
+      expect(new Set(linkBases)).toEqual(new Set([`https://${domainName}/l`]));
       template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
         DomainName: domainName,
         DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn, SecurityPolicy: 'TLS_1_2' })],

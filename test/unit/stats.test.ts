@@ -134,6 +134,7 @@ describe('funnelReport: the sums arranged for a marketer', () => {
     [{ from: '2026-03-01', to: '2026-03-01' }, '2026-03-14T16:05:00Z', { from: '2026-03-01', to: '2026-03-01' }],
     [{ from: '2026-03-14', to: '2026-03-01' }, '2026-03-14T16:05:00Z', { error: 'from (2026-03-14) is after to (2026-03-01)' }],
     [{ from: 'last week' }, '2026-03-14T16:05:00Z', { error: 'from must be a date such as 2026-03-14, got "last week"' }],
+    [{ to: '2026-02-31' }, '2026-03-14T16:05:00Z', { error: 'to must be a date such as 2026-03-14, got "2026-02-31"' }],
   ])('period %j at %s → %j', (asked, now, expected) => {
     expect(reportPeriod(asked, new Date(now))).toEqual(expected);
   });
