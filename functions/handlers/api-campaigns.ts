@@ -15,6 +15,7 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { senderPaceFromEnv } from '../shared/sender-pace';
 import { campaignsQuery } from '../schemas/console-queries';
+import { refusedUnlessStaff } from './console-api-responses';
 import { json, queryOf } from './api-json';
 
 
@@ -24,6 +25,8 @@ import { json, queryOf } from './api-json';
  * campaign counters, all time).
  */
 const onRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const refused = refusedUnlessStaff(event);
+  if (refused) return refused;
   const asked = queryOf(event, campaignsQuery);
   if ('rejection' in asked) return asked.rejection;
   const now = clock.now();

@@ -8,6 +8,7 @@ import { clock } from '../shared/clock';
 import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { noQuery } from '../schemas/console-queries';
+import { refusedUnlessStaff } from './console-api-responses';
 import { json, queryOf } from './api-json';
 
 
@@ -16,6 +17,8 @@ import { json, queryOf } from './api-json';
  * encoding, segments and price, and every broken item by key, field and reason. Read-only.
  */
 const onRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const refused = refusedUnlessStaff(event);
+  if (refused) return refused;
   const asked = queryOf(event, noQuery);
   if ('rejection' in asked) return asked.rejection;
   const items = await scanCatalogItems(dynamo(), requiredEnv('CATALOG_TABLE'));

@@ -8,6 +8,7 @@ import { requiredEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { deadLetterEnv, functionEntries, queues, type QueueName } from '../../lib/topology';
 import { noQuery } from '../schemas/console-queries';
+import { refusedUnlessStaff } from './console-api-responses';
 import { json, queryOf } from './api-json';
 
 
@@ -26,6 +27,8 @@ function factsOf(queue: QueueName): QueueFacts {
  * (numbers masked).
  */
 const onRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const refused = refusedUnlessStaff(event);
+  if (refused) return refused;
   const asked = queryOf(event, noQuery);
   if ('rejection' in asked) return asked.rejection;
   const others = (Object.keys(queues) as QueueName[]).filter((queue) => queue !== 'rejectedEvents');

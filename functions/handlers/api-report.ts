@@ -7,6 +7,7 @@ import { buildFunnelReport } from '../domain/record-stats';
 import { clock } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { reportQuery } from '../schemas/console-queries';
+import { refusedUnlessStaff } from './console-api-responses';
 import { json, queryOf } from './api-json';
 
 
@@ -15,6 +16,8 @@ import { json, queryOf } from './api-json';
  * --json` give) from the stats table's counters; by default the last 30 days, every program.
  */
 const onRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const refused = refusedUnlessStaff(event);
+  if (refused) return refused;
   const asked = queryOf(event, reportQuery);
   if ('rejection' in asked) return asked.rejection;
   const { program, ...days } = asked.query;

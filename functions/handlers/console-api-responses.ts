@@ -1,14 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isLocalGateway } from '../shared/console-settings';
 
-/** A JSON answer of the console's API: never cached (it holds subscribers' data), never sniffed. */
-export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-    body: JSON.stringify(body),
-  };
-}
+import { json } from './api-json';
+
+export { json };
 
 /**
  * The console's API answers staff only: a request the API's JWT authorizer let through (its claims
