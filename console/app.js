@@ -114,6 +114,19 @@ async function start() {
     return;
   }
   document.getElementById('where').textContent = config.local ? 'local gateway' : '';
+  if (config.auth) {
+    // In AWS: staff sign in at the hosted login first; the API sits behind its JWT authorizer.
+    try {
+      const { signIn, signOut } = await import('./login.js');
+      const source = await signIn(config.auth);
+      if (!source) return;
+      setTokenSource(source);
+      document.getElementById('where').replaceChildren(h('button', { type: 'button', class: 'link', onclick: () => signOut(config.auth) }, 'Sign out'));
+    } catch (error) {
+      document.getElementById('page').replaceChildren(h('p', { class: 'error', role: 'alert' }, `Signing in failed: ${error.message}`));
+      return;
+    }
+  }
   window.addEventListener('hashchange', () => void show(config));
   await show(config);
 }

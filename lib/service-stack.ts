@@ -11,6 +11,8 @@ import { GatewayDashboard } from './constructs/dashboard';
 import { GatewayFunction } from './constructs/gateway-function';
 import { grantAccess } from './constructs/grants';
 import { WebhookApi } from './constructs/http-api';
+import { StaffLogin } from './constructs/staff-login';
+import { CONSOLE_AUTH_ENV } from '../functions/shared/console-settings';
 import { attachTrigger } from './constructs/triggers';
 import type { DataStack } from './data-stack';
 import { deadLetterEnv, EVENT_BUS_ENV, functionEntries, queues, tables, type FunctionName, type FunctionSpec, type QueueName } from './topology';
@@ -23,6 +25,8 @@ export interface ServiceStackProps extends StackProps {
 /** What holds no state: functions, the HTTP API, rules and schedules, alarms and the dashboard. */
 export class ServiceStack extends Stack {
   readonly api: WebhookApi;
+  /** The console's staff login: a Cognito user pool and the JWT authorizer of every staff route. */
+  readonly staffLogin: StaffLogin;
   readonly functions = {} as Record<FunctionName, GatewayFunction>;
   /** Dead-letter queues of the schedules and rules, by function. */
   readonly eventDeadLetterQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
@@ -40,6 +44,7 @@ export class ServiceStack extends Stack {
 
     const customDomain = config.domainName && config.certificateArn ? { domainName: config.domainName, certificateArn: config.certificateArn } : undefined;
     this.api = new WebhookApi(this, 'Webhooks', { stage: config.stage, logRetention, logRemovalPolicy, customDomain });
+    this.staffLogin = new StaffLogin(this, 'StaffLogin', { stage: config.stage, consoleUrl: this.api.publicUrl, removalPolicy: logRemovalPolicy });
 
     for (const [name, spec] of functionEntries()) {
       const environment: Record<string, string> = {
@@ -52,6 +57,8 @@ export class ServiceStack extends Stack {
         ...(spec.optInCeiling ? { [OPT_IN_LIMIT_ENV.perMinute]: String(config.optInsPerMinute), [OPT_IN_LIMIT_ENV.perDay]: String(config.optInsPerDay) } : {}),
         ...(spec.pacesCarrier ? { [SENDER_PACE_ENV.mps]: String(config.senderMps), [SENDER_PACE_ENV.instances]: String(senderInstances(config.senderMps)) } : {}),
         ...(spec.shortensLinks ? this.linkEnvironment(config) : {}),
+        // The console's page learns where staff sign in (its config.json).
+        ...(spec.servesConsole ? { [CONSOLE_AUTH_ENV.domain]: this.staffLogin.domainUrl, [CONSOLE_AUTH_ENV.clientId]: this.staffLogin.client.userPoolClientId } : {}),
         ...(spec.measuresCopy ? { LINK_BASE: this.linkBase(config) } : {}),
         ...(spec.plansWaves ? { [SENDER_PACE_ENV.mps]: String(config.senderMps) } : {}),
       };
@@ -59,6 +66,7 @@ export class ServiceStack extends Stack {
       grantAccess(fn, spec, data);
       const attached = attachTrigger(fn, name, fn.fn, pacedTrigger(spec, config), {
         httpApi: this.api.httpApi,
+        staffAuthorizer: this.staffLogin.authorizer,
         queues: data.stores.queues,
         eventBus: data.events.bus,
       });
@@ -84,6 +92,8 @@ export class ServiceStack extends Stack {
       value: this.api.publicUrl,
       description: `Twilio webhooks for ${config.shortCode}: <this>/sms (incoming messages), <this>/sms/status (status callbacks)`,
     });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.api.publicUrl}/`, description: 'The console (staff sign in at the hosted login)' });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.staffLogin.userPool.userPoolId, description: 'Add staff: aws cognito-idp admin-create-user --user-pool-id <this> --username <email>' });
     if (this.api.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.api.domainName.regionalDomainName,

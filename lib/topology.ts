@@ -30,7 +30,17 @@ export interface QueueSpec {
 
 export type Trigger =
   /** `path` may have parameter segments, `{name}`, each one whole segment (the handler finds them in pathParameters). */
-  | { kind: 'http'; method: 'POST' | 'GET'; path: string }
+  | {
+      kind: 'http';
+      method: 'POST' | 'GET';
+      path: string;
+      /**
+       * 'staff': only signed-in staff reach it (in AWS a JWT authorizer of the console's Cognito user
+       * pool; locally the gateway listens on 127.0.0.1 only). Every route that answers with
+       * subscribers' or the business's data has it; webhooks check Twilio's signature instead.
+       */
+      auth?: 'staff';
+    }
   | {
       kind: 'queue';
       queue: QueueName;
@@ -274,7 +284,7 @@ export const functions = {
   // The console's subscriber API: read-only, staff only (a JWT authorizer in AWS; the local gateway is 127.0.0.1).
   subscribersList: {
     entry: 'functions/handlers/console-subscribers.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     // scans: a page of subscriptions is a Scan (filtered to subscription items), a few MB at most a request.
@@ -286,7 +296,7 @@ export const functions = {
   // The console's read-only JSON API for marketers (GET, least-privilege reads; see console/).
   apiCatalog: {
     entry: 'functions/handlers/api-catalog.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/catalog' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/catalog', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     // Every item as stored (a Scan: the catalog is read whole), so broken ones are reported too.
@@ -298,7 +308,7 @@ export const functions = {
   },
   apiCampaigns: {
     entry: 'functions/handlers/api-campaigns.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/campaigns' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/campaigns', auth: 'staff' },
     // A plan reads its program's whole audience once (as `npm run campaign -- plan`): within API Gateway's 30 s.
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -315,7 +325,7 @@ export const functions = {
   },
   apiReport: {
     entry: 'functions/handlers/api-report.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/report' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/report', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: [
@@ -328,7 +338,7 @@ export const functions = {
   },
   subscriberDetail: {
     entry: 'functions/handlers/console-subscribers.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     // batchReads: the number's coupons, by code, with their redemption.
@@ -339,7 +349,7 @@ export const functions = {
   },
   subscriberMessages: {
     entry: 'functions/handlers/console-subscribers.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}/messages' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/subscribers/{ref}/messages', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: [{ name: 'audience', access: 'read' }],
@@ -349,7 +359,7 @@ export const functions = {
   },
   apiProblems: {
     entry: 'functions/handlers/api-problems.ts',
-    trigger: { kind: 'http', method: 'GET', path: '/api/problems' },
+    trigger: { kind: 'http', method: 'GET', path: '/api/problems', auth: 'staff' },
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: [],

@@ -7,25 +7,31 @@ import { consoleSettings } from '../shared/console-settings';
  * comes from /api, behind login in AWS). config.json is made from the environment: where the login
  * is (null: none, on the local gateway), and whether this is the local gateway (its /local routes).
  */
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  // Its own scripts and styles only; MMS images may come from anywhere on https; the login's API (https) may be called.
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self' https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-};
+/**
+ * Its own scripts and styles only; MMS images may come from anywhere on https; the only other origin
+ * it may call is the staff login's (its token endpoint), when there is one.
+ */
+function securityHeaders(): Record<string, string> {
+  const login = consoleSettings().auth?.domain;
+  const connect = login ? `'self' ${new URL(login).origin}` : "'self'";
+  return {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src ${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+  };
+}
 
 const notFound = (): APIGatewayProxyStructuredResultV2 => ({
   statusCode: 404,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+  headers: { 'content-type': 'application/json; charset=utf-8', ...securityHeaders() },
   body: JSON.stringify({ error: 'no such console file' }),
 });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const name = event.pathParameters?.file ?? 'index.html';
   // Revalidated on every load: a new deploy (or an edit, locally) shows at once.
-  const headers = { 'cache-control': 'no-cache', ...SECURITY_HEADERS };
+  const headers = { 'cache-control': 'no-cache', ...securityHeaders() };
   if (name === 'config.json') {
     return { statusCode: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(consoleSettings()) };
   }

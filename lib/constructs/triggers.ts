@@ -13,6 +13,8 @@ import { DEAD_LETTER_QUEUE_TAG } from './data-stores';
 
 export interface TriggerSources {
   httpApi: apigw.HttpApi;
+  /** What a route with `auth: 'staff'` is behind (the console's staff login). */
+  staffAuthorizer: apigw.IHttpRouteAuthorizer;
   queues: Record<QueueName, sqs.IQueue>;
   eventBus: events.IEventBus;
 }
@@ -41,6 +43,7 @@ export function attachTrigger(scope: Construct, name: string, fn: lambda.IFuncti
         path: trigger.path,
         methods: [apigw.HttpMethod[trigger.method]],
         integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+        ...(trigger.auth === 'staff' ? { authorizer: sources.staffAuthorizer } : {}),
       });
       return {};
     case 'queue':

@@ -63,6 +63,7 @@ describe('functions', () => {
       ...(spec.optInCeiling ? ['OPT_INS_PER_DAY', 'OPT_INS_PER_MINUTE'] : []),
       ...(spec.pacesCarrier ? ['SENDER_INSTANCES', 'SENDER_MPS'] : []),
       ...(spec.shortensLinks ? ['LINK_BASE', 'LINK_TTL_DAYS'] : []),
+      ...(spec.servesConsole ? ['CONSOLE_AUTH_CLIENT_ID', 'CONSOLE_AUTH_DOMAIN'] : []),
       ...(spec.measuresCopy ? ['LINK_BASE'] : []),
       ...(spec.plansWaves ? ['SENDER_MPS'] : []),
       ...(spec.peeks?.queues ?? []).map((q) => queues[q].env),
@@ -258,6 +259,44 @@ describe('HTTP API', () => {
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
     });
     gateway.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: fnArn, Principal: 'apigateway.amazonaws.com' });
+  });
+
+  it("puts every route that answers with data behind the staff login's JWT authorizer, and no webhook, short link or console file", () => {
+    // Prepare
+    const routes = Object.values(gateway.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown });
+    const [authorizerId] = Object.keys(gateway.serviceTemplate.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const staff = triggers('http').filter((t) => t.auth === 'staff').map((t) => `${t.method} ${t.path}`).sort();
+
+    // Act
+    const behindLogin = routes.filter((r) => r.AuthorizationType === 'JWT').map((r) => r.RouteKey).sort();
+
+    // Assess
+    expect(staff).toEqual(triggers('http').filter((t) => t.path.startsWith('/api/')).map((t) => `${t.method} ${t.path}`).sort());
+    expect(behindLogin).toEqual(staff);
+    for (const route of routes.filter((r) => r.AuthorizationType === 'JWT')) expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+    gateway.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.anyValue() },
+    });
+  });
+
+  it('signs staff in through a Cognito user pool: admin-created users only, MFA required, threat protection on, a public client with the code flow back to the console', () => {
+    // Assess
+    gateway.serviceTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      UserPoolTier: 'PLUS',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+    });
+    gateway.serviceTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: [Match.anyValue()],
+    });
+    const consoleEnv = functionProps('consolePage').Environment.Variables;
+    expect(Object.keys(consoleEnv)).toEqual(expect.arrayContaining(['CONSOLE_AUTH_DOMAIN', 'CONSOLE_AUTH_CLIENT_ID']));
   });
 
   it('routes exactly the topology HTTP triggers (the Twilio webhooks, the short links, the console and its API) and logs access on the $default stage', () => {

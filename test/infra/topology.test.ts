@@ -81,7 +81,7 @@ describe('event triggers (code paths beyond what the topology uses today)', () =
         handler: 'index.handler',
         code: lambda.Code.fromInline('exports.handler = async () => {}'),
       });
-    const sources = { httpApi: undefined as never, queues: {} as never, eventBus: bus };
+    const sources = { httpApi: undefined as never, staffAuthorizer: undefined as never, queues: {} as never, eventBus: bus };
     // Act
     const nightly = attachTrigger(scratch, 'nightly', makeFn('FnNightly'), { kind: 'schedule', name: 'nightly', expression: 'cron(0 3 * * ? *)' }, sources);
     const onOptOut = attachTrigger(scratch, 'onOptOut', makeFn('FnOptOut'), { kind: 'rule', name: 'opt-out', source: ['sms-gateway'], detailType: ['OptedOut'] }, sources);
