@@ -73,20 +73,11 @@ export interface ProgramView {
     offerId?: string;
     variants: { id: string; weight: number; message: RenderedText }[];
   }[];
-  sweepstakes: {
+  sweepstakes: (Pick<Sweepstakes, 'sweepstakesId' | 'name' | 'keyword' | 'startsOn' | 'endsOn' | 'timeZone' | 'prize' | 'rulesUrl' | 'entriesPerDay'> & {
     key: string;
-    sweepstakesId: string;
-    name: string;
-    keyword: string;
     stage: 'not-open' | 'open' | 'closed';
-    startsOn: string;
-    endsOn: string;
-    timeZone: string;
-    prize: string;
-    rulesUrl: string;
-    entriesPerDay: number;
     messages: { entered: RenderedText; invite: RenderedText };
-  }[];
+  })[];
 }
 
 export interface CatalogView {
