@@ -74,6 +74,22 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/**
+ * A table with a caption and header cells; each cell a value or a node. Without rows: `empty` said in
+ * a paragraph when given, else a "None." row. `hiddenCaption`: the caption names the table for
+ * assistive technology only (a heading above already says it).
+ */
+export function table(caption, headers, rows, { attributes = {}, empty, hiddenCaption = false } = {}) {
+  if (rows.length === 0 && empty !== undefined) return h('p', { class: 'muted' }, empty);
+  return h(
+    'table',
+    attributes,
+    h('caption', hiddenCaption ? { class: 'sr-only' } : {}, caption),
+    h('thead', {}, h('tr', {}, headers.map((header) => h('th', { scope: 'col' }, header)))),
+    h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: headers.length, class: 'muted' }, 'None.')) : rows.map((row) => h('tr', {}, row.map((cell) => h('td', {}, cell))))),
+  );
+}
+
 /** Which page a hash names, and what follows it (`#/subscribers/abc` → subscribers, ['abc']). */
 export function parseHash(hash) {
   const [page = '', ...params] = hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));

@@ -73,7 +73,7 @@ async function programSection(p) {
       `Customer loop: ${p.name}`,
       ['Stage', 'Measure', 'Count'],
       STAGES.map((s) => [s.stage, s.measure, count(s.value(p))]),
-      { 'data-program': p.programId, class: 'loop' },
+      { attributes: { 'data-program': p.programId, class: 'loop' } },
     ),
     h(
       'p',
@@ -94,13 +94,13 @@ function problems(view) {
       `Rejected POS events (${view.rejectedEvents.approximateCount})`,
       ['Received', 'Reason', 'Event'],
       view.rejectedEvents.events.map((e) => [e.sentAt ?? '', h('span', { class: 'error' }, e.reason), h('span', { class: 'mono' }, JSON.stringify(e.event))]),
-      { class: 'rejected-events' },
+      { attributes: { class: 'rejected-events' } },
     ),
     table(
       `Dead-lettered messages (${view.deadLetters.reduce((sum, queue) => sum + queue.approximateCount, 0)})`,
       ['Queue', 'First received', 'Receives', 'Reason', 'Message'],
       deadLetters.map(({ queue, message }) => [queue.queue, message.firstReceivedAt ?? message.sentAt ?? '', count(message.receiveCount), h('span', { class: 'error' }, message.reason), h('span', { class: 'mono' }, message.body)]),
-      { class: 'dead-letters' },
+      { attributes: { class: 'dead-letters' } },
     ),
   );
 }

@@ -1,6 +1,8 @@
 // What the marketer's pages (catalog, campaigns, funnel) share: their stylesheet, tables, money and
 // a text previewed as a phone shows it.
-import { h } from './app.js';
+import { h, table } from './app.js';
+
+export { table };
 
 /** Links console/marketer.css once (the shell's style.css stays the shell's). */
 export function useMarketerStyles() {
@@ -11,17 +13,6 @@ export function useMarketerStyles() {
 export const money = (value, digits = 2) => `$${Number(value).toFixed(digits)}`;
 export const price = (value) => money(value, value < 1 ? 4 : 2);
 export const count = (value) => Number(value).toLocaleString('en-US');
-
-/** A table with a caption and header cells; each cell a value or a node. */
-export function table(caption, headers, rows, attributes = {}) {
-  return h(
-    'table',
-    attributes,
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, headers.map((header) => h('th', { scope: 'col' }, header)))),
-    h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: headers.length, class: 'muted' }, 'None.')) : rows.map((row) => h('tr', {}, row.map((cell) => h('td', {}, cell))))),
-  );
-}
 
 /** A text as a phone shows it (its image first for an MMS), with what it costs: encoding, segments, price. */
 export function preview(message, label) {
@@ -41,7 +32,7 @@ export function failure(main, what, error) {
 
 /** Catalog problems by key, field and reason. */
 export function problemsTable(caption, problems) {
-  return table(caption, ['Item (key)', 'Field', 'Reason'], problems.map((p) => [h('span', { class: 'mono' }, p.key), h('span', { class: 'mono' }, p.field), p.reason]), { class: 'problems' });
+  return table(caption, ['Item (key)', 'Field', 'Reason'], problems.map((p) => [h('span', { class: 'mono' }, p.key), h('span', { class: 'mono' }, p.field), p.reason]), { attributes: { class: 'problems' } });
 }
 
 /** Appends nodes given as values or (nested) lists, skipping null and false. */

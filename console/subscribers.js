@@ -1,22 +1,17 @@
 // The subscribers page: look a number up, or page through subscriptions (numbers masked); a number's
 // page shows all the gateway holds of it: subscriptions, the consent ledger (every opt-in and opt-out
 // with its raw text), messages with their delivery status, coupons and their redemption.
-import { h } from './app.js';
+import { h, table } from './app.js';
 import { refOf, stampIn } from './format.js';
 
 const pill = (value) => h('span', { class: `pill ${String(value).replace(/[^a-z-]/gi, '')}` }, value);
 const dash = (value) => (value === undefined || value === null || value === '' ? '—' : value);
 
-function table(caption, headers, rows, empty) {
-  if (rows.length === 0) return h('p', { class: 'muted' }, empty);
-  return h(
-    'table',
-    {},
-    h('caption', { class: 'sr-only' }, caption),
-    h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col' }, name)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))),
-  );
-}
+/** A table of the page, or `empty` said when it has no rows; the section's heading names it. */
+const listing = (caption, headers, rows, empty) => table(caption, headers, rows, { empty, hiddenCaption: true });
+
+/** A titled section of a number's page holding one listing. */
+const titled = (id, title, content) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
 
 export async function render(main, ctx) {
   const [ref] = ctx.params;
@@ -61,7 +56,7 @@ async function renderList(main, ctx) {
         dash(stampIn(row.subscribedAt)),
         dash(stampIn(row.optedOutAt)),
       ]);
-    body.replaceChildren(table('Subscriptions', ['Number', 'Program', 'Status', 'Joined with', 'Subscribed (UTC)', 'Opted out (UTC)'], rows, 'No subscriptions on this page.'));
+    body.replaceChildren(listing('Subscriptions', ['Number', 'Program', 'Status', 'Joined with', 'Subscribed (UTC)', 'Opted out (UTC)'], rows, 'No subscriptions on this page.'));
     const previous = h('button', { type: 'button', class: 'secondary', disabled: pageIndex === 0 }, 'Previous page');
     const next = h('button', { type: 'button', class: 'secondary', disabled: !answer.cursor }, 'Next page');
     previous.addEventListener('click', () => void show(pageIndex - 1));
@@ -116,11 +111,10 @@ async function renderOne(main, ctx, ref) {
         ),
   );
 
-  const ledger = h(
-    'section',
-    { 'aria-labelledby': 'consent-heading' },
-    h('h2', { id: 'consent-heading' }, 'Consent ledger'),
-    table(
+  const ledger = titled(
+    'consent-heading',
+    'Consent ledger',
+    listing(
       'Consent ledger',
       ['Time (UTC)', 'Action', 'Program', 'Raw text', 'Source', 'Short code', 'Keyword', 'Placement'],
       detail.consent.map((e) => [stampIn(e.at), pill(e.action), e.programId, h('span', { class: 'mono' }, e.rawText), e.source, e.shortCode, dash(e.keyword), dash(e.placement)]),
@@ -128,11 +122,10 @@ async function renderOne(main, ctx, ref) {
     ),
   );
 
-  const messages = h(
-    'section',
-    { 'aria-labelledby': 'messages-heading' },
-    h('h2', { id: 'messages-heading' }, 'Messages'),
-    table(
+  const messages = titled(
+    'messages-heading',
+    'Messages',
+    listing(
       'Messages',
       ['Time (UTC)', 'Direction', 'Text', 'Status'],
       detail.messages.map((m) => [
@@ -145,11 +138,10 @@ async function renderOne(main, ctx, ref) {
     ),
   );
 
-  const coupons = h(
-    'section',
-    { 'aria-labelledby': 'coupons-heading' },
-    h('h2', { id: 'coupons-heading' }, 'Coupons'),
-    table(
+  const coupons = titled(
+    'coupons-heading',
+    'Coupons',
+    listing(
       'Coupons',
       ['Code', 'Offer', 'Issued (UTC)', 'Valid until', 'Status', 'Redeemed (UTC)', 'Order'],
       detail.coupons.map((c) => [h('span', { class: 'mono' }, c.code), c.offerId, stampIn(c.issuedAt), stampIn(c.validUntil), pill(c.status), dash(stampIn(c.redeemedAt)), dash(c.orderId)]),
